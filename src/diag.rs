@@ -1,0 +1,203 @@
+//! Diagnostics: what went wrong in which file, where, and how to fix it.
+//!
+//! Every stage reports problems as [`Diagnostic`] values instead of failing on the
+//! first one, so a writer sees every mistake of a build at once. A diagnostic
+//! points into a [`SourceFile`] by byte range; line and column are computed by
+//! annotate-snippets when the report is rendered, never by hand. The messages are
+//! in Norwegian, because the people who read them write the minutes.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// A file that was read, kept so that diagnostics can quote it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to the user (relative to the archive root where possible).
+    pub path: PathBuf,
+    /// The whole text of the file.
+    pub text: String,
+}
+
+/// Index of a file in a [`Sources`] list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// All files read during a build.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        self.files.push(SourceFile { path, text });
+        FileId(self.files.len() - 1)
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+}
+
+/// How bad a diagnostic is: errors stop the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build cannot go on; nothing is written.
+    Error,
+    /// The site is built, but the writer should look at this.
+    Warning,
+}
+
+/// One problem found in the content or the theme.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file it is about, if any.
+    pub file: Option<FileId>,
+    /// Byte range in that file.
+    pub span: Range<usize>,
+    /// What is wrong, in plain words (no trailing period).
+    pub message: String,
+    /// Short text under the caret.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span` in `file`.
+    pub fn error(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: Some(file),
+            span,
+            message: message.into(),
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    /// A warning at `span` in `file`.
+    pub fn warning(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, span, message)
+        }
+    }
+
+    /// An error that belongs to no file (a missing folder, a disk error).
+    pub fn global(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: None,
+            span: 0..0,
+            message: message.into(),
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    /// Sets the text shown under the caret.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Sets the advice shown after the snippet.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this diagnostic stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Renders diagnostics as text in the style of rustc: `fil.md:12:3` and a caret.
+pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR.with_name(Some("feil")),
+            Severity::Warning => Level::WARNING.with_name(Some("advarsel")),
+        };
+        let path;
+        let title = level.primary_title(d.message.as_str());
+        let group = match d.file {
+            Some(file) => {
+                let source = sources.get(file);
+                path = source.path.display().to_string();
+                let span = clamp_span(&source.text, d.span.clone());
+                title.element(
+                    Snippet::source(source.text.as_str())
+                        .path(path.as_str())
+                        .annotation(AnnotationKind::Primary.span(span).label(d.label.as_str())),
+                )
+            }
+            None => Group::with_title(title),
+        };
+        let mut report: Vec<Group<'_>> = vec![group];
+        if let Some(help) = &d.help {
+            report.push(Group::with_title(
+                Level::HELP.with_name(Some("slik retter du det")).secondary_title(help.as_str()),
+            ));
+        }
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Keeps a span inside the text and on character boundaries, so that a slightly
+/// wrong span can never make the renderer panic.
+fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_path_line_column_and_help() {
+        let mut sources = Sources::default();
+        let text = "---\nbody: radmannsgrupen\n---\n".to_string();
+        let id = sources.add(PathBuf::from("content/meetings/2017/x.md"), text);
+        let d = Diagnostic::error(id, 10..24, "ukjent organ «radmannsgrupen»")
+            .label("finnes ikke i bodies.yaml")
+            .help("mente du «radmannsgruppen»?");
+        let out = render(&[d], &sources, false);
+        assert!(out.contains("feil: ukjent organ «radmannsgrupen»"), "{out}");
+        assert!(out.contains("content/meetings/2017/x.md:2:7"), "{out}");
+        assert!(out.contains("^^^^^^^^^^^^^^ finnes ikke i bodies.yaml"), "{out}");
+        assert!(out.contains("mente du «radmannsgruppen»?"), "{out}");
+    }
+
+    #[test]
+    fn a_span_past_the_end_or_inside_a_character_does_not_panic() {
+        let mut sources = Sources::default();
+        let id = sources.add(PathBuf::from("x.md"), "Ødegaard".to_string());
+        let out = render(&[Diagnostic::error(id, 1..400, "x")], &sources, false);
+        assert!(out.contains("x.md:1:1"), "{out}");
+    }
+}

@@ -1,0 +1,15 @@
+//! saksgang: a static site generator for the minutes and notices of governance bodies.
+//!
+//! The pipeline is the architecture: [`load`] reads `content/` as written,
+//! [`resolve`] checks it and joins it up into the [`model`], [`render`] turns the
+//! model into pages in memory, and [`write`] puts them on disk. See ARCHITECTURE.md.
+
+pub mod build;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod norsk;
+pub mod render;
+pub mod resolve;
+pub mod theme;
+pub mod write;

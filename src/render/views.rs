@@ -1,0 +1,577 @@
+//! View structs: what the templates see.
+//!
+//! Every field is plain data (strings, numbers, lists), already formatted in
+//! Norwegian. Addresses (`href`) are site paths without a leading slash
+//! (`moter/2017-06-01-radmannsgruppen/`); templates put `{{ root }}` in front, so
+//! links are relative and work under any `base_url` path. Fields holding HTML are
+//! named `html` (or `background`) and are the only ones templates mark `safe`.
+
+use serde::Serialize;
+
+use crate::model::{Decision, DecisionKind};
+
+/// The site, on every page.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    /// Site name.
+    pub title: String,
+    /// One sentence about the archive.
+    pub description: Option<String>,
+    /// `nb`.
+    pub language: String,
+}
+
+/// A link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Site path.
+    pub href: String,
+    /// Link text.
+    pub text: String,
+}
+
+impl Link {
+    /// A link to `href` with `text`.
+    pub fn new(href: String, text: &str) -> Self {
+        Self {
+            href,
+            text: text.to_string(),
+        }
+    }
+}
+
+/// A link to a meeting, with what a list needs to show about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingLink {
+    /// Site path.
+    pub href: String,
+    /// Body name.
+    pub body: String,
+    /// `23.02.2017`.
+    pub date: String,
+    /// `torsdag 23. februar 2017`.
+    pub date_long: String,
+    /// `2017-02-23`, for `<time datetime>`.
+    pub date_iso: String,
+    /// Whether the minutes are published.
+    pub has_minutes: bool,
+}
+
+/// One block of an item, preamble or closing section.
+#[derive(Debug, Serialize)]
+pub struct PartView {
+    /// `text`, `heading` or `decision`.
+    pub kind: String,
+    /// Rendered HTML (text and decision).
+    pub html: String,
+    /// Heading level, 2–6.
+    pub level: u8,
+    /// Heading text.
+    pub text: String,
+    /// Anchor of a lettered sub-item.
+    pub anchor: Option<String>,
+    /// `proposal` or `decision`.
+    pub decision_kind: String,
+}
+
+impl PartView {
+    pub(crate) fn text(html: String) -> Self {
+        Self {
+            kind: "text".into(),
+            html,
+            level: 0,
+            text: String::new(),
+            anchor: None,
+            decision_kind: String::new(),
+        }
+    }
+
+    pub(crate) fn heading(level: u8, text: &str, anchor: Option<String>) -> Self {
+        Self {
+            kind: "heading".into(),
+            html: String::new(),
+            level: level.clamp(2, 6),
+            text: text.to_string(),
+            anchor,
+            decision_kind: String::new(),
+        }
+    }
+
+    pub(crate) fn decision(d: &Decision, html: String) -> Self {
+        Self {
+            kind: "decision".into(),
+            html,
+            level: d.level.clamp(2, 6),
+            text: d.heading.clone(),
+            anchor: None,
+            decision_kind: match d.kind {
+                DecisionKind::Proposal => "proposal",
+                DecisionKind::Decision => "decision",
+            }
+            .into(),
+        }
+    }
+}
+
+/// Numbers for the front page.
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    /// Meetings.
+    pub meetings: usize,
+    /// Threads.
+    pub threads: usize,
+    /// Municipalities.
+    pub municipalities: usize,
+    /// Bodies.
+    pub bodies: usize,
+}
+
+/// The front page.
+#[derive(Debug, Serialize)]
+pub struct FrontPage {
+    /// Page title.
+    pub title: String,
+    /// The newest meetings.
+    pub newest: Vec<MeetingLink>,
+    /// Threads still open.
+    pub open_threads: Vec<ThreadSummary>,
+    /// Sizes.
+    pub counts: Counts,
+}
+
+/// Meetings of one year.
+#[derive(Debug, Serialize)]
+pub struct YearOfMeetings {
+    /// Year.
+    pub year: i32,
+    /// Meetings, newest first.
+    pub meetings: Vec<MeetingLink>,
+}
+
+/// `/moter/`.
+#[derive(Debug, Serialize)]
+pub struct MeetingList {
+    /// Page title.
+    pub title: String,
+    /// Years, newest first.
+    pub years: Vec<YearOfMeetings>,
+}
+
+/// An entry of a meeting's agenda.
+#[derive(Debug, Serialize)]
+pub struct AgendaEntry {
+    /// `sak-04-2017`.
+    pub anchor: String,
+    /// `Sak`.
+    pub label: Option<String>,
+    /// Number as written.
+    pub number: String,
+    /// Title.
+    pub title: String,
+}
+
+/// A participant on a meeting page.
+#[derive(Debug, Serialize)]
+pub struct PersonView {
+    /// Name as written.
+    pub name: String,
+    /// Whom they stood in for.
+    pub substitute_for: Option<String>,
+    /// Role as written.
+    pub role: Option<String>,
+    /// Chaired the meeting.
+    pub chair: bool,
+    /// Note as written.
+    pub note: Option<String>,
+    /// The original's label for them.
+    pub group: Option<String>,
+}
+
+/// The participants from one municipality or organisation.
+#[derive(Debug, Serialize)]
+pub struct AttendanceGroup {
+    /// Grouping key.
+    #[serde(skip)]
+    pub key: String,
+    /// Municipality or organisation name.
+    pub name: String,
+    /// Municipality page.
+    pub href: Option<String>,
+    /// Present.
+    pub present: Vec<PersonView>,
+    /// Absent.
+    pub absent: Vec<PersonView>,
+}
+
+/// One step in a thread box or list.
+#[derive(Debug, Serialize)]
+pub struct StepSummary {
+    /// Item address, for steps in the archive.
+    pub href: Option<String>,
+    /// `23.02.2017`.
+    pub date: String,
+    /// Body name.
+    pub body: String,
+    /// `Sak 04/2017`, or what happened outside the archive.
+    pub text: String,
+    /// `innkalling`, `referat` or `utenfor arkivet`.
+    pub kind: String,
+    /// The step of the page it is shown on.
+    pub current: bool,
+}
+
+/// The "Saksgang" box beside an item.
+#[derive(Debug, Serialize)]
+pub struct ThreadBox {
+    /// The thread.
+    pub link: Link,
+    /// The sub-item letter that belongs to it.
+    pub sub_item: Option<String>,
+    /// Status text.
+    pub status: String,
+    /// All steps, the current one marked.
+    pub steps: Vec<StepSummary>,
+}
+
+/// An item on a meeting page.
+#[derive(Debug, Serialize)]
+pub struct ItemView {
+    /// `sak-04-2017`.
+    pub anchor: String,
+    /// `Sak`.
+    pub label: Option<String>,
+    /// Number as written.
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Blocks.
+    pub parts: Vec<PartView>,
+    /// Threads it belongs to.
+    pub threads: Vec<ThreadBox>,
+}
+
+/// A meeting page, or a notice page.
+#[derive(Debug, Serialize)]
+pub struct MeetingPage {
+    /// Page title.
+    pub title: String,
+    /// Body.
+    pub body: Link,
+    /// Body's organisation.
+    pub organisation: Option<String>,
+    /// `Referat` or `Innkalling`.
+    pub kind: String,
+    /// This is the `/innkalling/` page.
+    pub notice_page: bool,
+    /// The meeting has no minutes yet.
+    pub notice_only: bool,
+    /// Title as printed.
+    pub document_title: Option<String>,
+    /// Date in words.
+    pub date: String,
+    /// Date for `<time>`.
+    pub date_iso: String,
+    /// Time as written.
+    pub time: Option<String>,
+    /// Place.
+    pub place: Option<String>,
+    /// Link to the notice page.
+    pub notice: Option<String>,
+    /// Link to the minutes page.
+    pub minutes: Option<String>,
+    /// Attendance by municipality.
+    pub attendance: Vec<AttendanceGroup>,
+    /// Number present.
+    pub present_count: usize,
+    /// Number absent.
+    pub absent_count: usize,
+    /// Secretariat.
+    pub secretariat: Vec<String>,
+    /// Before the items.
+    pub preamble: Vec<PartView>,
+    /// Table of contents.
+    pub agenda: Vec<AgendaEntry>,
+    /// Items.
+    pub items: Vec<ItemView>,
+    /// After the items.
+    pub after: Vec<PartView>,
+    /// Previous meeting of the body.
+    pub previous: Option<MeetingLink>,
+    /// Next meeting of the body.
+    pub next: Option<MeetingLink>,
+    /// The content file, for writers.
+    pub source: String,
+}
+
+/// A thread in a list.
+#[derive(Debug, Serialize)]
+pub struct ThreadSummary {
+    /// The thread.
+    pub link: Link,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Status text.
+    pub status: String,
+    /// Number of steps.
+    pub steps: usize,
+    /// First date.
+    pub first: Option<String>,
+    /// Last date.
+    pub last: Option<String>,
+}
+
+/// `/saker/`.
+#[derive(Debug, Serialize)]
+pub struct ThreadList {
+    /// Page title.
+    pub title: String,
+    /// Threads, by title.
+    pub threads: Vec<ThreadSummary>,
+}
+
+/// A decision or proposal on a thread page.
+#[derive(Debug, Serialize)]
+pub struct DecisionView {
+    /// `proposal` or `decision`.
+    pub kind: String,
+    /// Heading as written.
+    pub heading: String,
+    /// Text.
+    pub html: String,
+}
+
+/// Proposal against decision.
+#[derive(Debug, Serialize)]
+pub struct DiffView {
+    /// Text with `<del>` and `<ins>`.
+    pub html: String,
+    /// Whether anything changed.
+    pub changed: bool,
+}
+
+/// A step on a thread page.
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    /// Date, body, link.
+    pub summary: StepSummary,
+    /// The meeting.
+    pub meeting: Option<MeetingLink>,
+    /// Item title.
+    pub item_title: Option<String>,
+    /// Sub-item heading, when only a sub-item belongs to the thread.
+    pub sub_item: Option<String>,
+    /// Decisions and proposals.
+    pub decisions: Vec<DecisionView>,
+    /// What the meeting changed in the notice's proposal.
+    pub diff: Option<DiffView>,
+    /// A step outside the archive.
+    pub outside: bool,
+}
+
+/// A thread page.
+#[derive(Debug, Serialize)]
+pub struct ThreadPage {
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Status text.
+    pub status: String,
+    /// `open`, `decided`, `closed`.
+    pub status_key: String,
+    /// Background HTML.
+    pub background: Option<String>,
+    /// Timeline.
+    pub steps: Vec<StepView>,
+}
+
+/// A municipality in the list.
+#[derive(Debug, Serialize)]
+pub struct MunicipalityEntry {
+    /// The municipality.
+    pub link: Link,
+    /// Number.
+    pub number: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// A county.
+    pub county: bool,
+    /// `til 31.12.2019` for merged ones.
+    pub merged: Option<String>,
+}
+
+/// `/kommuner/`.
+#[derive(Debug, Serialize)]
+pub struct MunicipalityList {
+    /// Page title.
+    pub title: String,
+    /// Sorted the Norwegian way.
+    pub municipalities: Vec<MunicipalityEntry>,
+}
+
+/// A municipality's attendance at one meeting.
+#[derive(Debug, Serialize)]
+pub struct AttendanceRow {
+    /// The meeting.
+    pub meeting: MeetingLink,
+    /// `present`, `substitute`, `absent`.
+    pub status: String,
+    /// Status text.
+    pub label: String,
+    /// Who came (`X for Y` for substitutes).
+    pub present: Vec<String>,
+    /// Who sent apologies.
+    pub absent: Vec<String>,
+}
+
+/// Attendance rate at one body.
+#[derive(Debug, Serialize)]
+pub struct RateRow {
+    /// The body.
+    pub body: Link,
+    /// Meetings attended by the regular representative.
+    pub present: usize,
+    /// Meetings attended by a substitute only.
+    pub substitute: usize,
+    /// Meetings with apologies only.
+    pub absent: usize,
+    /// Meetings where the municipality is listed.
+    pub total: usize,
+    /// Share attended, whole percent.
+    pub percent: usize,
+}
+
+/// A person who represented a municipality.
+#[derive(Debug, Serialize)]
+pub struct PersonRow {
+    /// Name.
+    pub name: String,
+    /// Other spellings in the minutes.
+    pub spellings: Vec<String>,
+    /// Meetings attended.
+    pub meetings: usize,
+}
+
+/// An item that names the municipality.
+#[derive(Debug, Serialize)]
+pub struct MentionRow {
+    /// The meeting.
+    pub meeting: MeetingLink,
+    /// `referat` or `innkalling`.
+    pub kind: String,
+    /// The item.
+    pub item: Link,
+}
+
+/// A former municipality number.
+#[derive(Debug, Serialize)]
+pub struct FormerNumberView {
+    /// Number.
+    pub number: String,
+    /// Last day.
+    pub valid_to: Option<String>,
+}
+
+/// A municipality page.
+#[derive(Debug, Serialize)]
+pub struct MunicipalityPage {
+    /// Name.
+    pub title: String,
+    /// Number.
+    pub number: Option<String>,
+    /// A county.
+    pub county: bool,
+    /// Region.
+    pub region: Option<String>,
+    /// Other spellings.
+    pub aliases: Vec<String>,
+    /// Last day.
+    pub valid_to: Option<String>,
+    /// What it became part of.
+    pub merged_into: Vec<Link>,
+    /// What became part of it.
+    pub merged_from: Vec<Link>,
+    /// Former numbers.
+    pub former_numbers: Vec<FormerNumberView>,
+    /// History note.
+    pub note: Option<String>,
+    /// Rate per body.
+    pub rates: Vec<RateRow>,
+    /// Every meeting it is listed at.
+    pub attendance: Vec<AttendanceRow>,
+    /// Its representatives.
+    pub people: Vec<PersonRow>,
+    /// Items that name it.
+    pub mentions: Vec<MentionRow>,
+}
+
+/// A body in the list.
+#[derive(Debug, Serialize)]
+pub struct BodyEntry {
+    /// The body.
+    pub link: Link,
+    /// Its organisation.
+    pub organisation: Option<String>,
+    /// Number of meetings.
+    pub meetings: usize,
+}
+
+/// `/organer/`.
+#[derive(Debug, Serialize)]
+pub struct BodyList {
+    /// Page title.
+    pub title: String,
+    /// Bodies.
+    pub bodies: Vec<BodyEntry>,
+}
+
+/// Someone who attended a body in a year.
+#[derive(Debug, Serialize)]
+pub struct MemberRow {
+    /// Name.
+    pub name: String,
+    /// Municipality or organisation.
+    pub affiliation: String,
+    /// Meetings attended that year.
+    pub meetings: usize,
+    /// Attended only as a substitute.
+    pub substitute: bool,
+}
+
+/// The members of one year.
+#[derive(Debug, Serialize)]
+pub struct YearOfMembers {
+    /// Year.
+    pub year: i32,
+    /// Members.
+    pub members: Vec<MemberRow>,
+}
+
+/// A body page.
+#[derive(Debug, Serialize)]
+pub struct BodyPage {
+    /// Name.
+    pub title: String,
+    /// Organisation.
+    pub organisation: Option<String>,
+    /// Meetings by year, newest first.
+    pub years: Vec<YearOfMeetings>,
+    /// Members by year, newest first.
+    pub members: Vec<YearOfMembers>,
+}
+
+/// The 404 page.
+#[derive(Debug, Serialize)]
+pub struct NotFound {
+    /// Title.
+    pub title: String,
+}
+
+/// A redirect from an old URL.
+#[derive(Debug, Serialize)]
+pub struct Redirect {
+    /// Title.
+    pub title: String,
+    /// Site path of the new page.
+    pub to: String,
+}

@@ -1,0 +1,1096 @@
+//! Stage 2, `resolve`: from the archive as written to the archive as understood.
+//!
+//! This stage owns every check of meaning: that ids exist (with a "did you mean"),
+//! that dates are dates, that a meeting has at most one notice and one minutes,
+//! that `items:` names items the document has. It gives items their identity
+//! (`04/2017`), joins notice and minutes into one meeting, builds each thread's
+//! steps in date order, validates `@/` links and finds the prose references
+//! ("styringsgruppens møte 16.3.2017, sak 06/2017") that the archive can link.
+//! It never panics and never stops early: it returns the archive it could build
+//! and every diagnostic it found.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use crate::diag::{Diagnostic, FileId, Sources};
+use crate::load::{self, At, RawArchive, RawDocument, RawParticipant, RawPart};
+use crate::model::*;
+
+/// Resolves a loaded archive. The archive is complete enough to render only when
+/// no diagnostic is an error.
+pub fn resolve(raw: RawArchive) -> (Archive, Sources, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        sources: &raw.sources,
+        diagnostics: raw.diagnostics.clone(),
+    };
+    let site = r.site(&raw);
+    let bodies = r.bodies(&raw);
+    let municipalities = r.municipalities(&raw);
+    let mut people = r.people(&raw);
+    let threads_raw = &raw.threads;
+    let mut thread_index: HashMap<String, ThreadId> = HashMap::new();
+    for (i, t) in threads_raw.iter().enumerate() {
+        thread_index.insert(t.id.clone(), ThreadId(i));
+    }
+    let names = Names::new(&bodies, &municipalities, &thread_index);
+    let mut meetings = r.meetings(&raw.documents, &names, &mut people);
+    meetings.sort_by(|a, b| (a.date, &bodies[a.body.0].id, &a.slug).cmp(&(b.date, &bodies[b.body.0].id, &b.slug)));
+    let mut threads = r.threads(&raw, &names);
+    collect_steps(&meetings, &mut threads);
+    let mut archive = Archive {
+        site,
+        bodies,
+        municipalities,
+        people,
+        meetings,
+        threads,
+        path_links: BTreeMap::new(),
+    };
+    r.links(&mut archive);
+    let Resolver { diagnostics, .. } = r;
+    (archive, raw.sources, diagnostics)
+}
+
+struct Resolver<'a> {
+    sources: &'a Sources,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Lookup tables from the ids writers type to typed ids.
+struct Names<'a> {
+    bodies: HashMap<&'a str, BodyId>,
+    municipalities: HashMap<&'a str, MunicipalityId>,
+    threads: &'a HashMap<String, ThreadId>,
+}
+
+impl<'a> Names<'a> {
+    fn new(
+        bodies: &'a [Body],
+        municipalities: &'a [Municipality],
+        threads: &'a HashMap<String, ThreadId>,
+    ) -> Self {
+        Self {
+            bodies: bodies.iter().enumerate().map(|(i, b)| (b.id.as_str(), BodyId(i))).collect(),
+            municipalities: municipalities
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.id.as_str(), MunicipalityId(i)))
+                .collect(),
+            threads,
+        }
+    }
+}
+
+/// The byte range of a spanned YAML value in the file.
+fn span_of<T>(s: &serde_saphyr::Spanned<T>, yaml_offset: usize) -> Range<usize> {
+    let span = s.referenced.span();
+    match (span.byte_offset(), span.byte_len()) {
+        (Some(o), Some(l)) => yaml_offset + o as usize..yaml_offset + (o + l.max(1)) as usize,
+        (Some(o), None) => yaml_offset + o as usize..yaml_offset + o as usize + 1,
+        _ => yaml_offset..yaml_offset + 1,
+    }
+}
+
+fn at<T: Clone>(s: &serde_saphyr::Spanned<T>, yaml_offset: usize) -> At<T> {
+    At {
+        value: s.value.clone(),
+        span: span_of(s, yaml_offset),
+    }
+}
+
+/// "Did you mean" for a mistyped id.
+fn suggestion<'k>(wrong: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    known
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 16))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn unknown_id<'k>(
+        &mut self,
+        file: FileId,
+        value: &At<String>,
+        what: &str,
+        list_file: &str,
+        known: impl Iterator<Item = &'k str>,
+    ) {
+        let mut d = Diagnostic::error(file, value.span.clone(), format!("ukjent {what} «{}»", value.value))
+            .label(format!("finnes ikke i {list_file}"));
+        d = match suggestion(&value.value, known) {
+            Some(s) => d.help(format!("mente du «{s}»? Rett id-en, eller legg til «{}» i content/{list_file}", value.value)),
+            None => d.help(format!("bruk en id fra content/{list_file}, eller legg til «{}» der", value.value)),
+        };
+        self.error(d);
+    }
+
+    fn date(&mut self, file: FileId, value: &At<String>, field: &str) -> Option<NaiveDate> {
+        match NaiveDate::parse_from_str(value.value.trim(), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.error(
+                    Diagnostic::error(file, value.span.clone(), format!("«{}» er ikke en gyldig dato", value.value))
+                        .label(format!("{field} må være en dato"))
+                        .help("skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2017-06-01"),
+                );
+                None
+            }
+        }
+    }
+
+    fn site(&mut self, raw: &RawArchive) -> Site {
+        let s = &raw.site;
+        let mut base_url = s.base_url.clone().unwrap_or_else(|| "/".to_string());
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        Site {
+            title: s.title.clone().unwrap_or_else(|| "Møtearkiv".to_string()),
+            base_url,
+            language: s.language.clone().unwrap_or_else(|| "nb".to_string()),
+            description: s.description.clone(),
+            theme: s.theme.clone().unwrap_or_else(|| "default".to_string()),
+        }
+    }
+
+    fn check_id(&mut self, file: FileId, id: &At<String>, seen: &mut HashMap<String, Range<usize>>, what: &str) -> bool {
+        if !valid_id(&id.value) {
+            self.error(
+                Diagnostic::error(file, id.span.clone(), format!("id-en «{}» kan ikke brukes i en adresse", id.value))
+                    .label("bare a–z, 0–9 og bindestrek")
+                    .help("skriv id-en med små bokstaver uten æ, ø, å og mellomrom, for eksempel «ovre-eiker»"),
+            );
+            return false;
+        }
+        if seen.insert(id.value.clone(), id.span.clone()).is_some() {
+            self.error(
+                Diagnostic::error(file, id.span.clone(), format!("{what} «{}» står to ganger", id.value))
+                    .label("andre gang")
+                    .help("hver id skal stå bare én gang; slå sammen eller gi den ene en annen id"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn bodies(&mut self, raw: &RawArchive) -> Vec<Body> {
+        let Some(file) = raw.bodies.file else { return Vec::new() };
+        let mut seen = HashMap::new();
+        let mut out = Vec::new();
+        for b in &raw.bodies.entries {
+            let id = at(&b.id, 0);
+            if self.check_id(file, &id, &mut seen, "organet") {
+                out.push(Body {
+                    id: id.value,
+                    name: b.name.clone(),
+                    organisation: b.organisation.clone(),
+                    aliases: b.aliases.iter().map(|a| a.to_lowercase()).collect(),
+                });
+            }
+        }
+        out
+    }
+
+    fn municipalities(&mut self, raw: &RawArchive) -> Vec<Municipality> {
+        let Some(file) = raw.municipalities.file else { return Vec::new() };
+        let mut seen = HashMap::new();
+        let mut out = Vec::new();
+        let mut kept = Vec::new();
+        for m in &raw.municipalities.entries {
+            let id = at(&m.id, 0);
+            if !self.check_id(file, &id, &mut seen, "kommunen") {
+                continue;
+            }
+            let kind = match m.kind.as_ref().map(|k| at(k, 0)) {
+                None => MunicipalityKind::Municipality,
+                Some(k) if k.value == "municipality" => MunicipalityKind::Municipality,
+                Some(k) if k.value == "county" => MunicipalityKind::County,
+                Some(k) => {
+                    self.error(
+                        Diagnostic::error(file, k.span, format!("ukjent kind «{}»", k.value))
+                            .label("skal være municipality eller county")
+                            .help("skriv «kind: county» for en fylkeskommune, og utelat feltet for en kommune"),
+                    );
+                    MunicipalityKind::Municipality
+                }
+            };
+            let valid_to = m.valid_to.as_ref().and_then(|v| self.date(file, &at(v, 0), "valid_to"));
+            let former_numbers = m
+                .former_numbers
+                .iter()
+                .map(|f| FormerNumber {
+                    number: f.number.clone(),
+                    valid_to: f.valid_to.as_ref().and_then(|v| self.date(file, &at(v, 0), "valid_to")),
+                })
+                .collect();
+            out.push(Municipality {
+                id: id.value,
+                name: m.name.clone(),
+                number: m.number.clone(),
+                former_numbers,
+                region: m.region.clone(),
+                kind,
+                aliases: m.aliases.clone(),
+                valid_to,
+                merged_into: Vec::new(),
+                note: m.note.clone(),
+            });
+            kept.push(m);
+        }
+        let index: HashMap<String, MunicipalityId> =
+            out.iter().enumerate().map(|(i, m)| (m.id.clone(), MunicipalityId(i))).collect();
+        for (i, m) in kept.iter().enumerate() {
+            let Some(into) = &m.merged_into else { continue };
+            let span = span_of(into, 0);
+            for target in into.value.to_vec() {
+                match index.get(&target) {
+                    Some(id) => out[i].merged_into.push(*id),
+                    None => {
+                        let value = At { value: target, span: span.clone() };
+                        self.unknown_id(file, &value, "kommune", "municipalities.yaml", index.keys().map(String::as_str));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn people(&mut self, raw: &RawArchive) -> Vec<Person> {
+        raw.people
+            .entries
+            .iter()
+            .map(|p| Person {
+                name: p.name.clone(),
+                aliases: p.aliases.clone(),
+            })
+            .collect()
+    }
+
+    fn meetings(&mut self, docs: &[RawDocument], names: &Names<'_>, people: &mut Vec<Person>) -> Vec<Meeting> {
+        let mut person_index: HashMap<String, PersonId> = HashMap::new();
+        for (i, p) in people.iter().enumerate() {
+            for n in std::iter::once(&p.name).chain(&p.aliases) {
+                person_index.insert(n.clone(), PersonId(i));
+            }
+        }
+        let mut meetings: Vec<Meeting> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut doc_spans: HashMap<(usize, DocumentKind), (FileId, Range<usize>)> = HashMap::new();
+        for raw in docs {
+            let file = raw.file;
+            let y = raw.yaml_offset;
+            let f = &raw.front;
+            let body_at = at(&f.body, y);
+            let body = names.bodies.get(body_at.value.as_str()).copied();
+            if body.is_none() {
+                self.unknown_id(file, &body_at, "organ", "bodies.yaml", names.bodies.keys().copied());
+            }
+            let kind_at = at(&f.document, y);
+            let kind = match kind_at.value.as_str() {
+                "minutes" => Some(DocumentKind::Minutes),
+                "notice" => Some(DocumentKind::Notice),
+                other => {
+                    let hint = match other {
+                        "referat" => "skriv «document: minutes» for et referat",
+                        "innkalling" => "skriv «document: notice» for en innkalling",
+                        _ => "skriv «document: minutes» (referat) eller «document: notice» (innkalling)",
+                    };
+                    self.error(
+                        Diagnostic::error(file, kind_at.span.clone(), format!("ukjent dokumenttype «{other}»"))
+                            .label("skal være minutes eller notice")
+                            .help(hint),
+                    );
+                    None
+                }
+            };
+            let date = self.date(file, &at(&f.date, y), "date");
+            let end_date = f.end_date.as_ref().and_then(|d| self.date(file, &at(d, y), "end_date"));
+            let slug_extra = f.slug.as_ref().map(|s| at(s, y));
+            if let Some(s) = &slug_extra {
+                if !valid_id(&s.value) {
+                    self.error(
+                        Diagnostic::error(file, s.span.clone(), format!("«{}» kan ikke brukes i en adresse", s.value))
+                            .label("bare a–z, 0–9 og bindestrek")
+                            .help("skriv for eksempel «slug: ettermiddag»"),
+                    );
+                }
+            }
+            let (Some(body), Some(kind), Some(date)) = (body, kind, date) else { continue };
+            if let Some(end) = end_date {
+                if end < date {
+                    self.error(
+                        Diagnostic::error(file, at(f.end_date.as_ref().unwrap(), y).span, "end_date er før date")
+                            .label("møtet kan ikke slutte før det begynner")
+                            .help("rett datoene, eller fjern end_date for et møte på én dag"),
+                    );
+                }
+            }
+            let document = self.document(raw, kind, date, names, people, &mut person_index);
+            let mut slug = format!("{}-{}", date.format("%Y-%m-%d"), body_at.value);
+            if let Some(s) = slug_extra {
+                slug.push('-');
+                slug.push_str(&s.value);
+            }
+            let index = *by_key.entry(slug.clone()).or_insert_with(|| {
+                meetings.push(Meeting {
+                    slug: slug.clone(),
+                    body,
+                    date,
+                    end_date,
+                    minutes: None,
+                    notice: None,
+                });
+                meetings.len() - 1
+            });
+            let m = &mut meetings[index];
+            if m.end_date.is_none() {
+                m.end_date = end_date;
+            }
+            let slot = match kind {
+                DocumentKind::Minutes => &mut m.minutes,
+                DocumentKind::Notice => &mut m.notice,
+            };
+            if slot.is_some() {
+                let (other_file, _) = &doc_spans[&(index, kind)];
+                let other = self.sources.get(*other_file).path.display().to_string();
+                let what = if kind == DocumentKind::Minutes { "referat" } else { "innkalling" };
+                self.error(
+                    Diagnostic::error(file, kind_at.span.clone(), format!("møtet {slug} har allerede et {what}"))
+                        .label(format!("også i {other}"))
+                        .help("et møte har ett referat og én innkalling; slå sammen filene, eller skill møtene med «slug:» når et organ møtes to ganger samme dag"),
+                );
+                continue;
+            }
+            doc_spans.insert((index, kind), (file, kind_at.span));
+            *slot = Some(document);
+        }
+        meetings
+    }
+
+    fn document(
+        &mut self,
+        raw: &RawDocument,
+        kind: DocumentKind,
+        date: NaiveDate,
+        names: &Names<'_>,
+        people: &mut Vec<Person>,
+        person_index: &mut HashMap<String, PersonId>,
+    ) -> Document {
+        let file = raw.file;
+        let y = raw.yaml_offset;
+        let f = &raw.front;
+        let mut participants = |list: &[RawParticipant], r: &mut Self| -> Vec<Participant> {
+            list.iter()
+                .filter_map(|p| r.participant(file, y, p, names, people, person_index))
+                .collect()
+        };
+        let present = participants(&f.present, self);
+        let absent = participants(&f.absent, self);
+        let mut items: Vec<Item> = Vec::new();
+        let mut seen: HashMap<ItemNumber, Range<usize>> = HashMap::new();
+        for it in &raw.items {
+            let number = item_number(&it.heading.number, &it.heading.year, date.year());
+            if seen.insert(number.clone(), it.span.clone()).is_some() {
+                self.error(
+                    Diagnostic::error(file, it.span.clone(), format!("sak {} står to ganger i dokumentet", number.display()))
+                        .label("andre gang")
+                        .help("to saker i ett dokument kan ikke ha samme nummer; rett nummeret i overskriften"),
+                );
+                continue;
+            }
+            items.push(Item {
+                label: it.heading.label.clone(),
+                number_as_written: format!("{}/{}", it.heading.number, it.heading.year),
+                number,
+                title: it.heading.title.clone(),
+                parts: parts(&it.parts, true),
+                threads: Vec::new(),
+                heading_span: it.span.clone(),
+                mentions: Vec::new(),
+            });
+        }
+        let mut metas: Vec<_> = f.items.iter().collect();
+        metas.sort_by_key(|(k, _)| k.referenced.span().offset());
+        for (key, meta) in metas {
+            let key_at = at(key, y);
+            let Some((number, sub)) = parse_item_key(&key_at.value, date.year()) else {
+                self.error(
+                    Diagnostic::error(file, key_at.span.clone(), format!("«{}» er ikke et saksnummer", key_at.value))
+                        .label("skal være som \"17/2017\" eller \"08/2017 B\"")
+                        .help("skriv nummeret som i saksoverskriften, i anførselstegn: \"17/2017\""),
+                );
+                continue;
+            };
+            let Some(item) = items.iter_mut().find(|i| i.number == number) else {
+                let known: Vec<String> = items.iter().map(|i| i.number.display()).collect();
+                self.error(
+                    Diagnostic::error(file, key_at.span.clone(), format!("dokumentet har ingen sak {}", number.display()))
+                        .label("ingen saksoverskrift med dette nummeret")
+                        .help(format!("sakene i dokumentet er {}; skriv overskriften som «## Sak {} Tittel»", known.join(", "), number.display())),
+                );
+                continue;
+            };
+            if let Some(letter) = &sub {
+                let has = item.parts.iter().any(|p| matches!(p, Part::Heading { anchor: Some(_), text, .. } if load::sub_item_letter(text).as_deref() == Some(letter.as_str())));
+                if !has {
+                    self.error(
+                        Diagnostic::error(file, key_at.span.clone(), format!("sak {} har ikke noe punkt {letter}", number.display()))
+                            .label("fant ingen underoverskrift med denne bokstaven")
+                            .help(format!("punktet skal ha en overskrift som «### {letter} Tittel» under saken")),
+                    );
+                    continue;
+                }
+            }
+            let Some(thread) = &meta.thread else { continue };
+            let span = span_of(thread, y);
+            for id in thread.value.to_vec() {
+                match names.threads.get(&id) {
+                    Some(t) => {
+                        let entry = ItemThread { thread: *t, sub_item: sub.clone() };
+                        if !item.threads.contains(&entry) {
+                            item.threads.push(entry);
+                        }
+                    }
+                    None => {
+                        let value = At { value: id, span: span.clone() };
+                        self.unknown_id(file, &value, "saksgang", "threads/", names.threads.keys().map(String::as_str));
+                    }
+                }
+            }
+        }
+        let aliases = f
+            .aliases
+            .iter()
+            .filter_map(|a| self.alias(file, &at(a, y)))
+            .collect();
+        Document {
+            file,
+            content_path: raw.content_path.clone(),
+            kind,
+            title: f.title.clone(),
+            time: f.time.clone(),
+            place: f.place.clone(),
+            present,
+            absent,
+            secretariat: f.secretariat.clone(),
+            aliases,
+            preamble: parts(&raw.preamble, false),
+            items,
+            after: parts(&raw.after, false),
+            links: Vec::new(),
+        }
+    }
+
+    fn alias(&mut self, file: FileId, a: &At<String>) -> Option<String> {
+        let v = a.value.trim();
+        if !v.starts_with('/') || v.contains("..") || v.contains(['?', '#', ' ']) {
+            self.error(
+                Diagnostic::error(file, a.span.clone(), format!("«{v}» er ikke en gammel adresse på nettstedet"))
+                    .label("skal begynne med /")
+                    .help("skriv stien til den gamle siden, for eksempel «/moter/2017-06-01-rg/»"),
+            );
+            return None;
+        }
+        Some(v.to_string())
+    }
+
+    fn participant(
+        &mut self,
+        file: FileId,
+        y: usize,
+        p: &RawParticipant,
+        names: &Names<'_>,
+        people: &mut Vec<Person>,
+        person_index: &mut HashMap<String, PersonId>,
+    ) -> Option<Participant> {
+        let name = at(&p.name, y);
+        let affiliation = match (&p.municipality, &p.organisation) {
+            (Some(m), None) => {
+                let m = at(m, y);
+                match names.municipalities.get(m.value.as_str()) {
+                    Some(id) => Affiliation::Municipality(*id),
+                    None => {
+                        self.unknown_id(file, &m, "kommune", "municipalities.yaml", names.municipalities.keys().copied());
+                        return None;
+                    }
+                }
+            }
+            (None, Some(o)) => Affiliation::Organisation(o.clone()),
+            (Some(_), Some(_)) => {
+                self.error(
+                    Diagnostic::error(file, name.span, format!("{} har både municipality og organisation", name.value))
+                        .label("bare ett av dem")
+                        .help("bruk municipality for kommuner og fylkeskommuner, organisation for alle andre"),
+                );
+                return None;
+            }
+            (None, None) => {
+                self.error(
+                    Diagnostic::error(file, name.span, format!("{} mangler kommune eller organisasjon", name.value))
+                        .label("hvem representerer denne personen?")
+                        .help("legg til «municipality: id» (fra municipalities.yaml) eller «organisation: navn»"),
+                );
+                return None;
+            }
+        };
+        let person = *person_index.entry(name.value.clone()).or_insert_with(|| {
+            people.push(Person {
+                name: name.value.clone(),
+                aliases: Vec::new(),
+            });
+            PersonId(people.len() - 1)
+        });
+        let chair = p
+            .role
+            .as_deref()
+            .is_some_and(|r| matches!(r.trim().to_lowercase().as_str(), "møteleder" | "leder" | "chair"));
+        Some(Participant {
+            name: name.value,
+            person,
+            affiliation,
+            substitute_for: p.substitute_for.clone(),
+            role: p.role.clone(),
+            chair,
+            note: p.note.clone(),
+            group: p.group.clone(),
+        })
+    }
+
+    fn threads(&mut self, raw: &RawArchive, names: &Names<'_>) -> Vec<Thread> {
+        let mut out = Vec::new();
+        for t in &raw.threads {
+            let file = t.file;
+            let y = t.yaml_offset;
+            if !valid_id(&t.id) {
+                self.error(
+                    Diagnostic::error(file, 0..3, format!("filnavnet «{}» kan ikke brukes i en adresse", t.id))
+                        .label("filnavnet blir adressen til saksgangen")
+                        .help("gi filen et navn med bare a–z, 0–9 og bindestrek, for eksempel threads/khs-videreforing.md"),
+                );
+            }
+            let status = match t.front.status.as_ref().map(|s| at(s, y)) {
+                None => ThreadStatus::Open,
+                Some(s) => match s.value.as_str() {
+                    "open" => ThreadStatus::Open,
+                    "decided" => ThreadStatus::Decided,
+                    "closed" => ThreadStatus::Closed,
+                    other => {
+                        self.error(
+                            Diagnostic::error(file, s.span, format!("ukjent status «{other}»"))
+                                .label("skal være open, decided eller closed")
+                                .help("open = under behandling, decided = vedtatt, closed = avsluttet"),
+                        );
+                        ThreadStatus::Open
+                    }
+                },
+            };
+            let mut steps = Vec::new();
+            for o in &t.front.outside_archive {
+                let Some(date) = self.date(file, &at(&o.date, y), "date") else { continue };
+                let body = match &o.body {
+                    None => None,
+                    Some(b) => {
+                        let b = at(b, y);
+                        match names.bodies.get(b.value.as_str()) {
+                            Some(id) => Some(*id),
+                            None => {
+                                self.unknown_id(file, &b, "organ", "bodies.yaml", names.bodies.keys().copied());
+                                None
+                            }
+                        }
+                    }
+                };
+                steps.push(Step::Outside { date, body, text: o.text.clone() });
+            }
+            let aliases = t.front.aliases.iter().filter_map(|a| self.alias(file, &at(a, y))).collect();
+            out.push(Thread {
+                id: t.id.clone(),
+                title: t.front.title.clone(),
+                summary: t.front.summary.clone(),
+                status,
+                background: t.background.clone(),
+                aliases,
+                steps,
+            });
+        }
+        out
+    }
+
+    /// Checks `@/` links and finds prose references, in every document and thread.
+    fn links(&mut self, archive: &mut Archive) {
+        let targets = PathTargets::new(archive);
+        let mut path_links = BTreeMap::new();
+        let mut doc_links: Vec<(MeetingId, DocumentKind, Vec<TextLink>, Vec<Vec<MunicipalityId>>)> = Vec::new();
+        for (mi, m) in archive.meetings.iter().enumerate() {
+            for doc in m.documents() {
+                let text = &self.sources.get(doc.file).text;
+                let mut links = Vec::new();
+                let mut mentions = Vec::new();
+                let ctx = RefContext { archive, own_body: Some(m.body), own_meeting: Some(MeetingId(mi)), own_year: m.date.year() };
+                let mut scan = |md: &Markdown, title: &str, links: &mut Vec<TextLink>, me: &mut Resolver<'_>| {
+                    me.path_links(md, &targets, &mut path_links);
+                    links.extend(find_references(text, md.range.clone(), title, &ctx));
+                };
+                for p in doc.preamble.iter().chain(&doc.after) {
+                    if let Some(md) = part_markdown(p) {
+                        scan(md, "", &mut links, self);
+                    }
+                }
+                for item in &doc.items {
+                    let mut names_found = find_mentions(&item.title, &archive.municipalities);
+                    for p in &item.parts {
+                        if let Some(md) = part_markdown(p) {
+                            scan(md, &item.title, &mut links, self);
+                            names_found.extend(find_mentions(&text[md.range.clone()], &archive.municipalities));
+                        }
+                        if let Part::Heading { text: h, .. } = p {
+                            names_found.extend(find_mentions(h, &archive.municipalities));
+                        }
+                    }
+                    names_found.sort();
+                    names_found.dedup();
+                    mentions.push(names_found);
+                }
+                doc_links.push((MeetingId(mi), doc.kind, links, mentions));
+            }
+        }
+        for t in &archive.threads {
+            let text = &self.sources.get(t.background.file).text;
+            let ctx = RefContext { archive, own_body: None, own_meeting: None, own_year: 0 };
+            self.path_links(&t.background, &targets, &mut path_links);
+            let _ = find_references(text, t.background.range.clone(), "", &ctx);
+        }
+        for (mi, kind, links, mentions) in doc_links {
+            let m = &mut archive.meetings[mi.0];
+            let doc = match kind {
+                DocumentKind::Minutes => m.minutes.as_mut(),
+                DocumentKind::Notice => m.notice.as_mut(),
+            };
+            if let Some(doc) = doc {
+                doc.links = links;
+                for (item, found) in doc.items.iter_mut().zip(mentions) {
+                    item.mentions = found;
+                }
+            }
+        }
+        archive.path_links = path_links;
+    }
+
+    /// Validates the `@/path.md#anchor` links of one piece of Markdown.
+    fn path_links(&mut self, md: &Markdown, targets: &PathTargets, out: &mut BTreeMap<String, Target>) {
+        let text = &self.sources.get(md.file).text;
+        let slice = &text[md.range.clone()];
+        for (event, range) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
+            let Event::Start(Tag::Link { dest_url, .. }) = event else { continue };
+            let Some(rest) = dest_url.strip_prefix("@/") else { continue };
+            let span = md.range.start + range.start..md.range.start + range.end;
+            let (path, anchor) = match rest.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (rest, None),
+            };
+            match targets.find(path, anchor) {
+                Ok(target) => {
+                    out.insert(dest_url.to_string(), target);
+                }
+                Err(problem) => {
+                    let d = match problem {
+                        PathProblem::NoFile => {
+                            let hint = suggestion(path, targets.paths.keys().map(String::as_str))
+                                .map(|s| format!("mente du «@/{s}»? "))
+                                .unwrap_or_default();
+                            Diagnostic::error(md.file, span, format!("lenken peker på @/{path}, som ikke finnes"))
+                                .label("ingen slik fil i content/")
+                                .help(format!("{hint}skriv stien fra content/, for eksempel @/meetings/2017/2017-02-23-radmannsgruppen.md#sak-04-2017"))
+                        }
+                        PathProblem::NoAnchor(known) => Diagnostic::error(
+                            md.file,
+                            span,
+                            format!("@/{path} har ikke noe anker #{}", anchor.unwrap_or_default()),
+                        )
+                        .label("ingen sak eller punkt med dette ankeret")
+                        .help(if known.is_empty() {
+                            "fjern #-delen av lenken".to_string()
+                        } else {
+                            format!("ankrene i dokumentet er {}", known.join(", "))
+                        }),
+                    };
+                    self.error(d);
+                }
+            }
+        }
+    }
+}
+
+fn part_markdown(p: &Part) -> Option<&Markdown> {
+    match p {
+        Part::Text(md) => Some(md),
+        Part::Decision(d) => Some(&d.body),
+        Part::Heading { .. } => None,
+    }
+}
+
+/// Converts the parts of a raw item (or preamble) into model parts.
+fn parts(raw: &[RawPart], in_item: bool) -> Vec<Part> {
+    let mut out = Vec::new();
+    let mut sub: Option<(u8, String)> = None;
+    for p in raw {
+        match p {
+            RawPart::Text(md) => out.push(Part::Text(md.clone())),
+            RawPart::Heading(h) => {
+                let letter = in_item.then(|| load::sub_item_letter(&h.text)).flatten();
+                if sub.as_ref().is_some_and(|(level, _)| h.level <= *level) || letter.is_some() {
+                    sub = letter.clone().map(|l| (h.level, l));
+                }
+                out.push(Part::Heading {
+                    level: h.level,
+                    text: h.text.clone(),
+                    anchor: letter.map(|l| l.to_lowercase()),
+                });
+            }
+            RawPart::Decision { kind, heading, body } => out.push(Part::Decision(Decision {
+                kind: *kind,
+                heading: heading.text.clone(),
+                level: heading.level,
+                sub_item: sub.as_ref().filter(|(level, _)| heading.level > *level).map(|(_, l)| l.clone()),
+                body: body.clone(),
+            })),
+        }
+    }
+    out
+}
+
+/// The identity of an item: number padded to two digits, four-digit year in the
+/// century of the meeting.
+pub fn item_number(number: &str, year: &str, meeting_year: i32) -> ItemNumber {
+    let digits = number.chars().take_while(char::is_ascii_digit).count();
+    let padded = if digits < 2 {
+        format!("0{number}")
+    } else {
+        number.to_string()
+    };
+    let y: i32 = year.parse().unwrap_or(0);
+    let year = if year.len() == 2 {
+        let century = meeting_year - meeting_year.rem_euclid(100);
+        century + y
+    } else {
+        y
+    };
+    ItemNumber { number: padded, year }
+}
+
+/// Parses an `items:` key: `"17/2017"`, `"4/2017"`, `"08/2017 B"`.
+fn parse_item_key(key: &str, meeting_year: i32) -> Option<(ItemNumber, Option<String>)> {
+    let (num, rest) = key.trim().split_once('/')?;
+    let num = num.trim();
+    let rest = rest.trim_start();
+    let year_len = rest.chars().take_while(char::is_ascii_digit).count();
+    let (year, sub) = rest.split_at(year_len);
+    let sub = sub.trim();
+    let num_ok = !num.is_empty()
+        && num.chars().take_while(char::is_ascii_digit).count() >= 1
+        && num.chars().skip_while(char::is_ascii_digit).count() <= 1;
+    let sub_ok = sub.is_empty() || (sub.chars().count() == 1 && sub.chars().all(char::is_uppercase));
+    if !num_ok || !(year_len == 2 || year_len == 4) || !sub_ok {
+        return None;
+    }
+    Some((item_number(num, year, meeting_year), (!sub.is_empty()).then(|| sub.to_string())))
+}
+
+/// Puts every item that joins a thread into that thread's steps, in date order.
+fn collect_steps(meetings: &[Meeting], threads: &mut [Thread]) {
+    for (mi, m) in meetings.iter().enumerate() {
+        for doc in m.documents() {
+            for (ii, item) in doc.items.iter().enumerate() {
+                for t in &item.threads {
+                    threads[t.thread.0].steps.push(Step::Item {
+                        meeting: MeetingId(mi),
+                        document: doc.kind,
+                        item: ii,
+                        sub_item: t.sub_item.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for t in threads {
+        // Meetings are already in date order; outside steps slot in by date, and
+        // a notice comes before the minutes of the same meeting.
+        t.steps.sort_by_key(|s| match s {
+            Step::Item { meeting, document, item, .. } => (meetings[meeting.0].date, 1, meeting.0, *document, *item),
+            Step::Outside { date, .. } => (*date, 0, 0, DocumentKind::Notice, 0),
+        });
+    }
+}
+
+enum PathProblem {
+    NoFile,
+    NoAnchor(Vec<String>),
+}
+
+/// What `@/` paths can point to.
+struct PathTargets {
+    paths: BTreeMap<String, (Target, Vec<String>)>,
+}
+
+impl PathTargets {
+    fn new(archive: &Archive) -> Self {
+        let mut paths = BTreeMap::new();
+        for (mi, m) in archive.meetings.iter().enumerate() {
+            for doc in m.documents() {
+                let target = match doc.kind {
+                    DocumentKind::Minutes => Target::Meeting(MeetingId(mi), None),
+                    DocumentKind::Notice if m.minutes.is_none() => Target::Meeting(MeetingId(mi), None),
+                    DocumentKind::Notice => Target::Notice(MeetingId(mi), None),
+                };
+                paths.insert(doc.content_path.clone(), (target, document_anchors(doc)));
+            }
+        }
+        for (ti, t) in archive.threads.iter().enumerate() {
+            paths.insert(format!("threads/{}.md", t.id), (Target::Thread(ThreadId(ti)), Vec::new()));
+        }
+        Self { paths }
+    }
+
+    fn find(&self, path: &str, anchor: Option<&str>) -> Result<Target, PathProblem> {
+        let (target, anchors) = self.paths.get(path).ok_or(PathProblem::NoFile)?;
+        let Some(anchor) = anchor.filter(|a| !a.is_empty()) else { return Ok(target.clone()) };
+        if !anchors.iter().any(|a| a == anchor) {
+            return Err(PathProblem::NoAnchor(anchors.clone()));
+        }
+        Ok(match target {
+            Target::Meeting(m, _) => Target::Meeting(*m, Some(anchor.to_string())),
+            Target::Notice(m, _) => Target::Notice(*m, Some(anchor.to_string())),
+            other => other.clone(),
+        })
+    }
+}
+
+/// The anchors a document's page has: one per item and one per lettered sub-item.
+pub fn document_anchors(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in &doc.items {
+        let a = item.number.anchor();
+        for p in &item.parts {
+            if let Part::Heading { anchor: Some(sub), .. } = p {
+                out.push(format!("{a}-{sub}"));
+            }
+        }
+        out.push(a);
+    }
+    out
+}
+
+struct RefContext<'a> {
+    archive: &'a Archive,
+    own_body: Option<BodyId>,
+    own_meeting: Option<MeetingId>,
+    own_year: i32,
+}
+
+static SAK_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bsak(?:ene)?\s+(\d{1,3}[a-z]?)\s*/\s*(\d{4}|\d{2})\b").unwrap()
+});
+static MEETING_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bmøte[tn]?\s+(?:den\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b").unwrap()
+});
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b").unwrap());
+
+fn date_of(c: &regex::Captures<'_>, first: usize) -> Option<NaiveDate> {
+    let n = |i: usize| c.get(first + i)?.as_str().parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(n(2)? as i32, n(1)?, n(0)?)
+}
+
+/// Finds the prose references in `range` of `text` that point into the archive.
+/// The context of a reference is its paragraph (or list item, or table cell).
+fn find_references(text: &str, range: Range<usize>, title: &str, ctx: &RefContext<'_>) -> Vec<TextLink> {
+    let slice = &text[range.clone()];
+    let mut out = Vec::new();
+    let mut block: Vec<(String, usize)> = Vec::new();
+    let flush = |block: &mut Vec<(String, usize)>, out: &mut Vec<TextLink>| {
+        if block.is_empty() {
+            return;
+        }
+        let context: String = block.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(" ");
+        let mut pos = 0;
+        for (t, start) in block.iter() {
+            let base = pos;
+            pos += t.len() + 1;
+            for c in SAK_REF.captures_iter(t) {
+                let whole = c.get(0).unwrap();
+                let number = item_number(&c[1], &c[2], if ctx.own_year > 0 { ctx.own_year } else { 2000 });
+                if let Some(target) = resolve_item_ref(&number, &context, base + whole.start(), title, ctx) {
+                    out.push(TextLink { range: start + whole.start()..start + whole.end(), target });
+                }
+            }
+            for c in MEETING_REF.captures_iter(t) {
+                let whole = c.get(0).unwrap();
+                // A meeting reference followed by "sak N/Y" is linked by the item reference.
+                if SAK_REF.find_at(t, whole.end()).is_some_and(|m| t[whole.end()..m.start()].trim_matches([',', ' ']).is_empty()) {
+                    continue;
+                }
+                let Some(date) = date_of(&c, 1) else { continue };
+                let body = body_near(&context, base + whole.start(), title, ctx).or(ctx.own_body);
+                let Some(body) = body else { continue };
+                let found = ctx.archive.meetings.iter().position(|m| m.body == body && m.date == date);
+                if let Some(mi) = found.filter(|mi| Some(MeetingId(*mi)) != ctx.own_meeting) {
+                    out.push(TextLink { range: start + whole.start()..start + whole.end(), target: Target::Meeting(MeetingId(mi), None) });
+                }
+            }
+        }
+        block.clear();
+    };
+    for (event, r) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
+        match event {
+            Event::Text(t) => {
+                // Only text that stands in the source as it is can be linked by position.
+                if slice.get(r.clone()) == Some(&*t) {
+                    block.push((t.to_string(), range.start + r.start));
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
+                flush(&mut block, &mut out)
+            }
+            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => flush(&mut block, &mut out),
+            _ => {}
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// The body named nearest before `pos` in the context (or after it, or in the title).
+fn body_near(context: &str, pos: usize, title: &str, ctx: &RefContext<'_>) -> Option<BodyId> {
+    let lower = context.to_lowercase();
+    let mut best: Option<(usize, BodyId)> = None;
+    for (bi, b) in ctx.archive.bodies.iter().enumerate() {
+        for alias in std::iter::once(b.name.to_lowercase()).chain(b.aliases.iter().cloned()) {
+            for (i, _) in lower.match_indices(alias.as_str()) {
+                let distance = i.abs_diff(pos);
+                if best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, BodyId(bi)));
+                }
+            }
+        }
+    }
+    if let Some((_, b)) = best {
+        return Some(b);
+    }
+    let title = title.to_lowercase();
+    ctx.archive.bodies.iter().position(|b| {
+        std::iter::once(b.name.to_lowercase())
+            .chain(b.aliases.iter().cloned())
+            .any(|a| title.contains(&a))
+    }).map(BodyId)
+}
+
+fn resolve_item_ref(number: &ItemNumber, context: &str, pos: usize, title: &str, ctx: &RefContext<'_>) -> Option<Target> {
+    let body = body_near(context, pos, title, ctx);
+    let date = DATE
+        .captures_iter(context)
+        .filter(|c| c.get(0).unwrap().end() <= pos)
+        .last()
+        .and_then(|c| date_of(&c, 1));
+    if body.is_none() && date.is_none() {
+        return None;
+    }
+    let candidates: Vec<(usize, &Meeting)> = ctx
+        .archive
+        .meetings
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| body.is_none_or(|b| m.body == b) && date.is_none_or(|d| m.date == d))
+        .filter(|(_, m)| m.documents().any(|d| d.items.iter().any(|i| &i.number == number)))
+        .collect();
+    let [(mi, m)] = candidates.as_slice() else { return None };
+    let anchor = Some(number.anchor());
+    let in_minutes = m.minutes.as_ref().is_some_and(|d| d.items.iter().any(|i| &i.number == number));
+    Some(if in_minutes || m.minutes.is_none() {
+        Target::Meeting(MeetingId(*mi), anchor)
+    } else {
+        Target::Notice(MeetingId(*mi), anchor)
+    })
+}
+
+/// Municipalities named in a text, by name or alias (also in the genitive: «Bærums»).
+fn find_mentions(text: &str, municipalities: &[Municipality]) -> Vec<MunicipalityId> {
+    let mut out = Vec::new();
+    for (i, m) in municipalities.iter().enumerate() {
+        let found = std::iter::once(&m.name).chain(&m.aliases).any(|name| {
+            text.match_indices(name.as_str()).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let mut after = text[at + name.len()..].chars();
+                let mut next = after.next();
+                if next == Some('s') {
+                    next = after.next();
+                }
+                !before.is_some_and(char::is_alphanumeric) && !next.is_some_and(char::is_alphanumeric)
+            })
+        });
+        if found {
+            out.push(MunicipalityId(i));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_identity_pads_and_takes_the_century_of_the_meeting() {
+        assert_eq!(item_number("4", "2017", 2017).display(), "04/2017");
+        assert_eq!(item_number("35", "06", 2006).display(), "35/2006");
+        assert_eq!(item_number("120", "19", 2019).display(), "120/2019");
+        assert_eq!(item_number("6b", "2016", 2017).anchor(), "sak-06b-2016");
+        assert_eq!(item_number("1", "2018", 2018).anchor(), "sak-01-2018");
+    }
+
+    #[test]
+    fn item_keys() {
+        let (n, sub) = parse_item_key("08/2017 B", 2017).unwrap();
+        assert_eq!((n.display().as_str(), sub.as_deref()), ("08/2017", Some("B")));
+        let (n, sub) = parse_item_key("1/2018", 2018).unwrap();
+        assert_eq!((n.display().as_str(), sub), ("01/2018".to_string().as_str(), None));
+        assert!(parse_item_key("sytten", 2017).is_none());
+        assert!(parse_item_key("17/2017 bb", 2017).is_none());
+    }
+
+    #[test]
+    fn mentions_need_whole_words() {
+        let m = |name: &str| Municipality {
+            id: name.to_lowercase(),
+            name: name.to_string(),
+            number: None,
+            former_numbers: vec![],
+            region: None,
+            kind: MunicipalityKind::Municipality,
+            aliases: vec![],
+            valid_to: None,
+            merged_into: vec![],
+            note: None,
+        };
+        let list = [m("Hol"), m("Bærum"), m("Asker")];
+        assert_eq!(find_mentions("Hole og Holmestrand", &list), vec![]);
+        assert_eq!(find_mentions("Bærums rådmann", &list), vec![MunicipalityId(1)]);
+        assert_eq!(find_mentions("Asker/Bærum", &list), vec![MunicipalityId(1), MunicipalityId(2)]);
+    }
+}

@@ -1,0 +1,124 @@
+//! Themes: the Tera templates and static files a site is rendered with.
+//!
+//! The default theme (`themes/default` in this repository) is compiled into the
+//! binary, so an archive folder without `themes/` still builds. A site overrides
+//! it file by file: a file at `ROOT/themes/<theme>/templates/meeting.html` replaces
+//! the built-in `meeting.html`, and files under `static/` are added or replaced.
+//! This module reads those files; `render` only receives their text.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+
+/// Templates and static files, by name.
+#[derive(Debug, Default, Clone)]
+pub struct Theme {
+    /// Template name (`meeting.html`) → (shown path, source).
+    pub templates: BTreeMap<String, (String, String)>,
+    /// Path under the output root (`static/style.css`) → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The built-in default templates.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
+    "base.html",
+    "index.html",
+    "meetings.html",
+    "meeting.html",
+    "threads.html",
+    "thread.html",
+    "municipalities.html",
+    "municipality.html",
+    "bodies.html",
+    "body.html",
+    "part.html",
+    "redirect.html",
+    "404.html",
+];
+
+/// The built-in default static files.
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../themes/default/static/style.css"),
+)];
+
+/// The built-in default theme.
+pub fn builtin() -> Theme {
+    let mut theme = Theme::default();
+    for (name, src) in DEFAULT_TEMPLATES {
+        theme.templates.insert(
+            name.to_string(),
+            (format!("themes/default/templates/{name}"), src.to_string()),
+        );
+    }
+    for (name, bytes) in DEFAULT_STATIC {
+        theme.statics.insert(format!("static/{name}"), bytes.to_vec());
+    }
+    theme
+}
+
+/// The built-in theme with the files of `ROOT/themes/<name>` laid over it.
+pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
+    let mut theme = builtin();
+    let mut diagnostics = Vec::new();
+    let dir = root.join("themes").join(name);
+    if !dir.is_dir() {
+        if name != "default" {
+            diagnostics.push(
+                Diagnostic::global(format!("fant ikke temaet «{name}» i themes/{name}"))
+                    .help("rett «theme:» i content/site.yaml, eller lag mappen; uten den brukes standardtemaet"),
+            );
+        }
+        return (theme, diagnostics);
+    }
+    for (sub, is_template) in [("templates", true), ("static", false)] {
+        let base = dir.join(sub);
+        if !base.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diagnostics.push(Diagnostic::global(format!("kunne ikke lese {}: {e}", base.display())));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel: Vec<String> = entry
+                .path()
+                .strip_prefix(&base)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let rel = rel.join("/");
+            let shown = format!("themes/{name}/{sub}/{rel}");
+            match std::fs::read(entry.path()) {
+                Ok(bytes) if is_template => match String::from_utf8(bytes) {
+                    Ok(src) => {
+                        theme.templates.insert(rel, (shown, src));
+                    }
+                    Err(_) => diagnostics.push(
+                        Diagnostic::global(format!("{shown} er ikke lagret som UTF-8"))
+                            .help("lagre malen med tegnkodingen UTF-8"),
+                    ),
+                },
+                Ok(bytes) => {
+                    theme.statics.insert(format!("static/{rel}"), bytes);
+                }
+                Err(e) => diagnostics.push(Diagnostic::global(format!("kunne ikke lese {shown}: {e}"))),
+            }
+        }
+    }
+    (theme, diagnostics)
+}

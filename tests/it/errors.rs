@@ -1,0 +1,95 @@
+//! Bad input gets a clear message naming file, line and column, how to fix it,
+//! and leaves no output. The messages are compared in full, as a writer sees them.
+
+use crate::support::{build, build_into, fixture};
+
+/// stderr of a build that must fail, with the temporary output path shown as PUBLIC.
+fn failed(case: &str) -> String {
+    let b = build(&fixture(&format!("errors/{case}")));
+    assert!(!b.success, "the build of {case} should fail");
+    assert!(!b.out.exists(), "a failed build writes nothing");
+    b.stderr.replace(&b.out.display().to_string(), "PUBLIC")
+}
+
+#[test]
+fn unknown_municipality_names_the_place_and_suggests_the_id() {
+    assert_eq!(
+        failed("unknown-municipality"),
+        "\
+feil: ukjent kommune «hoel»
+ --> content/meetings/2017/2017-06-01-radmannsgruppen.md:8:44
+  |
+8 |   - { name: Torger Ødegaard, municipality: hoel }
+  |                                            ^^^^ finnes ikke i municipalities.yaml
+  |
+slik retter du det: mente du «hole»? Rett id-en, eller legg til «hoel» i content/municipalities.yaml
+
+bygget stoppet med 1 feil; ingenting ble skrevet, og PUBLIC er som før
+"
+    );
+}
+
+#[test]
+fn a_broken_path_link_is_an_error() {
+    assert_eq!(
+        failed("broken-link"),
+        "\
+feil: lenken peker på @/meetings/2017/2017-02-23-radmannsgruppen.md, som ikke finnes
+ --> content/meetings/2017/2017-06-01-radmannsgruppen.md:8:4
+  |
+8 | Se [forrige behandling](@/meetings/2017/2017-02-23-radmannsgruppen.md#sak-04-2017).
+  |    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ ingen slik fil i content/
+  |
+slik retter du det: skriv stien fra content/, for eksempel @/meetings/2017/2017-02-23-radmannsgruppen.md#sak-04-2017
+
+bygget stoppet med 1 feil; ingenting ble skrevet, og PUBLIC er som før
+"
+    );
+}
+
+#[test]
+fn every_error_of_every_file_is_reported_in_file_order() {
+    assert_eq!(
+        failed("yaml-errors"),
+        "\
+feil: ukjent dokumenttype «referat»
+ --> content/meetings/2017/2017-02-23-radmannsgruppen.md:3:11
+  |
+3 | document: referat
+  |           ^^^^^^^ skal være minutes eller notice
+  |
+slik retter du det: skriv «document: minutes» for et referat
+
+feil: «2017-02-30» er ikke en gyldig dato
+ --> content/meetings/2017/2017-02-23-radmannsgruppen.md:4:7
+  |
+4 | date: 2017-02-30
+  |       ^^^^^^^^^^ date må være en dato
+  |
+slik retter du det: skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2017-06-01
+
+feil: ukjent felt «kommune»
+ --> content/meetings/2017/2017-06-01-radmannsgruppen.md:6:30
+  |
+6 |   - { name: Torger Ødegaard, kommune: hole }
+  |                              ^ dette feltet finnes ikke her
+  |
+slik retter du det: feltene som kan stå her er: name, municipality, organisation, for, role, note, group. Rett skrivemåten, eller fjern feltet
+
+bygget stoppet med 3 feil; ingenting ble skrevet, og PUBLIC er som før
+"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let good = build_into(&fixture("contract"), &out);
+    assert!(good.success, "{}", good.stderr);
+    let before = std::fs::read(out.join("moter/2006-03-09-tr/index.html")).unwrap();
+    let bad = build_into(&fixture("errors/yaml-errors"), &out);
+    assert!(!bad.success);
+    assert_eq!(std::fs::read(out.join("moter/2006-03-09-tr/index.html")).unwrap(), before);
+    assert!(out.join("kommuner/trondheim/index.html").exists());
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each builds a small archive from `tests/fixtures/<case>/`
+//! (or the bundled `content/`) with the real binary and reads the pages it wrote.
+
+mod contract;
+mod errors;
+mod output;
+mod seed;
+mod support;

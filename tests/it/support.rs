@@ -1,0 +1,97 @@
+//! Runs the `saksgang` binary on a fixture and reads what it wrote.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture archive under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// The result of one `saksgang build`.
+pub struct Built {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+    pub out: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Built {
+    /// The text of a written file; panics with the list of files if it is missing.
+    pub fn page(&self, path: &str) -> String {
+        let p = self.out.join(path);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}\nstderr:\n{}", p.display(), self.stderr))
+    }
+
+    /// Whether a file was written.
+    pub fn has(&self, path: &str) -> bool {
+        self.out.join(path).exists()
+    }
+}
+
+/// Builds `root` into a fresh temporary folder.
+pub fn build(root: &Path) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let mut b = build_into(root, &out);
+    b._dir = Some(dir);
+    b
+}
+
+/// Builds `root` into `out`.
+pub fn build_into(root: &Path, out: &Path) -> Built {
+    let output = Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .output()
+        .expect("run saksgang");
+    Built {
+        success: output.status.success(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        out: out.to_path_buf(),
+        _dir: None,
+    }
+}
+
+/// The part of a page between two markers, for asserting on one section.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let s = html.find(start).unwrap_or_else(|| panic!("no {start:?} in page"));
+    let rest = &html[s..];
+    let e = rest.find(end).map_or(rest.len(), |e| e + end.len());
+    &rest[..e]
+}
+
+/// The text of an HTML fragment with tags removed and whitespace folded.
+pub fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
