@@ -41,7 +41,9 @@ pub struct BuildFailure {
 }
 
 /// Renders the archive under `root` to pages without writing anything.
-pub fn render_site(root: &Path) -> Result<(Vec<render::Page>, Vec<Diagnostic>, Sources), BuildFailure> {
+pub fn render_site(
+    root: &Path,
+) -> Result<(Vec<render::Page>, Vec<Diagnostic>, Sources), BuildFailure> {
     let raw = load::load(&root.join("content"));
     let (archive, sources, mut diagnostics) = resolve::resolve(raw);
     let (theme, theme_diagnostics) = theme::load(root, &archive.site.theme);
@@ -49,13 +51,19 @@ pub fn render_site(root: &Path) -> Result<(Vec<render::Page>, Vec<Diagnostic>, S
     // Report in file order, and in reading order within a file.
     diagnostics.sort_by_key(|d| (d.file, d.span.start));
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(BuildFailure { diagnostics, sources });
+        return Err(BuildFailure {
+            diagnostics,
+            sources,
+        });
     }
     match render::render(&archive, &sources, &theme) {
         Ok(pages) => Ok((pages, diagnostics, sources)),
         Err(errors) => {
             diagnostics.extend(errors);
-            Err(BuildFailure { diagnostics, sources })
+            Err(BuildFailure {
+                diagnostics,
+                sources,
+            })
         }
     }
 }
@@ -65,13 +73,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let (pages, warnings, sources) = render_site(&options.root)?;
     match write::write(&options.output, &pages) {
-        Ok(written) => Ok(BuildReport { written, warnings, sources, elapsed: start.elapsed() }),
+        Ok(written) => Ok(BuildReport {
+            written,
+            warnings,
+            sources,
+            elapsed: start.elapsed(),
+        }),
         Err(e) => {
             let mut diagnostics = warnings;
-            diagnostics.push(Diagnostic::global(e.to_string()).help(
-                "velg en annen mappe med --output, eller tøm mappen først",
-            ));
-            Err(BuildFailure { diagnostics, sources })
+            diagnostics.push(
+                Diagnostic::global(e.to_string())
+                    .help("velg en annen mappe med --output, eller tøm mappen først"),
+            );
+            Err(BuildFailure {
+                diagnostics,
+                sources,
+            })
         }
     }
 }

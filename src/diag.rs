@@ -151,7 +151,9 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         let mut report: Vec<Group<'_>> = vec![group];
         if let Some(help) = &d.help {
             report.push(Group::with_title(
-                Level::HELP.with_name(Some("slik retter du det")).secondary_title(help.as_str()),
+                Level::HELP
+                    .with_name(Some("slik retter du det"))
+                    .secondary_title(help.as_str()),
             ));
         }
         out.push_str(&renderer.render(&report));
@@ -189,7 +191,10 @@ mod tests {
         let out = render(&[d], &sources, false);
         assert!(out.contains("feil: ukjent organ «radmannsgrupen»"), "{out}");
         assert!(out.contains("content/meetings/2017/x.md:2:7"), "{out}");
-        assert!(out.contains("^^^^^^^^^^^^^^ finnes ikke i bodies.yaml"), "{out}");
+        assert!(
+            out.contains("^^^^^^^^^^^^^^ finnes ikke i bodies.yaml"),
+            "{out}"
+        );
         assert!(out.contains("mente du «radmannsgruppen»?"), "{out}");
     }
 

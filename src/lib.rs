@@ -11,5 +11,6 @@ pub mod model;
 pub mod norsk;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod theme;
 pub mod write;

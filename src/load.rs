@@ -420,10 +420,16 @@ pub fn load(content_dir: &Path) -> RawArchive {
         };
     }
     let headings = loader.archive.site.decision_headings.clone();
-    for path in markdown_files(&content_dir.join("meetings"), &mut loader.archive.diagnostics) {
+    for path in markdown_files(
+        &content_dir.join("meetings"),
+        &mut loader.archive.diagnostics,
+    ) {
         loader.meeting_document(&path, &headings);
     }
-    for path in markdown_files(&content_dir.join("threads"), &mut loader.archive.diagnostics) {
+    for path in markdown_files(
+        &content_dir.join("threads"),
+        &mut loader.archive.diagnostics,
+    ) {
         loader.thread(&path);
     }
     archive
@@ -503,8 +509,9 @@ impl Loader<'_> {
         if !path.exists() {
             if required {
                 self.archive.diagnostics.push(
-                    Diagnostic::global(format!("mangler content/{name}"))
-                        .help(format!("lag filen content/{name}; se skrivehåndboka for et eksempel")),
+                    Diagnostic::global(format!("mangler content/{name}")).help(format!(
+                        "lag filen content/{name}; se skrivehåndboka for et eksempel"
+                    )),
                 );
             }
             return None;
@@ -624,7 +631,9 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(yaml: &str) -> Result<T, serde_saphy
 
 /// Turns a YAML error into a diagnostic at its place in the file, in Norwegian.
 fn yaml_diagnostic(file: FileId, yaml_offset: usize, e: &serde_saphyr::Error) -> Diagnostic {
-    let message = serde_saphyr::DefaultMessageFormatter.format_message(e).into_owned();
+    let message = serde_saphyr::DefaultMessageFormatter
+        .format_message(e)
+        .into_owned();
     let at = e
         .location()
         .and_then(|l| l.span().byte_offset())
@@ -705,7 +714,8 @@ pub fn parse_item_heading(text: &str) -> Option<ItemHeading> {
     let text = text.trim();
     let (label, rest) = match text.split_once(char::is_whitespace) {
         Some((first, rest)) if !first.starts_with(|c: char| c.is_ascii_digit()) => {
-            if first.chars().any(|c| c.is_ascii_digit()) || !first.chars().any(char::is_alphabetic) {
+            if first.chars().any(|c| c.is_ascii_digit()) || !first.chars().any(char::is_alphabetic)
+            {
                 return None;
             }
             (Some(first.to_string()), rest.trim_start())
@@ -850,7 +860,9 @@ fn split_body(
                 parts.push(RawPart::Heading(h.clone()));
             }
             parts.extend(text_part(h.span.end..next_start(next)));
-        } else if let Some(kind) = (h.level >= 3).then(|| decision_kind(&h.text, extra)).flatten()
+        } else if let Some(kind) = (h.level >= 3)
+            .then(|| decision_kind(&h.text, extra))
+            .flatten()
         {
             while next < hs.len() && hs[next].level > h.level {
                 next += 1;

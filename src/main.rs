@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use saksgang::build::{BuildOptions, build};
-use saksgang::diag;
+use saksgang::build::{BuildOptions, BuildReport, build};
+use saksgang::{diag, serve};
 
 /// saksgang: static site generator for minutes and notices of governance bodies.
 #[derive(Parser)]
@@ -28,52 +28,84 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Build the site, then serve it on http://127.0.0.1:PORT/ for reading locally.
+    Serve {
+        /// The archive folder, holding content/ (and optionally themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site; defaults to ROOT/public.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Port on 127.0.0.1.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Build { root, output } => {
-            let output = output.unwrap_or_else(|| root.join("public"));
-            let color = std::io::stderr().is_terminal();
-            match build(&BuildOptions { root, output: output.clone() }) {
-                Ok(report) => {
-                    if !report.warnings.is_empty() {
-                        eprint!("{}", diag::render(&report.warnings, &report.sources, color));
-                    }
-                    let w = &report.written;
-                    println!(
-                        "skrev {} sider og {} andre filer ({}) til {} på {:.2} s: {} nye eller endret, {} uendret, {} fjernet",
-                        w.pages,
-                        w.files - w.pages,
-                        human_bytes(w.bytes),
-                        output.display(),
-                        report.elapsed.as_secs_f64(),
-                        w.written,
-                        w.unchanged,
-                        w.removed,
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(failure) => {
-                    eprint!("{}", diag::render(&failure.diagnostics, &failure.sources, color));
-                    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-                    eprintln!(
-                        "bygget stoppet med {errors} {}; ingenting ble skrevet, og {} er som før",
-                        if errors == 1 { "feil" } else { "feil" },
-                        output.display()
-                    );
-                    ExitCode::FAILURE
-                }
+    let (root, output, port) = match cli.command {
+        Command::Build { root, output } => (root, output, None),
+        Command::Serve { root, output, port } => (root, output, Some(port)),
+    };
+    let output = output.unwrap_or_else(|| root.join("public"));
+    let color = std::io::stderr().is_terminal();
+    match build(&BuildOptions {
+        root,
+        output: output.clone(),
+    }) {
+        Ok(report) => {
+            if !report.warnings.is_empty() {
+                eprint!("{}", diag::render(&report.warnings, &report.sources, color));
             }
+            println!("{}", summary_line(&report, &output));
+            match port {
+                None => ExitCode::SUCCESS,
+                Some(port) => match serve::serve(&output, port) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("feil: kunne ikke starte nettleserserveren på port {port}: {e}");
+                        ExitCode::FAILURE
+                    }
+                },
+            }
+        }
+        Err(failure) => {
+            eprint!(
+                "{}",
+                diag::render(&failure.diagnostics, &failure.sources, color)
+            );
+            let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "bygget stoppet med {errors} feil; ingenting ble skrevet, og {} er som før",
+                output.display()
+            );
+            ExitCode::FAILURE
         }
     }
 }
 
+/// The one line a successful build ends with: what it wrote, how big, how fast.
+fn summary_line(report: &BuildReport, output: &std::path::Path) -> String {
+    let w = &report.written;
+    let others = w.files - w.pages;
+    format!(
+        "skrev {} og {} ({}) til {} på {} s: {} nye eller endret, {} uendret, {} fjernet",
+        saksgang::norsk::count(w.pages, "side", "sider"),
+        saksgang::norsk::count(others, "annen fil", "andre filer"),
+        human_bytes(w.bytes),
+        output.display(),
+        format!("{:.2}", report.elapsed.as_secs_f64()).replace('.', ","),
+        w.written,
+        w.unchanged,
+        w.removed,
+    )
+}
+
 fn human_bytes(n: u64) -> String {
     if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)).replace('.', ",")
     } else {
-        format!("{:.0} kB", n as f64 / 1024.0)
+        format!("{} kB", n.div_ceil(1024))
     }
 }

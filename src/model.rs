@@ -330,9 +330,7 @@ impl Item {
     /// The decisions and proposals of the item, optionally only those of one sub-item.
     pub fn decisions(&self, sub_item: Option<&str>) -> impl Iterator<Item = &Decision> {
         self.parts.iter().filter_map(move |p| match p {
-            Part::Decision(d) if sub_item.is_none() || d.sub_item.as_deref() == sub_item => {
-                Some(d)
-            }
+            Part::Decision(d) if sub_item.is_none() || d.sub_item.as_deref() == sub_item => Some(d),
             _ => None,
         })
     }

@@ -15,12 +15,14 @@ use icu_locale_core::locale;
 
 /// `torsdag 23. februar 2017`.
 pub fn long_date(date: NaiveDate) -> String {
-    date.format_localized("%A %-d. %B %Y", Locale::nb_NO).to_string()
+    date.format_localized("%A %-d. %B %Y", Locale::nb_NO)
+        .to_string()
 }
 
 /// `23. februar 2017`.
 pub fn date_without_weekday(date: NaiveDate) -> String {
-    date.format_localized("%-d. %B %Y", Locale::nb_NO).to_string()
+    date.format_localized("%-d. %B %Y", Locale::nb_NO)
+        .to_string()
 }
 
 /// `23.02.2017`, the form minutes use.
@@ -34,7 +36,9 @@ static COLLATOR: LazyLock<Option<CollatorBorrowed<'static>>> =
 /// Compares two strings the Norwegian way; equal-sorting strings fall back to
 /// byte order, so that sorting is total and the output deterministic.
 pub fn compare(a: &str, b: &str) -> Ordering {
-    let by_collation = COLLATOR.as_ref().map_or(Ordering::Equal, |c| c.compare(a, b));
+    let by_collation = COLLATOR
+        .as_ref()
+        .map_or(Ordering::Equal, |c| c.compare(a, b));
     by_collation.then_with(|| a.cmp(b))
 }
 
@@ -66,6 +70,9 @@ mod tests {
     fn aeoa_sort_after_z() {
         let mut names = vec!["Ål", "Øvre Eiker", "Asker", "Bærum", "Zeta", "Ærøy", "Oslo"];
         sort_by_name(&mut names, |s| s);
-        assert_eq!(names, vec!["Asker", "Bærum", "Oslo", "Zeta", "Ærøy", "Øvre Eiker", "Ål"]);
+        assert_eq!(
+            names,
+            vec!["Asker", "Bærum", "Oslo", "Zeta", "Ærøy", "Øvre Eiker", "Ål"]
+        );
     }
 }

@@ -58,9 +58,17 @@ pub mod urls {
 
 /// Renders every page of the archive. Returns the pages in path order, or the
 /// template errors.
-pub fn render(archive: &Archive, sources: &Sources, theme: &Theme) -> Result<Vec<Page>, Vec<Diagnostic>> {
+pub fn render(
+    archive: &Archive,
+    sources: &Sources,
+    theme: &Theme,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let tera = templates(theme)?;
-    let r = Renderer { archive, sources, tera: &tera };
+    let r = Renderer {
+        archive,
+        sources,
+        tera: &tera,
+    };
     let mut pages = Vec::new();
     let mut errors = Vec::new();
     let mut emit = |result: Result<Page, Diagnostic>| match result {
@@ -68,40 +76,83 @@ pub fn render(archive: &Archive, sources: &Sources, theme: &Theme) -> Result<Vec
         Err(e) => errors.push(e),
     };
     emit(r.page("index.html", "index.html", "", &r.front_page()));
-    emit(r.page("moter/index.html", "meetings.html", "moter", &r.meeting_list()));
+    emit(r.page(
+        "moter/index.html",
+        "meetings.html",
+        "moter",
+        &r.meeting_list(),
+    ));
     for (i, m) in archive.meetings.iter().enumerate() {
         let id = MeetingId(i);
         let path = format!("{}index.html", urls::meeting(&m.slug));
-        emit(r.page(&path, "meeting.html", "moter", &r.meeting(id, m.main_document(), false)));
+        emit(r.page(
+            &path,
+            "meeting.html",
+            "moter",
+            &r.meeting(id, m.main_document(), false),
+        ));
         if let Some(notice) = &m.notice {
             let path = format!("{}index.html", urls::notice(&m.slug));
             emit(r.page(&path, "meeting.html", "moter", &r.meeting(id, notice, true)));
         }
     }
-    emit(r.page("saker/index.html", "threads.html", "saker", &r.thread_list()));
+    emit(r.page(
+        "saker/index.html",
+        "threads.html",
+        "saker",
+        &r.thread_list(),
+    ));
     for (i, _) in archive.threads.iter().enumerate() {
         let t = ThreadId(i);
         let path = format!("{}index.html", urls::thread(&archive.threads[i].id));
         emit(r.page(&path, "thread.html", "saker", &r.thread(t, &path)));
     }
-    emit(r.page("kommuner/index.html", "municipalities.html", "kommuner", &r.municipality_list()));
+    emit(r.page(
+        "kommuner/index.html",
+        "municipalities.html",
+        "kommuner",
+        &r.municipality_list(),
+    ));
     for (i, m) in archive.municipalities.iter().enumerate() {
         let path = format!("{}index.html", urls::municipality(&m.id));
-        emit(r.page(&path, "municipality.html", "kommuner", &r.municipality(MunicipalityId(i), &path)));
+        emit(r.page(
+            &path,
+            "municipality.html",
+            "kommuner",
+            &r.municipality(MunicipalityId(i), &path),
+        ));
     }
-    emit(r.page("organer/index.html", "bodies.html", "organer", &r.body_list()));
+    emit(r.page(
+        "organer/index.html",
+        "bodies.html",
+        "organer",
+        &r.body_list(),
+    ));
     for (i, b) in archive.bodies.iter().enumerate() {
         let path = format!("{}index.html", urls::body(&b.id));
         emit(r.page(&path, "body.html", "organer", &r.body(BodyId(i), &path)));
     }
-    emit(r.page("404.html", "404.html", "", &NotFound { title: "Fant ikke siden".to_string() }));
+    emit(r.page(
+        "404.html",
+        "404.html",
+        "",
+        &NotFound {
+            title: "Fant ikke siden".to_string(),
+        },
+    ));
     for (old, new) in redirects(archive) {
         let path = format!("{}index.html", old.trim_start_matches('/'));
-        let view = Redirect { title: "Siden har flyttet".to_string(), to: new.clone() };
+        let view = Redirect {
+            title: "Siden har flyttet".to_string(),
+            to: new.clone(),
+        };
         emit(r.page(&path, "redirect.html", "", &view));
     }
     for (path, bytes) in &theme.statics {
-        pages.push(Page { path: path.clone(), bytes: bytes.clone() });
+        pages.push(Page {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -110,8 +161,10 @@ pub fn render(archive: &Archive, sources: &Sources, theme: &Theme) -> Result<Vec
     // Two pages may not claim one path (an alias over a real page, say).
     for w in pages.windows(2) {
         if w[0].path == w[1].path {
-            return Err(vec![Diagnostic::global(format!("to sider vil skrives til {}", w[0].path))
-                .help("fjern det gamle navnet (aliases:) som peker på en side som finnes")]);
+            return Err(vec![
+                Diagnostic::global(format!("to sider vil skrives til {}", w[0].path))
+                    .help("fjern det gamle navnet (aliases:) som peker på en side som finnes"),
+            ]);
         }
     }
     Ok(pages)
@@ -122,10 +175,18 @@ fn redirects(archive: &Archive) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for m in &archive.meetings {
         if let Some(d) = &m.minutes {
-            out.extend(d.aliases.iter().map(|a| (a.clone(), urls::meeting(&m.slug))));
+            out.extend(
+                d.aliases
+                    .iter()
+                    .map(|a| (a.clone(), urls::meeting(&m.slug))),
+            );
         }
         if let Some(d) = &m.notice {
-            let to = if m.minutes.is_some() { urls::notice(&m.slug) } else { urls::meeting(&m.slug) };
+            let to = if m.minutes.is_some() {
+                urls::notice(&m.slug)
+            } else {
+                urls::meeting(&m.slug)
+            };
             out.extend(d.aliases.iter().map(|a| (a.clone(), to.clone())));
         }
     }
@@ -145,8 +206,10 @@ fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         .map(|(name, (_, src))| (name.clone(), src.clone()))
         .collect();
     tera.add_raw_templates(list).map_err(|e| {
-        vec![Diagnostic::global(format!("malene i temaet kan ikke leses:\n{e}"))
-            .help("rett malen det pekes på; se themes/default/templates for eksempler")]
+        vec![
+            Diagnostic::global(format!("malene i temaet kan ikke leses:\n{e}"))
+                .help("rett malen det pekes på; se themes/default/templates for eksempler"),
+        ]
     })?;
     Ok(tera)
 }
@@ -160,26 +223,44 @@ struct Renderer<'a> {
 /// The relative prefix from a page to the site root: `../../` for `moter/x/index.html`.
 fn root_of(path: &str) -> String {
     let depth = path.matches('/').count();
-    if depth == 0 { "./".to_string() } else { "../".repeat(depth) }
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
 }
 
 impl Renderer<'_> {
-    fn page<T: Serialize>(&self, path: &str, template: &str, section: &str, view: &T) -> Result<Page, Diagnostic> {
+    fn page<T: Serialize>(
+        &self,
+        path: &str,
+        template: &str,
+        section: &str,
+        view: &T,
+    ) -> Result<Page, Diagnostic> {
         let mut ctx = Context::new();
-        ctx.insert("site", &SiteView {
-            title: self.archive.site.title.clone(),
-            description: self.archive.site.description.clone(),
-            language: self.archive.site.language.clone(),
-        });
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: self.archive.site.title.clone(),
+                description: self.archive.site.description.clone(),
+                language: self.archive.site.language.clone(),
+            },
+        );
         ctx.insert("root", &root_of(path));
         ctx.insert("section", section);
         ctx.insert("page", view);
         self.tera
             .render(template, &ctx)
-            .map(|html| Page { path: path.to_string(), bytes: html.into_bytes() })
+            .map(|html| Page {
+                path: path.to_string(),
+                bytes: html.into_bytes(),
+            })
             .map_err(|e| {
-                Diagnostic::global(format!("siden {path} kunne ikke lages med malen {template}:\n{e}"))
-                    .help("rett malen det pekes på")
+                Diagnostic::global(format!(
+                    "siden {path} kunne ikke lages med malen {template}:\n{e}"
+                ))
+                .help("rett malen det pekes på")
             })
     }
 
@@ -227,15 +308,28 @@ impl Renderer<'_> {
         markdown::to_html(md, &ctx)
     }
 
-    fn parts(&self, parts: &[Part], links: &[TextLink], page_path: &str, item_anchor: Option<&str>) -> Vec<PartView> {
+    fn parts(
+        &self,
+        parts: &[Part],
+        links: &[TextLink],
+        page_path: &str,
+        item_anchor: Option<&str>,
+    ) -> Vec<PartView> {
         parts
             .iter()
             .map(|p| match p {
                 Part::Text(md) => PartView::text(self.html(md, links, page_path)),
-                Part::Heading { level, text, anchor } => PartView::heading(
+                Part::Heading {
+                    level,
+                    text,
+                    anchor,
+                } => PartView::heading(
                     *level,
                     text,
-                    anchor.as_ref().zip(item_anchor).map(|(a, item)| format!("{item}-{a}")),
+                    anchor
+                        .as_ref()
+                        .zip(item_anchor)
+                        .map(|(a, item)| format!("{item}-{a}")),
                 ),
                 Part::Decision(d) => PartView::decision(d, self.html(&d.body, links, page_path)),
             })
@@ -243,7 +337,11 @@ impl Renderer<'_> {
     }
 
     fn front_page(&self) -> FrontPage {
-        let mut newest: Vec<MeetingLink> = (0..self.archive.meetings.len()).rev().take(10).map(|i| self.meeting_link(MeetingId(i))).collect();
+        let mut newest: Vec<MeetingLink> = (0..self.archive.meetings.len())
+            .rev()
+            .take(10)
+            .map(|i| self.meeting_link(MeetingId(i)))
+            .collect();
         newest.truncate(10);
         let mut open: Vec<ThreadSummary> = self
             .archive
@@ -270,7 +368,10 @@ impl Renderer<'_> {
     fn meeting_list(&self) -> MeetingList {
         let mut years: BTreeMap<i32, Vec<MeetingLink>> = BTreeMap::new();
         for (i, m) in self.archive.meetings.iter().enumerate() {
-            years.entry(chrono::Datelike::year(&m.date)).or_default().push(self.meeting_link(MeetingId(i)));
+            years
+                .entry(chrono::Datelike::year(&m.date))
+                .or_default()
+                .push(self.meeting_link(MeetingId(i)));
         }
         MeetingList {
             title: "Møter".to_string(),
@@ -288,13 +389,27 @@ impl Renderer<'_> {
     fn meeting(&self, id: MeetingId, doc: &Document, notice_page: bool) -> MeetingPage {
         let m = &self.archive.meetings[id.0];
         let body = &self.archive.bodies[m.body.0];
-        let path = if notice_page { urls::notice(&m.slug) } else { urls::meeting(&m.slug) };
+        let path = if notice_page {
+            urls::notice(&m.slug)
+        } else {
+            urls::meeting(&m.slug)
+        };
         let page_path = format!("{path}index.html");
-        let kind = if doc.kind == DocumentKind::Minutes { "Referat" } else { "Innkalling" };
-        let siblings: Vec<usize> = (0..self.archive.meetings.len()).filter(|i| self.archive.meetings[*i].body == m.body).collect();
+        let kind = if doc.kind == DocumentKind::Minutes {
+            "Referat"
+        } else {
+            "Innkalling"
+        };
+        let siblings: Vec<usize> = (0..self.archive.meetings.len())
+            .filter(|i| self.archive.meetings[*i].body == m.body)
+            .collect();
         let pos = siblings.iter().position(|i| *i == id.0).unwrap_or(0);
-        let previous = pos.checked_sub(1).map(|p| self.meeting_link(MeetingId(siblings[p])));
-        let next = siblings.get(pos + 1).map(|n| self.meeting_link(MeetingId(*n)));
+        let previous = pos
+            .checked_sub(1)
+            .map(|p| self.meeting_link(MeetingId(siblings[p])));
+        let next = siblings
+            .get(pos + 1)
+            .map(|n| self.meeting_link(MeetingId(*n)));
         let items: Vec<ItemView> = doc
             .items
             .iter()
@@ -316,19 +431,26 @@ impl Renderer<'_> {
             date_iso: m.date.to_string(),
             time: doc.time.clone(),
             place: doc.place.clone(),
-            notice: (!notice_page).then(|| m.notice.as_ref().map(|_| urls::notice(&m.slug))).flatten().filter(|_| m.minutes.is_some()),
+            notice: (!notice_page)
+                .then(|| m.notice.as_ref().map(|_| urls::notice(&m.slug)))
+                .flatten()
+                .filter(|_| m.minutes.is_some()),
             minutes: (notice_page && m.minutes.is_some()).then(|| urls::meeting(&m.slug)),
             attendance: self.attendance(doc),
             present_count: doc.present.len(),
             absent_count: doc.absent.len(),
             secretariat: doc.secretariat.clone(),
             preamble: self.parts(&doc.preamble, &doc.links, &page_path, None),
-            agenda: doc.items.iter().map(|i| AgendaEntry {
-                anchor: i.number.anchor(),
-                label: i.label.clone(),
-                number: i.number_as_written.clone(),
-                title: i.title.clone(),
-            }).collect(),
+            agenda: doc
+                .items
+                .iter()
+                .map(|i| AgendaEntry {
+                    anchor: i.number.anchor(),
+                    label: i.label.clone(),
+                    number: i.number_as_written.clone(),
+                    title: i.title.clone(),
+                })
+                .collect(),
             items,
             after: self.parts(&doc.after, &doc.links, &page_path, None),
             previous,
@@ -337,7 +459,13 @@ impl Renderer<'_> {
         }
     }
 
-    fn item_view(&self, meeting: MeetingId, doc: &Document, item: &Item, page_path: &str) -> ItemView {
+    fn item_view(
+        &self,
+        meeting: MeetingId,
+        doc: &Document,
+        item: &Item,
+        page_path: &str,
+    ) -> ItemView {
         let anchor = item.number.anchor();
         let mut threads: Vec<ThreadBox> = Vec::new();
         for it in &item.threads {
@@ -347,10 +475,19 @@ impl Renderer<'_> {
                 .iter()
                 .map(|s| {
                     let mut v = self.step_summary(s);
-                    if let Step::Item { meeting: sm, document, item: si, sub_item } = s {
+                    if let Step::Item {
+                        meeting: sm,
+                        document,
+                        item: si,
+                        sub_item,
+                    } = s
+                    {
                         v.current = *sm == meeting
                             && *document == doc.kind
-                            && self.archive.document(*sm, *document).is_some_and(|d| d.items[*si].number == item.number)
+                            && self
+                                .archive
+                                .document(*sm, *document)
+                                .is_some_and(|d| d.items[*si].number == item.number)
                             && *sub_item == it.sub_item;
                     }
                     v
@@ -379,14 +516,24 @@ impl Renderer<'_> {
             let (key, name, href) = match &p.affiliation {
                 Affiliation::Municipality(m) => {
                     let mu = &self.archive.municipalities[m.0];
-                    (format!("k:{}", mu.id), mu.name.clone(), Some(urls::municipality(&mu.id)))
+                    (
+                        format!("k:{}", mu.id),
+                        mu.name.clone(),
+                        Some(urls::municipality(&mu.id)),
+                    )
                 }
                 Affiliation::Organisation(o) => (format!("o:{o}"), o.clone(), None),
             };
             let group = match groups.iter().position(|g| g.key == key) {
                 Some(i) => &mut groups[i],
                 None => {
-                    groups.push(AttendanceGroup { key, name, href, present: Vec::new(), absent: Vec::new() });
+                    groups.push(AttendanceGroup {
+                        key,
+                        name,
+                        href,
+                        present: Vec::new(),
+                        absent: Vec::new(),
+                    });
                     groups.last_mut().expect("just pushed")
                 }
             };
@@ -398,7 +545,11 @@ impl Renderer<'_> {
                 note: p.note.clone(),
                 group: p.group.clone(),
             };
-            if present { group.present.push(view) } else { group.absent.push(view) }
+            if present {
+                group.present.push(view)
+            } else {
+                group.absent.push(view)
+            }
         };
         for p in &doc.present {
             add(p, true, &mut groups);
@@ -411,11 +562,23 @@ impl Renderer<'_> {
 
     fn step_summary(&self, s: &Step) -> StepSummary {
         match s {
-            Step::Item { meeting, document, item, sub_item } => {
+            Step::Item {
+                meeting,
+                document,
+                item,
+                sub_item,
+            } => {
                 let m = &self.archive.meetings[meeting.0];
-                let doc = self.archive.document(*meeting, *document).expect("steps point at documents");
+                let doc = self
+                    .archive
+                    .document(*meeting, *document)
+                    .expect("steps point at documents");
                 let item = &doc.items[*item];
-                let base = if *document == DocumentKind::Notice && m.minutes.is_some() { urls::notice(&m.slug) } else { urls::meeting(&m.slug) };
+                let base = if *document == DocumentKind::Notice && m.minutes.is_some() {
+                    urls::notice(&m.slug)
+                } else {
+                    urls::meeting(&m.slug)
+                };
                 let anchor = match sub_item {
                     Some(l) => format!("{}-{}", item.number.anchor(), l.to_lowercase()),
                     None => item.number.anchor(),
@@ -424,15 +587,26 @@ impl Renderer<'_> {
                     href: Some(format!("{base}#{anchor}")),
                     date: norsk::short_date(m.date),
                     body: self.archive.bodies[m.body.0].name.clone(),
-                    text: format!("{} {}", item.label.clone().unwrap_or_else(|| "Sak".into()), item.number_as_written),
-                    kind: if *document == DocumentKind::Notice { "innkalling" } else { "referat" }.to_string(),
+                    text: format!(
+                        "{} {}",
+                        item.label.clone().unwrap_or_else(|| "Sak".into()),
+                        item.number_as_written
+                    ),
+                    kind: if *document == DocumentKind::Notice {
+                        "innkalling"
+                    } else {
+                        "referat"
+                    }
+                    .to_string(),
                     current: false,
                 }
             }
             Step::Outside { date, body, text } => StepSummary {
                 href: None,
                 date: norsk::short_date(*date),
-                body: body.map(|b| self.archive.bodies[b.0].name.clone()).unwrap_or_default(),
+                body: body
+                    .map(|b| self.archive.bodies[b.0].name.clone())
+                    .unwrap_or_default(),
                 text: text.clone(),
                 kind: "utenfor arkivet".to_string(),
                 current: false,
@@ -442,10 +616,14 @@ impl Renderer<'_> {
 
     fn thread_summary(&self, t: ThreadId) -> ThreadSummary {
         let thread = &self.archive.threads[t.0];
-        let dates: Vec<chrono::NaiveDate> = thread.steps.iter().map(|s| match s {
-            Step::Item { meeting, .. } => self.archive.meetings[meeting.0].date,
-            Step::Outside { date, .. } => *date,
-        }).collect();
+        let dates: Vec<chrono::NaiveDate> = thread
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Item { meeting, .. } => self.archive.meetings[meeting.0].date,
+                Step::Outside { date, .. } => *date,
+            })
+            .collect();
         ThreadSummary {
             link: Link::new(urls::thread(&thread.id), &thread.title),
             summary: thread.summary.clone(),
@@ -457,9 +635,14 @@ impl Renderer<'_> {
     }
 
     fn thread_list(&self) -> ThreadList {
-        let mut threads: Vec<ThreadSummary> = (0..self.archive.threads.len()).map(|i| self.thread_summary(ThreadId(i))).collect();
+        let mut threads: Vec<ThreadSummary> = (0..self.archive.threads.len())
+            .map(|i| self.thread_summary(ThreadId(i)))
+            .collect();
         norsk::sort_by_name(&mut threads, |t| &t.link.text);
-        ThreadList { title: "Saker".to_string(), threads }
+        ThreadList {
+            title: "Saker".to_string(),
+            threads,
+        }
     }
 
     fn thread(&self, id: ThreadId, page_path: &str) -> ThreadPage {
@@ -476,8 +659,17 @@ impl Renderer<'_> {
                 diff: None,
                 outside: matches!(s, Step::Outside { .. }),
             };
-            if let Step::Item { meeting, document, item, sub_item } = s {
-                let doc = self.archive.document(*meeting, *document).expect("steps point at documents");
+            if let Step::Item {
+                meeting,
+                document,
+                item,
+                sub_item,
+            } = s
+            {
+                let doc = self
+                    .archive
+                    .document(*meeting, *document)
+                    .expect("steps point at documents");
                 let it = &doc.items[*item];
                 view.meeting = Some(self.meeting_link(*meeting));
                 view.item_title = Some(it.title.clone());
@@ -496,7 +688,8 @@ impl Renderer<'_> {
             }
             steps.push(view);
         }
-        let bg_text = &self.sources.get(thread.background.file).text[thread.background.range.clone()];
+        let bg_text =
+            &self.sources.get(thread.background.file).text[thread.background.range.clone()];
         ThreadPage {
             title: thread.title.clone(),
             summary: thread.summary.clone(),
@@ -507,13 +700,19 @@ impl Renderer<'_> {
                 ThreadStatus::Closed => "closed",
             }
             .to_string(),
-            background: (!bg_text.trim().is_empty()).then(|| self.html(&thread.background, &[], page_path)),
+            background: (!bg_text.trim().is_empty())
+                .then(|| self.html(&thread.background, &[], page_path)),
             steps,
         }
     }
 
     /// What the meeting changed: the notice's proposal against the minutes' decision.
-    fn proposal_diff(&self, meeting: MeetingId, item: &Item, sub_item: Option<&str>) -> Option<DiffView> {
+    fn proposal_diff(
+        &self,
+        meeting: MeetingId,
+        item: &Item,
+        sub_item: Option<&str>,
+    ) -> Option<DiffView> {
         let m = &self.archive.meetings[meeting.0];
         let notice = m.notice.as_ref()?;
         let minutes = m.minutes.as_ref()?;
@@ -547,7 +746,10 @@ impl Renderer<'_> {
             })
             .collect();
         norsk::sort_by_name(&mut entries, |e| &e.link.text);
-        MunicipalityList { title: "Kommuner".to_string(), municipalities: entries }
+        MunicipalityList {
+            title: "Kommuner".to_string(),
+            municipalities: entries,
+        }
     }
 
     fn municipality(&self, id: MunicipalityId, page_path: &str) -> MunicipalityPage {
@@ -586,20 +788,40 @@ impl Renderer<'_> {
                     meeting: self.meeting_link(MeetingId(mi)),
                     status: status.to_string(),
                     label: label.to_string(),
-                    present: present.iter().map(|p| match &p.substitute_for {
-                        Some(f) => format!("{} for {}", p.name, f),
-                        None => p.name.clone(),
-                    }).collect(),
+                    present: present
+                        .iter()
+                        .map(|p| match &p.substitute_for {
+                            Some(f) => format!("{} for {}", p.name, f),
+                            None => p.name.clone(),
+                        })
+                        .collect(),
                     absent: absent.iter().map(|p| p.name.clone()).collect(),
                 });
             }
             for doc in m.documents() {
                 for item in doc.items.iter().filter(|i| i.mentions.contains(&id)) {
-                    let base = if doc.kind == DocumentKind::Notice && m.minutes.is_some() { urls::notice(&m.slug) } else { urls::meeting(&m.slug) };
+                    let base = if doc.kind == DocumentKind::Notice && m.minutes.is_some() {
+                        urls::notice(&m.slug)
+                    } else {
+                        urls::meeting(&m.slug)
+                    };
                     mentions.push(MentionRow {
                         meeting: self.meeting_link(MeetingId(mi)),
-                        kind: if doc.kind == DocumentKind::Notice { "innkalling" } else { "referat" }.to_string(),
-                        item: Link::new(format!("{base}#{}", item.number.anchor()), &format!("{} {} {}", item.label.clone().unwrap_or_else(|| "Sak".into()), item.number_as_written, item.title)),
+                        kind: if doc.kind == DocumentKind::Notice {
+                            "innkalling"
+                        } else {
+                            "referat"
+                        }
+                        .to_string(),
+                        item: Link::new(
+                            format!("{base}#{}", item.number.anchor()),
+                            &format!(
+                                "{} {} {}",
+                                item.label.clone().unwrap_or_else(|| "Sak".into()),
+                                item.number_as_written,
+                                item.title
+                            ),
+                        ),
                     });
                 }
             }
@@ -622,7 +844,10 @@ impl Renderer<'_> {
             .into_iter()
             .map(|(p, (spellings, meetings))| PersonRow {
                 name: self.archive.people[p.0].name.clone(),
-                spellings: spellings.into_iter().filter(|s| *s != self.archive.people[p.0].name).collect(),
+                spellings: spellings
+                    .into_iter()
+                    .filter(|s| *s != self.archive.people[p.0].name)
+                    .collect(),
                 meetings,
             })
             .collect();
@@ -641,15 +866,23 @@ impl Renderer<'_> {
             region: mu.region.clone(),
             aliases: mu.aliases.clone(),
             valid_to: mu.valid_to.map(norsk::date_without_weekday),
-            merged_into: mu.merged_into.iter().map(|m| {
-                let o = &self.archive.municipalities[m.0];
-                Link::new(urls::municipality(&o.id), &o.name)
-            }).collect(),
+            merged_into: mu
+                .merged_into
+                .iter()
+                .map(|m| {
+                    let o = &self.archive.municipalities[m.0];
+                    Link::new(urls::municipality(&o.id), &o.name)
+                })
+                .collect(),
             merged_from,
-            former_numbers: mu.former_numbers.iter().map(|f| FormerNumberView {
-                number: f.number.clone(),
-                valid_to: f.valid_to.map(norsk::short_date),
-            }).collect(),
+            former_numbers: mu
+                .former_numbers
+                .iter()
+                .map(|f| FormerNumberView {
+                    number: f.number.clone(),
+                    valid_to: f.valid_to.map(norsk::short_date),
+                })
+                .collect(),
             note: mu.note.clone(),
             rates,
             attendance,
@@ -667,11 +900,19 @@ impl Renderer<'_> {
             .map(|(i, b)| BodyEntry {
                 link: Link::new(urls::body(&b.id), &b.name),
                 organisation: b.organisation.clone(),
-                meetings: self.archive.meetings.iter().filter(|m| m.body == BodyId(i)).count(),
+                meetings: self
+                    .archive
+                    .meetings
+                    .iter()
+                    .filter(|m| m.body == BodyId(i))
+                    .count(),
             })
             .collect();
         norsk::sort_by_name(&mut bodies, |b| &b.link.text);
-        BodyList { title: "Organer".to_string(), bodies }
+        BodyList {
+            title: "Organer".to_string(),
+            bodies,
+        }
     }
 
     fn body(&self, id: BodyId, page_path: &str) -> BodyPage {
@@ -679,20 +920,33 @@ impl Renderer<'_> {
         let b = &self.archive.bodies[id.0];
         let mut years: BTreeMap<i32, Vec<MeetingLink>> = BTreeMap::new();
         let mut members: BTreeMap<i32, BTreeMap<PersonId, MemberRow>> = BTreeMap::new();
-        for (mi, m) in self.archive.meetings.iter().enumerate().filter(|(_, m)| m.body == id) {
+        for (mi, m) in self
+            .archive
+            .meetings
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.body == id)
+        {
             let year = chrono::Datelike::year(&m.date);
-            years.entry(year).or_default().push(self.meeting_link(MeetingId(mi)));
+            years
+                .entry(year)
+                .or_default()
+                .push(self.meeting_link(MeetingId(mi)));
             for p in &m.main_document().present {
                 let affiliation = match &p.affiliation {
                     Affiliation::Municipality(mu) => self.archive.municipalities[mu.0].name.clone(),
                     Affiliation::Organisation(o) => o.clone(),
                 };
-                let row = members.entry(year).or_default().entry(p.person).or_insert_with(|| MemberRow {
-                    name: self.archive.people[p.person.0].name.clone(),
-                    affiliation,
-                    meetings: 0,
-                    substitute: true,
-                });
+                let row = members
+                    .entry(year)
+                    .or_default()
+                    .entry(p.person)
+                    .or_insert_with(|| MemberRow {
+                        name: self.archive.people[p.person.0].name.clone(),
+                        affiliation,
+                        meetings: 0,
+                        substitute: true,
+                    });
                 row.meetings += 1;
                 row.substitute &= p.substitute_for.is_some();
             }
@@ -700,22 +954,37 @@ impl Renderer<'_> {
         BodyPage {
             title: b.name.clone(),
             organisation: b.organisation.clone(),
-            years: years.into_iter().rev().map(|(year, mut meetings)| {
-                meetings.reverse();
-                YearOfMeetings { year, meetings }
-            }).collect(),
-            members: members.into_iter().rev().map(|(year, rows)| {
-                let mut members: Vec<MemberRow> = rows.into_values().collect();
-                members.sort_by(|a, b| norsk::compare(&a.affiliation, &b.affiliation).then_with(|| norsk::compare(&a.name, &b.name)));
-                YearOfMembers { year, members }
-            }).collect(),
+            years: years
+                .into_iter()
+                .rev()
+                .map(|(year, mut meetings)| {
+                    meetings.reverse();
+                    YearOfMeetings { year, meetings }
+                })
+                .collect(),
+            members: members
+                .into_iter()
+                .rev()
+                .map(|(year, rows)| {
+                    let mut members: Vec<MemberRow> = rows.into_values().collect();
+                    members.sort_by(|a, b| {
+                        norsk::compare(&a.affiliation, &b.affiliation)
+                            .then_with(|| norsk::compare(&a.name, &b.name))
+                    });
+                    YearOfMembers { year, members }
+                })
+                .collect(),
         }
     }
 }
 
 fn sub_item_title(item: &Item, letter: &str) -> Option<String> {
     item.parts.iter().find_map(|p| match p {
-        Part::Heading { anchor: Some(a), text, .. } if a.eq_ignore_ascii_case(letter) => Some(text.clone()),
+        Part::Heading {
+            anchor: Some(a),
+            text,
+            ..
+        } if a.eq_ignore_ascii_case(letter) => Some(text.clone()),
         _ => None,
     })
 }

@@ -18,7 +18,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use regex::Regex;
 
 use crate::diag::{Diagnostic, FileId, Sources};
-use crate::load::{self, At, RawArchive, RawDocument, RawParticipant, RawPart};
+use crate::load::{self, At, RawArchive, RawDocument, RawPart, RawParticipant};
 use crate::model::*;
 
 /// Resolves a loaded archive. The archive is complete enough to render only when
@@ -39,7 +39,9 @@ pub fn resolve(raw: RawArchive) -> (Archive, Sources, Vec<Diagnostic>) {
     }
     let names = Names::new(&bodies, &municipalities, &thread_index);
     let mut meetings = r.meetings(&raw.documents, &names, &mut people);
-    meetings.sort_by(|a, b| (a.date, &bodies[a.body.0].id, &a.slug).cmp(&(b.date, &bodies[b.body.0].id, &b.slug)));
+    meetings.sort_by(|a, b| {
+        (a.date, &bodies[a.body.0].id, &a.slug).cmp(&(b.date, &bodies[b.body.0].id, &b.slug))
+    });
     let mut threads = r.threads(&raw, &names);
     collect_steps(&meetings, &mut threads);
     let mut archive = Archive {
@@ -75,7 +77,11 @@ impl<'a> Names<'a> {
         threads: &'a HashMap<String, ThreadId>,
     ) -> Self {
         Self {
-            bodies: bodies.iter().enumerate().map(|(i, b)| (b.id.as_str(), BodyId(i))).collect(),
+            bodies: bodies
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (b.id.as_str(), BodyId(i)))
+                .collect(),
             municipalities: municipalities
                 .iter()
                 .enumerate()
@@ -132,11 +138,21 @@ impl Resolver<'_> {
         list_file: &str,
         known: impl Iterator<Item = &'k str>,
     ) {
-        let mut d = Diagnostic::error(file, value.span.clone(), format!("ukjent {what} «{}»", value.value))
-            .label(format!("finnes ikke i {list_file}"));
+        let mut d = Diagnostic::error(
+            file,
+            value.span.clone(),
+            format!("ukjent {what} «{}»", value.value),
+        )
+        .label(format!("finnes ikke i {list_file}"));
         d = match suggestion(&value.value, known) {
-            Some(s) => d.help(format!("mente du «{s}»? Rett id-en, eller legg til «{}» i content/{list_file}", value.value)),
-            None => d.help(format!("bruk en id fra content/{list_file}, eller legg til «{}» der", value.value)),
+            Some(s) => d.help(format!(
+                "mente du «{s}»? Rett id-en, eller legg til «{}» i content/{list_file}",
+                value.value
+            )),
+            None => d.help(format!(
+                "bruk en id fra content/{list_file}, eller legg til «{}» der",
+                value.value
+            )),
         };
         self.error(d);
     }
@@ -146,9 +162,13 @@ impl Resolver<'_> {
             Ok(d) => Some(d),
             Err(_) => {
                 self.error(
-                    Diagnostic::error(file, value.span.clone(), format!("«{}» er ikke en gyldig dato", value.value))
-                        .label(format!("{field} må være en dato"))
-                        .help("skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2017-06-01"),
+                    Diagnostic::error(
+                        file,
+                        value.span.clone(),
+                        format!("«{}» er ikke en gyldig dato", value.value),
+                    )
+                    .label(format!("{field} må være en dato"))
+                    .help("skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2017-06-01"),
                 );
                 None
             }
@@ -170,7 +190,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn check_id(&mut self, file: FileId, id: &At<String>, seen: &mut HashMap<String, Range<usize>>, what: &str) -> bool {
+    fn check_id(
+        &mut self,
+        file: FileId,
+        id: &At<String>,
+        seen: &mut HashMap<String, Range<usize>>,
+        what: &str,
+    ) -> bool {
         if !valid_id(&id.value) {
             self.error(
                 Diagnostic::error(file, id.span.clone(), format!("id-en «{}» kan ikke brukes i en adresse", id.value))
@@ -181,9 +207,13 @@ impl Resolver<'_> {
         }
         if seen.insert(id.value.clone(), id.span.clone()).is_some() {
             self.error(
-                Diagnostic::error(file, id.span.clone(), format!("{what} «{}» står to ganger", id.value))
-                    .label("andre gang")
-                    .help("hver id skal stå bare én gang; slå sammen eller gi den ene en annen id"),
+                Diagnostic::error(
+                    file,
+                    id.span.clone(),
+                    format!("{what} «{}» står to ganger", id.value),
+                )
+                .label("andre gang")
+                .help("hver id skal stå bare én gang; slå sammen eller gi den ene en annen id"),
             );
             return false;
         }
@@ -191,7 +221,9 @@ impl Resolver<'_> {
     }
 
     fn bodies(&mut self, raw: &RawArchive) -> Vec<Body> {
-        let Some(file) = raw.bodies.file else { return Vec::new() };
+        let Some(file) = raw.bodies.file else {
+            return Vec::new();
+        };
         let mut seen = HashMap::new();
         let mut out = Vec::new();
         for b in &raw.bodies.entries {
@@ -209,7 +241,9 @@ impl Resolver<'_> {
     }
 
     fn municipalities(&mut self, raw: &RawArchive) -> Vec<Municipality> {
-        let Some(file) = raw.municipalities.file else { return Vec::new() };
+        let Some(file) = raw.municipalities.file else {
+            return Vec::new();
+        };
         let mut seen = HashMap::new();
         let mut out = Vec::new();
         let mut kept = Vec::new();
@@ -231,13 +265,19 @@ impl Resolver<'_> {
                     MunicipalityKind::Municipality
                 }
             };
-            let valid_to = m.valid_to.as_ref().and_then(|v| self.date(file, &at(v, 0), "valid_to"));
+            let valid_to = m
+                .valid_to
+                .as_ref()
+                .and_then(|v| self.date(file, &at(v, 0), "valid_to"));
             let former_numbers = m
                 .former_numbers
                 .iter()
                 .map(|f| FormerNumber {
                     number: f.number.clone(),
-                    valid_to: f.valid_to.as_ref().and_then(|v| self.date(file, &at(v, 0), "valid_to")),
+                    valid_to: f
+                        .valid_to
+                        .as_ref()
+                        .and_then(|v| self.date(file, &at(v, 0), "valid_to")),
                 })
                 .collect();
             out.push(Municipality {
@@ -254,8 +294,11 @@ impl Resolver<'_> {
             });
             kept.push(m);
         }
-        let index: HashMap<String, MunicipalityId> =
-            out.iter().enumerate().map(|(i, m)| (m.id.clone(), MunicipalityId(i))).collect();
+        let index: HashMap<String, MunicipalityId> = out
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), MunicipalityId(i)))
+            .collect();
         for (i, m) in kept.iter().enumerate() {
             let Some(into) = &m.merged_into else { continue };
             let span = span_of(into, 0);
@@ -263,8 +306,17 @@ impl Resolver<'_> {
                 match index.get(&target) {
                     Some(id) => out[i].merged_into.push(*id),
                     None => {
-                        let value = At { value: target, span: span.clone() };
-                        self.unknown_id(file, &value, "kommune", "municipalities.yaml", index.keys().map(String::as_str));
+                        let value = At {
+                            value: target,
+                            span: span.clone(),
+                        };
+                        self.unknown_id(
+                            file,
+                            &value,
+                            "kommune",
+                            "municipalities.yaml",
+                            index.keys().map(String::as_str),
+                        );
                     }
                 }
             }
@@ -283,7 +335,12 @@ impl Resolver<'_> {
             .collect()
     }
 
-    fn meetings(&mut self, docs: &[RawDocument], names: &Names<'_>, people: &mut Vec<Person>) -> Vec<Meeting> {
+    fn meetings(
+        &mut self,
+        docs: &[RawDocument],
+        names: &Names<'_>,
+        people: &mut Vec<Person>,
+    ) -> Vec<Meeting> {
         let mut person_index: HashMap<String, PersonId> = HashMap::new();
         for (i, p) in people.iter().enumerate() {
             for n in std::iter::once(&p.name).chain(&p.aliases) {
@@ -300,7 +357,13 @@ impl Resolver<'_> {
             let body_at = at(&f.body, y);
             let body = names.bodies.get(body_at.value.as_str()).copied();
             if body.is_none() {
-                self.unknown_id(file, &body_at, "organ", "bodies.yaml", names.bodies.keys().copied());
+                self.unknown_id(
+                    file,
+                    &body_at,
+                    "organ",
+                    "bodies.yaml",
+                    names.bodies.keys().copied(),
+                );
             }
             let kind_at = at(&f.document, y);
             let kind = match kind_at.value.as_str() {
@@ -310,37 +373,50 @@ impl Resolver<'_> {
                     let hint = match other {
                         "referat" => "skriv «document: minutes» for et referat",
                         "innkalling" => "skriv «document: notice» for en innkalling",
-                        _ => "skriv «document: minutes» (referat) eller «document: notice» (innkalling)",
+                        _ => {
+                            "skriv «document: minutes» (referat) eller «document: notice» (innkalling)"
+                        }
                     };
                     self.error(
-                        Diagnostic::error(file, kind_at.span.clone(), format!("ukjent dokumenttype «{other}»"))
-                            .label("skal være minutes eller notice")
-                            .help(hint),
+                        Diagnostic::error(
+                            file,
+                            kind_at.span.clone(),
+                            format!("ukjent dokumenttype «{other}»"),
+                        )
+                        .label("skal være minutes eller notice")
+                        .help(hint),
                     );
                     None
                 }
             };
             let date = self.date(file, &at(&f.date, y), "date");
-            let end_date = f.end_date.as_ref().and_then(|d| self.date(file, &at(d, y), "end_date"));
+            let end_date = f
+                .end_date
+                .as_ref()
+                .and_then(|d| self.date(file, &at(d, y), "end_date"));
             let slug_extra = f.slug.as_ref().map(|s| at(s, y));
-            if let Some(s) = &slug_extra {
-                if !valid_id(&s.value) {
-                    self.error(
-                        Diagnostic::error(file, s.span.clone(), format!("«{}» kan ikke brukes i en adresse", s.value))
-                            .label("bare a–z, 0–9 og bindestrek")
-                            .help("skriv for eksempel «slug: ettermiddag»"),
-                    );
-                }
+            if let Some(s) = slug_extra.as_ref().filter(|s| !valid_id(&s.value)) {
+                self.error(
+                    Diagnostic::error(
+                        file,
+                        s.span.clone(),
+                        format!("«{}» kan ikke brukes i en adresse", s.value),
+                    )
+                    .label("bare a–z, 0–9 og bindestrek")
+                    .help("skriv for eksempel «slug: ettermiddag»"),
+                );
             }
-            let (Some(body), Some(kind), Some(date)) = (body, kind, date) else { continue };
-            if let Some(end) = end_date {
-                if end < date {
-                    self.error(
-                        Diagnostic::error(file, at(f.end_date.as_ref().unwrap(), y).span, "end_date er før date")
-                            .label("møtet kan ikke slutte før det begynner")
-                            .help("rett datoene, eller fjern end_date for et møte på én dag"),
-                    );
-                }
+            let (Some(body), Some(kind), Some(date)) = (body, kind, date) else {
+                continue;
+            };
+            if let (Some(end), Some(raw_end)) = (end_date, &f.end_date)
+                && end < date
+            {
+                self.error(
+                    Diagnostic::error(file, at(raw_end, y).span, "end_date er før date")
+                        .label("møtet kan ikke slutte før det begynner")
+                        .help("rett datoene, eller fjern end_date for et møte på én dag"),
+                );
             }
             let document = self.document(raw, kind, date, names, people, &mut person_index);
             let mut slug = format!("{}-{}", date.format("%Y-%m-%d"), body_at.value);
@@ -370,7 +446,11 @@ impl Resolver<'_> {
             if slot.is_some() {
                 let (other_file, _) = &doc_spans[&(index, kind)];
                 let other = self.sources.get(*other_file).path.display().to_string();
-                let what = if kind == DocumentKind::Minutes { "referat" } else { "innkalling" };
+                let what = if kind == DocumentKind::Minutes {
+                    "referat"
+                } else {
+                    "innkalling"
+                };
                 self.error(
                     Diagnostic::error(file, kind_at.span.clone(), format!("møtet {slug} har allerede et {what}"))
                         .label(format!("også i {other}"))
@@ -432,18 +512,30 @@ impl Resolver<'_> {
             let key_at = at(key, y);
             let Some((number, sub)) = parse_item_key(&key_at.value, date.year()) else {
                 self.error(
-                    Diagnostic::error(file, key_at.span.clone(), format!("«{}» er ikke et saksnummer", key_at.value))
-                        .label("skal være som \"17/2017\" eller \"08/2017 B\"")
-                        .help("skriv nummeret som i saksoverskriften, i anførselstegn: \"17/2017\""),
+                    Diagnostic::error(
+                        file,
+                        key_at.span.clone(),
+                        format!("«{}» er ikke et saksnummer", key_at.value),
+                    )
+                    .label("skal være som \"17/2017\" eller \"08/2017 B\"")
+                    .help("skriv nummeret som i saksoverskriften, i anførselstegn: \"17/2017\""),
                 );
                 continue;
             };
             let Some(item) = items.iter_mut().find(|i| i.number == number) else {
                 let known: Vec<String> = items.iter().map(|i| i.number.display()).collect();
                 self.error(
-                    Diagnostic::error(file, key_at.span.clone(), format!("dokumentet har ingen sak {}", number.display()))
-                        .label("ingen saksoverskrift med dette nummeret")
-                        .help(format!("sakene i dokumentet er {}; skriv overskriften som «## Sak {} Tittel»", known.join(", "), number.display())),
+                    Diagnostic::error(
+                        file,
+                        key_at.span.clone(),
+                        format!("dokumentet har ingen sak {}", number.display()),
+                    )
+                    .label("ingen saksoverskrift med dette nummeret")
+                    .help(format!(
+                        "sakene i dokumentet er {}; skriv overskriften som «## Sak {} Tittel»",
+                        known.join(", "),
+                        number.display()
+                    )),
                 );
                 continue;
             };
@@ -451,9 +543,15 @@ impl Resolver<'_> {
                 let has = item.parts.iter().any(|p| matches!(p, Part::Heading { anchor: Some(_), text, .. } if load::sub_item_letter(text).as_deref() == Some(letter.as_str())));
                 if !has {
                     self.error(
-                        Diagnostic::error(file, key_at.span.clone(), format!("sak {} har ikke noe punkt {letter}", number.display()))
-                            .label("fant ingen underoverskrift med denne bokstaven")
-                            .help(format!("punktet skal ha en overskrift som «### {letter} Tittel» under saken")),
+                        Diagnostic::error(
+                            file,
+                            key_at.span.clone(),
+                            format!("sak {} har ikke noe punkt {letter}", number.display()),
+                        )
+                        .label("fant ingen underoverskrift med denne bokstaven")
+                        .help(format!(
+                            "punktet skal ha en overskrift som «### {letter} Tittel» under saken"
+                        )),
                     );
                     continue;
                 }
@@ -463,14 +561,26 @@ impl Resolver<'_> {
             for id in thread.value.to_vec() {
                 match names.threads.get(&id) {
                     Some(t) => {
-                        let entry = ItemThread { thread: *t, sub_item: sub.clone() };
+                        let entry = ItemThread {
+                            thread: *t,
+                            sub_item: sub.clone(),
+                        };
                         if !item.threads.contains(&entry) {
                             item.threads.push(entry);
                         }
                     }
                     None => {
-                        let value = At { value: id, span: span.clone() };
-                        self.unknown_id(file, &value, "saksgang", "threads/", names.threads.keys().map(String::as_str));
+                        let value = At {
+                            value: id,
+                            span: span.clone(),
+                        };
+                        self.unknown_id(
+                            file,
+                            &value,
+                            "saksgang",
+                            "threads/",
+                            names.threads.keys().map(String::as_str),
+                        );
                     }
                 }
             }
@@ -502,9 +612,13 @@ impl Resolver<'_> {
         let v = a.value.trim();
         if !v.starts_with('/') || v.contains("..") || v.contains(['?', '#', ' ']) {
             self.error(
-                Diagnostic::error(file, a.span.clone(), format!("«{v}» er ikke en gammel adresse på nettstedet"))
-                    .label("skal begynne med /")
-                    .help("skriv stien til den gamle siden, for eksempel «/moter/2017-06-01-rg/»"),
+                Diagnostic::error(
+                    file,
+                    a.span.clone(),
+                    format!("«{v}» er ikke en gammel adresse på nettstedet"),
+                )
+                .label("skal begynne med /")
+                .help("skriv stien til den gamle siden, for eksempel «/moter/2017-06-01-rg/»"),
             );
             return None;
         }
@@ -527,7 +641,13 @@ impl Resolver<'_> {
                 match names.municipalities.get(m.value.as_str()) {
                     Some(id) => Affiliation::Municipality(*id),
                     None => {
-                        self.unknown_id(file, &m, "kommune", "municipalities.yaml", names.municipalities.keys().copied());
+                        self.unknown_id(
+                            file,
+                            &m,
+                            "kommune",
+                            "municipalities.yaml",
+                            names.municipalities.keys().copied(),
+                        );
                         return None;
                     }
                 }
@@ -557,10 +677,12 @@ impl Resolver<'_> {
             });
             PersonId(people.len() - 1)
         });
-        let chair = p
-            .role
-            .as_deref()
-            .is_some_and(|r| matches!(r.trim().to_lowercase().as_str(), "møteleder" | "leder" | "chair"));
+        let chair = p.role.as_deref().is_some_and(|r| {
+            matches!(
+                r.trim().to_lowercase().as_str(),
+                "møteleder" | "leder" | "chair"
+            )
+        });
         Some(Participant {
             name: name.value,
             person,
@@ -603,7 +725,9 @@ impl Resolver<'_> {
             };
             let mut steps = Vec::new();
             for o in &t.front.outside_archive {
-                let Some(date) = self.date(file, &at(&o.date, y), "date") else { continue };
+                let Some(date) = self.date(file, &at(&o.date, y), "date") else {
+                    continue;
+                };
                 let body = match &o.body {
                     None => None,
                     Some(b) => {
@@ -611,15 +735,30 @@ impl Resolver<'_> {
                         match names.bodies.get(b.value.as_str()) {
                             Some(id) => Some(*id),
                             None => {
-                                self.unknown_id(file, &b, "organ", "bodies.yaml", names.bodies.keys().copied());
+                                self.unknown_id(
+                                    file,
+                                    &b,
+                                    "organ",
+                                    "bodies.yaml",
+                                    names.bodies.keys().copied(),
+                                );
                                 None
                             }
                         }
                     }
                 };
-                steps.push(Step::Outside { date, body, text: o.text.clone() });
+                steps.push(Step::Outside {
+                    date,
+                    body,
+                    text: o.text.clone(),
+                });
             }
-            let aliases = t.front.aliases.iter().filter_map(|a| self.alias(file, &at(a, y))).collect();
+            let aliases = t
+                .front
+                .aliases
+                .iter()
+                .filter_map(|a| self.alias(file, &at(a, y)))
+                .collect();
             out.push(Thread {
                 id: t.id.clone(),
                 title: t.front.title.clone(),
@@ -637,14 +776,22 @@ impl Resolver<'_> {
     fn links(&mut self, archive: &mut Archive) {
         let targets = PathTargets::new(archive);
         let mut path_links = BTreeMap::new();
-        let mut doc_links: Vec<(MeetingId, DocumentKind, Vec<TextLink>, Vec<Vec<MunicipalityId>>)> = Vec::new();
+        let mut doc_links: Vec<DocumentFindings> = Vec::new();
         for (mi, m) in archive.meetings.iter().enumerate() {
             for doc in m.documents() {
                 let text = &self.sources.get(doc.file).text;
                 let mut links = Vec::new();
                 let mut mentions = Vec::new();
-                let ctx = RefContext { archive, own_body: Some(m.body), own_meeting: Some(MeetingId(mi)), own_year: m.date.year() };
-                let mut scan = |md: &Markdown, title: &str, links: &mut Vec<TextLink>, me: &mut Resolver<'_>| {
+                let ctx = RefContext {
+                    archive,
+                    own_body: Some(m.body),
+                    own_meeting: Some(MeetingId(mi)),
+                    own_year: m.date.year(),
+                };
+                let mut scan = |md: &Markdown,
+                                title: &str,
+                                links: &mut Vec<TextLink>,
+                                me: &mut Resolver<'_>| {
                     me.path_links(md, &targets, &mut path_links);
                     links.extend(find_references(text, md.range.clone(), title, &ctx));
                 };
@@ -658,7 +805,10 @@ impl Resolver<'_> {
                     for p in &item.parts {
                         if let Some(md) = part_markdown(p) {
                             scan(md, &item.title, &mut links, self);
-                            names_found.extend(find_mentions(&text[md.range.clone()], &archive.municipalities));
+                            names_found.extend(find_mentions(
+                                &text[md.range.clone()],
+                                &archive.municipalities,
+                            ));
                         }
                         if let Part::Heading { text: h, .. } = p {
                             names_found.extend(find_mentions(h, &archive.municipalities));
@@ -673,7 +823,12 @@ impl Resolver<'_> {
         }
         for t in &archive.threads {
             let text = &self.sources.get(t.background.file).text;
-            let ctx = RefContext { archive, own_body: None, own_meeting: None, own_year: 0 };
+            let ctx = RefContext {
+                archive,
+                own_body: None,
+                own_meeting: None,
+                own_year: 0,
+            };
             self.path_links(&t.background, &targets, &mut path_links);
             let _ = find_references(text, t.background.range.clone(), "", &ctx);
         }
@@ -694,12 +849,21 @@ impl Resolver<'_> {
     }
 
     /// Validates the `@/path.md#anchor` links of one piece of Markdown.
-    fn path_links(&mut self, md: &Markdown, targets: &PathTargets, out: &mut BTreeMap<String, Target>) {
+    fn path_links(
+        &mut self,
+        md: &Markdown,
+        targets: &PathTargets,
+        out: &mut BTreeMap<String, Target>,
+    ) {
         let text = &self.sources.get(md.file).text;
         let slice = &text[md.range.clone()];
         for (event, range) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
-            let Event::Start(Tag::Link { dest_url, .. }) = event else { continue };
-            let Some(rest) = dest_url.strip_prefix("@/") else { continue };
+            let Event::Start(Tag::Link { dest_url, .. }) = event else {
+                continue;
+            };
+            let Some(rest) = dest_url.strip_prefix("@/") else {
+                continue;
+            };
             let span = md.range.start + range.start..md.range.start + range.end;
             let (path, anchor) = match rest.split_once('#') {
                 Some((p, a)) => (p, Some(a)),
@@ -722,7 +886,10 @@ impl Resolver<'_> {
                         PathProblem::NoAnchor(known) => Diagnostic::error(
                             md.file,
                             span,
-                            format!("@/{path} har ikke noe anker #{}", anchor.unwrap_or_default()),
+                            format!(
+                                "@/{path} har ikke noe anker #{}",
+                                anchor.unwrap_or_default()
+                            ),
                         )
                         .label("ingen sak eller punkt med dette ankeret")
                         .help(if known.is_empty() {
@@ -737,6 +904,14 @@ impl Resolver<'_> {
         }
     }
 }
+
+/// What `links` found in one document: its references and each item's mentions.
+type DocumentFindings = (
+    MeetingId,
+    DocumentKind,
+    Vec<TextLink>,
+    Vec<Vec<MunicipalityId>>,
+);
 
 fn part_markdown(p: &Part) -> Option<&Markdown> {
     match p {
@@ -764,11 +939,18 @@ fn parts(raw: &[RawPart], in_item: bool) -> Vec<Part> {
                     anchor: letter.map(|l| l.to_lowercase()),
                 });
             }
-            RawPart::Decision { kind, heading, body } => out.push(Part::Decision(Decision {
+            RawPart::Decision {
+                kind,
+                heading,
+                body,
+            } => out.push(Part::Decision(Decision {
                 kind: *kind,
                 heading: heading.text.clone(),
                 level: heading.level,
-                sub_item: sub.as_ref().filter(|(level, _)| heading.level > *level).map(|(_, l)| l.clone()),
+                sub_item: sub
+                    .as_ref()
+                    .filter(|(level, _)| heading.level > *level)
+                    .map(|(_, l)| l.clone()),
                 body: body.clone(),
             })),
         }
@@ -792,7 +974,10 @@ pub fn item_number(number: &str, year: &str, meeting_year: i32) -> ItemNumber {
     } else {
         y
     };
-    ItemNumber { number: padded, year }
+    ItemNumber {
+        number: padded,
+        year,
+    }
 }
 
 /// Parses an `items:` key: `"17/2017"`, `"4/2017"`, `"08/2017 B"`.
@@ -806,11 +991,15 @@ fn parse_item_key(key: &str, meeting_year: i32) -> Option<(ItemNumber, Option<St
     let num_ok = !num.is_empty()
         && num.chars().take_while(char::is_ascii_digit).count() >= 1
         && num.chars().skip_while(char::is_ascii_digit).count() <= 1;
-    let sub_ok = sub.is_empty() || (sub.chars().count() == 1 && sub.chars().all(char::is_uppercase));
+    let sub_ok =
+        sub.is_empty() || (sub.chars().count() == 1 && sub.chars().all(char::is_uppercase));
     if !num_ok || !(year_len == 2 || year_len == 4) || !sub_ok {
         return None;
     }
-    Some((item_number(num, year, meeting_year), (!sub.is_empty()).then(|| sub.to_string())))
+    Some((
+        item_number(num, year, meeting_year),
+        (!sub.is_empty()).then(|| sub.to_string()),
+    ))
 }
 
 /// Puts every item that joins a thread into that thread's steps, in date order.
@@ -833,7 +1022,12 @@ fn collect_steps(meetings: &[Meeting], threads: &mut [Thread]) {
         // Meetings are already in date order; outside steps slot in by date, and
         // a notice comes before the minutes of the same meeting.
         t.steps.sort_by_key(|s| match s {
-            Step::Item { meeting, document, item, .. } => (meetings[meeting.0].date, 1, meeting.0, *document, *item),
+            Step::Item {
+                meeting,
+                document,
+                item,
+                ..
+            } => (meetings[meeting.0].date, 1, meeting.0, *document, *item),
             Step::Outside { date, .. } => (*date, 0, 0, DocumentKind::Notice, 0),
         });
     }
@@ -856,21 +1050,28 @@ impl PathTargets {
             for doc in m.documents() {
                 let target = match doc.kind {
                     DocumentKind::Minutes => Target::Meeting(MeetingId(mi), None),
-                    DocumentKind::Notice if m.minutes.is_none() => Target::Meeting(MeetingId(mi), None),
+                    DocumentKind::Notice if m.minutes.is_none() => {
+                        Target::Meeting(MeetingId(mi), None)
+                    }
                     DocumentKind::Notice => Target::Notice(MeetingId(mi), None),
                 };
                 paths.insert(doc.content_path.clone(), (target, document_anchors(doc)));
             }
         }
         for (ti, t) in archive.threads.iter().enumerate() {
-            paths.insert(format!("threads/{}.md", t.id), (Target::Thread(ThreadId(ti)), Vec::new()));
+            paths.insert(
+                format!("threads/{}.md", t.id),
+                (Target::Thread(ThreadId(ti)), Vec::new()),
+            );
         }
         Self { paths }
     }
 
     fn find(&self, path: &str, anchor: Option<&str>) -> Result<Target, PathProblem> {
         let (target, anchors) = self.paths.get(path).ok_or(PathProblem::NoFile)?;
-        let Some(anchor) = anchor.filter(|a| !a.is_empty()) else { return Ok(target.clone()) };
+        let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
+            return Ok(target.clone());
+        };
         if !anchors.iter().any(|a| a == anchor) {
             return Err(PathProblem::NoAnchor(anchors.clone()));
         }
@@ -888,7 +1089,10 @@ pub fn document_anchors(doc: &Document) -> Vec<String> {
     for item in &doc.items {
         let a = item.number.anchor();
         for p in &item.parts {
-            if let Part::Heading { anchor: Some(sub), .. } = p {
+            if let Part::Heading {
+                anchor: Some(sub), ..
+            } = p
+            {
                 out.push(format!("{a}-{sub}"));
             }
         }
@@ -920,7 +1124,12 @@ fn date_of(c: &regex::Captures<'_>, first: usize) -> Option<NaiveDate> {
 
 /// Finds the prose references in `range` of `text` that point into the archive.
 /// The context of a reference is its paragraph (or list item, or table cell).
-fn find_references(text: &str, range: Range<usize>, title: &str, ctx: &RefContext<'_>) -> Vec<TextLink> {
+fn find_references(
+    text: &str,
+    range: Range<usize>,
+    title: &str,
+    ctx: &RefContext<'_>,
+) -> Vec<TextLink> {
     let slice = &text[range.clone()];
     let mut out = Vec::new();
     let mut block: Vec<(String, usize)> = Vec::new();
@@ -928,30 +1137,54 @@ fn find_references(text: &str, range: Range<usize>, title: &str, ctx: &RefContex
         if block.is_empty() {
             return;
         }
-        let context: String = block.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(" ");
+        let context: String = block
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut pos = 0;
         for (t, start) in block.iter() {
             let base = pos;
             pos += t.len() + 1;
             for c in SAK_REF.captures_iter(t) {
                 let whole = c.get(0).unwrap();
-                let number = item_number(&c[1], &c[2], if ctx.own_year > 0 { ctx.own_year } else { 2000 });
-                if let Some(target) = resolve_item_ref(&number, &context, base + whole.start(), title, ctx) {
-                    out.push(TextLink { range: start + whole.start()..start + whole.end(), target });
+                let number = item_number(
+                    &c[1],
+                    &c[2],
+                    if ctx.own_year > 0 { ctx.own_year } else { 2000 },
+                );
+                if let Some(target) =
+                    resolve_item_ref(&number, &context, base + whole.start(), title, ctx)
+                {
+                    out.push(TextLink {
+                        range: start + whole.start()..start + whole.end(),
+                        target,
+                    });
                 }
             }
             for c in MEETING_REF.captures_iter(t) {
                 let whole = c.get(0).unwrap();
                 // A meeting reference followed by "sak N/Y" is linked by the item reference.
-                if SAK_REF.find_at(t, whole.end()).is_some_and(|m| t[whole.end()..m.start()].trim_matches([',', ' ']).is_empty()) {
+                if SAK_REF.find_at(t, whole.end()).is_some_and(|m| {
+                    t[whole.end()..m.start()]
+                        .trim_matches([',', ' '])
+                        .is_empty()
+                }) {
                     continue;
                 }
                 let Some(date) = date_of(&c, 1) else { continue };
                 let body = body_near(&context, base + whole.start(), title, ctx).or(ctx.own_body);
                 let Some(body) = body else { continue };
-                let found = ctx.archive.meetings.iter().position(|m| m.body == body && m.date == date);
+                let found = ctx
+                    .archive
+                    .meetings
+                    .iter()
+                    .position(|m| m.body == body && m.date == date);
                 if let Some(mi) = found.filter(|mi| Some(MeetingId(*mi)) != ctx.own_meeting) {
-                    out.push(TextLink { range: start + whole.start()..start + whole.end(), target: Target::Meeting(MeetingId(mi), None) });
+                    out.push(TextLink {
+                        range: start + whole.start()..start + whole.end(),
+                        target: Target::Meeting(MeetingId(mi), None),
+                    });
                 }
             }
         }
@@ -959,16 +1192,16 @@ fn find_references(text: &str, range: Range<usize>, title: &str, ctx: &RefContex
     };
     for (event, r) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
         match event {
-            Event::Text(t) => {
-                // Only text that stands in the source as it is can be linked by position.
-                if slice.get(r.clone()) == Some(&*t) {
-                    block.push((t.to_string(), range.start + r.start));
-                }
+            // Only text that stands in the source as it is can be linked by position.
+            Event::Text(t) if slice.get(r.clone()) == Some(&*t) => {
+                block.push((t.to_string(), range.start + r.start));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
+            ) => flush(&mut block, &mut out),
+            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => {
                 flush(&mut block, &mut out)
             }
-            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => flush(&mut block, &mut out),
             _ => {}
         }
     }
@@ -994,14 +1227,24 @@ fn body_near(context: &str, pos: usize, title: &str, ctx: &RefContext<'_>) -> Op
         return Some(b);
     }
     let title = title.to_lowercase();
-    ctx.archive.bodies.iter().position(|b| {
-        std::iter::once(b.name.to_lowercase())
-            .chain(b.aliases.iter().cloned())
-            .any(|a| title.contains(&a))
-    }).map(BodyId)
+    ctx.archive
+        .bodies
+        .iter()
+        .position(|b| {
+            std::iter::once(b.name.to_lowercase())
+                .chain(b.aliases.iter().cloned())
+                .any(|a| title.contains(&a))
+        })
+        .map(BodyId)
 }
 
-fn resolve_item_ref(number: &ItemNumber, context: &str, pos: usize, title: &str, ctx: &RefContext<'_>) -> Option<Target> {
+fn resolve_item_ref(
+    number: &ItemNumber,
+    context: &str,
+    pos: usize,
+    title: &str,
+    ctx: &RefContext<'_>,
+) -> Option<Target> {
     let body = body_near(context, pos, title, ctx);
     let date = DATE
         .captures_iter(context)
@@ -1017,11 +1260,19 @@ fn resolve_item_ref(number: &ItemNumber, context: &str, pos: usize, title: &str,
         .iter()
         .enumerate()
         .filter(|(_, m)| body.is_none_or(|b| m.body == b) && date.is_none_or(|d| m.date == d))
-        .filter(|(_, m)| m.documents().any(|d| d.items.iter().any(|i| &i.number == number)))
+        .filter(|(_, m)| {
+            m.documents()
+                .any(|d| d.items.iter().any(|i| &i.number == number))
+        })
         .collect();
-    let [(mi, m)] = candidates.as_slice() else { return None };
+    let [(mi, m)] = candidates.as_slice() else {
+        return None;
+    };
     let anchor = Some(number.anchor());
-    let in_minutes = m.minutes.as_ref().is_some_and(|d| d.items.iter().any(|i| &i.number == number));
+    let in_minutes = m
+        .minutes
+        .as_ref()
+        .is_some_and(|d| d.items.iter().any(|i| &i.number == number));
     Some(if in_minutes || m.minutes.is_none() {
         Target::Meeting(MeetingId(*mi), anchor)
     } else {
@@ -1041,7 +1292,8 @@ fn find_mentions(text: &str, municipalities: &[Municipality]) -> Vec<Municipalit
                 if next == Some('s') {
                     next = after.next();
                 }
-                !before.is_some_and(char::is_alphanumeric) && !next.is_some_and(char::is_alphanumeric)
+                !before.is_some_and(char::is_alphanumeric)
+                    && !next.is_some_and(char::is_alphanumeric)
             })
         });
         if found {
@@ -1067,9 +1319,15 @@ mod tests {
     #[test]
     fn item_keys() {
         let (n, sub) = parse_item_key("08/2017 B", 2017).unwrap();
-        assert_eq!((n.display().as_str(), sub.as_deref()), ("08/2017", Some("B")));
+        assert_eq!(
+            (n.display().as_str(), sub.as_deref()),
+            ("08/2017", Some("B"))
+        );
         let (n, sub) = parse_item_key("1/2018", 2018).unwrap();
-        assert_eq!((n.display().as_str(), sub), ("01/2018".to_string().as_str(), None));
+        assert_eq!(
+            (n.display().as_str(), sub),
+            ("01/2018".to_string().as_str(), None)
+        );
         assert!(parse_item_key("sytten", 2017).is_none());
         assert!(parse_item_key("17/2017 bb", 2017).is_none());
     }
@@ -1090,7 +1348,13 @@ mod tests {
         };
         let list = [m("Hol"), m("Bærum"), m("Asker")];
         assert_eq!(find_mentions("Hole og Holmestrand", &list), vec![]);
-        assert_eq!(find_mentions("Bærums rådmann", &list), vec![MunicipalityId(1)]);
-        assert_eq!(find_mentions("Asker/Bærum", &list), vec![MunicipalityId(1), MunicipalityId(2)]);
+        assert_eq!(
+            find_mentions("Bærums rådmann", &list),
+            vec![MunicipalityId(1)]
+        );
+        assert_eq!(
+            find_mentions("Asker/Bærum", &list),
+            vec![MunicipalityId(1), MunicipalityId(2)]
+        );
     }
 }

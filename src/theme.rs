@@ -59,7 +59,9 @@ pub fn builtin() -> Theme {
         );
     }
     for (name, bytes) in DEFAULT_STATIC {
-        theme.statics.insert(format!("static/{name}"), bytes.to_vec());
+        theme
+            .statics
+            .insert(format!("static/{name}"), bytes.to_vec());
     }
     theme
 }
@@ -87,7 +89,10 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    diagnostics.push(Diagnostic::global(format!("kunne ikke lese {}: {e}", base.display())));
+                    diagnostics.push(Diagnostic::global(format!(
+                        "kunne ikke lese {}: {e}",
+                        base.display()
+                    )));
                     continue;
                 }
             };
@@ -116,7 +121,9 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
                 Ok(bytes) => {
                     theme.statics.insert(format!("static/{rel}"), bytes);
                 }
-                Err(e) => diagnostics.push(Diagnostic::global(format!("kunne ikke lese {shown}: {e}"))),
+                Err(e) => {
+                    diagnostics.push(Diagnostic::global(format!("kunne ikke lese {shown}: {e}")))
+                }
             }
         }
     }

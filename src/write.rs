@@ -71,8 +71,11 @@ pub fn write(out: &Path, pages: &[Page]) -> Result<WriteSummary, WriteError> {
     std::fs::create_dir_all(out).map_err(io(out))?;
     let marker = out.join(MARKER);
     if !marker.exists() {
-        std::fs::write(&marker, "Denne mappen er laget av saksgang og skrives over ved hver bygging.\n")
-            .map_err(io(&marker))?;
+        std::fs::write(
+            &marker,
+            "Denne mappen er laget av saksgang og skrives over ved hver bygging.\n",
+        )
+        .map_err(io(&marker))?;
     }
     let mut summary = WriteSummary::default();
     let mut keep: BTreeSet<PathBuf> = BTreeSet::new();
@@ -127,18 +130,31 @@ mod tests {
     use super::*;
 
     fn page(path: &str, text: &str) -> Page {
-        Page { path: path.into(), bytes: text.as_bytes().to_vec() }
+        Page {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn unchanged_files_are_not_rewritten_and_stale_ones_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let first = write(&out, &[page("a/index.html", "A"), page("b/index.html", "B")]).unwrap();
+        let first = write(
+            &out,
+            &[page("a/index.html", "A"), page("b/index.html", "B")],
+        )
+        .unwrap();
         assert_eq!((first.written, first.unchanged), (2, 0));
         let second = write(&out, &[page("a/index.html", "A"), page("c.html", "C")]).unwrap();
-        assert_eq!((second.written, second.unchanged, second.removed), (1, 1, 1));
-        assert!(!out.join("b").exists(), "the empty folder of a removed page goes too");
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 1, 1)
+        );
+        assert!(
+            !out.join("b").exists(),
+            "the empty folder of a removed page goes too"
+        );
         assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "C");
     }
 

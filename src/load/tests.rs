@@ -8,7 +8,10 @@ fn item_headings_of_other_bodies() {
     assert_eq!(h.title, "Forvaltningsreformen");
 
     let h = parse_item_heading("PS 2/2020 Budsjett").unwrap();
-    assert_eq!((h.label.as_deref(), h.number.as_str(), h.title.as_str()), (Some("PS"), "2", "Budsjett"));
+    assert_eq!(
+        (h.label.as_deref(), h.number.as_str(), h.title.as_str()),
+        (Some("PS"), "2", "Budsjett")
+    );
 
     let h = parse_item_heading("Sak 42/ 25 Mellomrom rundt skråstreken").unwrap();
     assert_eq!((h.number.as_str(), h.year.as_str()), ("42", "25"));
@@ -44,7 +47,13 @@ fn decision_headings_follow_the_contract() {
     ] {
         assert_eq!(decision_kind(h, &none), p, "{h}");
     }
-    for h in ["Vedtak", "Vedtak:", "Enstemmig vedtak", "Styrets vedtak", "Vedtak/innstilling:"] {
+    for h in [
+        "Vedtak",
+        "Vedtak:",
+        "Enstemmig vedtak",
+        "Styrets vedtak",
+        "Vedtak/innstilling:",
+    ] {
         assert_eq!(decision_kind(h, &none), d, "{h}");
     }
     assert_eq!(decision_kind("Behandling", &none), None);
@@ -58,7 +67,10 @@ fn decision_headings_follow_the_contract() {
 
 #[test]
 fn sub_item_letters() {
-    assert_eq!(sub_item_letter("A Kommunehelsesamarbeidet").as_deref(), Some("A"));
+    assert_eq!(
+        sub_item_letter("A Kommunehelsesamarbeidet").as_deref(),
+        Some("A")
+    );
     assert_eq!(sub_item_letter("B) Fra KS").as_deref(), Some("B"));
     assert_eq!(sub_item_letter("Vedtak"), None);
     assert_eq!(sub_item_letter("A"), None);
@@ -75,7 +87,9 @@ fn body_is_cut_into_preamble_items_decisions_and_after() {
     let (text, pre, items, after) = split(
         "Godkjenning av innkalling.\n\n## Sak 1/2020 Første\n\nTekst.\n\n### Vedtak\n\nGodkjent.\n\n#### 1. Punkt\n\nDel av vedtaket.\n\n### B Fra KS\n\nOrientering.\n\n#### Vedtak\n\nTatt til orientering.\n\n## Vedlegg\n\nListe.\n",
     );
-    assert!(matches!(&pre[0], RawPart::Text(m) if &text[m.range.clone()] == "Godkjenning av innkalling."));
+    assert!(
+        matches!(&pre[0], RawPart::Text(m) if &text[m.range.clone()] == "Godkjenning av innkalling.")
+    );
     assert_eq!(items.len(), 1);
     let parts = &items[0].parts;
     assert!(matches!(&parts[0], RawPart::Text(m) if &text[m.range.clone()] == "Tekst."));
@@ -83,7 +97,10 @@ fn body_is_cut_into_preamble_items_decisions_and_after() {
         RawPart::Decision { kind, body, .. } => {
             assert_eq!(*kind, DecisionKind::Decision);
             let t = &text[body.range.clone()];
-            assert!(t.starts_with("Godkjent.") && t.ends_with("Del av vedtaket."), "{t}");
+            assert!(
+                t.starts_with("Godkjent.") && t.ends_with("Del av vedtaket."),
+                "{t}"
+            );
         }
         p => panic!("{p:?}"),
     }

@@ -107,10 +107,10 @@ pub(crate) fn plain_text(text: &str, md: &Markdown) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
+                if !out.ends_with('\n') =>
+            {
+                out.push('\n');
             }
             _ => {}
         }
@@ -120,44 +120,128 @@ pub(crate) fn plain_text(text: &str, md: &Markdown) -> String {
 
 /// A word-level difference between a proposal and a decision, as HTML with
 /// `<del>` for words the meeting removed and `<ins>` for words it added.
+/// Lines (list points, paragraphs) are matched first, then the words of each
+/// changed line against its counterpart, so a changed point reads as one point.
 pub(crate) fn word_diff(old: &str, new: &str) -> (String, bool) {
-    use similar::{ChangeTag, TextDiff};
-    let diff = TextDiff::from_words(old, new);
-    let mut html = String::new();
+    use similar::{DiffOp, TextDiff};
+    let old_lines: Vec<&str> = old.lines().collect();
+    let new_lines: Vec<&str> = new.lines().collect();
+    let lines = TextDiff::from_slices(&old_lines, &new_lines);
+    let mut out: Vec<String> = Vec::new();
     let mut changed = false;
+    for op in lines.ops() {
+        match *op {
+            DiffOp::Equal { old_index, len, .. } => {
+                out.extend(
+                    old_lines[old_index..old_index + len]
+                        .iter()
+                        .map(|l| escape(l)),
+                );
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                changed = true;
+                out.extend(
+                    old_lines[old_index..old_index + old_len]
+                        .iter()
+                        .map(|l| tagged("del", l)),
+                );
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
+                changed = true;
+                out.extend(
+                    new_lines[new_index..new_index + new_len]
+                        .iter()
+                        .map(|l| tagged("ins", l)),
+                );
+            }
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                changed = true;
+                let olds = &old_lines[old_index..old_index + old_len];
+                let news = &new_lines[new_index..new_index + new_len];
+                for i in 0..old_len.max(new_len) {
+                    match (olds.get(i), news.get(i)) {
+                        (Some(o), Some(n)) => out.push(words(o, n)),
+                        (Some(o), None) => out.push(tagged("del", o)),
+                        (None, Some(n)) => out.push(tagged("ins", n)),
+                        (None, None) => {}
+                    }
+                }
+            }
+        }
+    }
+    (out.join("<br>\n"), changed)
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
+}
+
+fn tagged(tag: &str, s: &str) -> String {
+    format!("<{tag}>{}</{tag}>", escape(s))
+}
+
+/// Splits a line into words, runs of white space, and single punctuation marks,
+/// so that "videreføres." and "videreføres" share the word.
+fn tokens(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let kind = |c: char| {
+        if c.is_alphanumeric() {
+            0
+        } else if c.is_whitespace() {
+            1
+        } else {
+            2
+        }
+    };
+    let mut prev: Option<u8> = None;
+    for (i, c) in line.char_indices() {
+        let k = kind(c);
+        if prev.is_some_and(|p| p != k || k == 2) {
+            out.push(&line[start..i]);
+            start = i;
+        }
+        prev = Some(k);
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out
+}
+
+/// The word-level difference of one line against another.
+fn words(old: &str, new: &str) -> String {
+    use similar::{ChangeTag, TextDiff};
+    let (old, new) = (tokens(old), tokens(new));
+    let diff = TextDiff::from_slices(&old, &new);
+    let mut html = String::new();
+    // Runs of one kind are joined, and a space between two changed words joins them too.
     let mut run: Option<(ChangeTag, String)> = None;
     let flush = |run: &mut Option<(ChangeTag, String)>, html: &mut String| {
         if let Some((tag, words)) = run.take() {
-            let mut escaped = String::new();
-            let _ = pulldown_cmark_escape::escape_html(&mut escaped, &words);
-            let escaped = escaped.replace('\n', "<br>\n");
             match tag {
-                ChangeTag::Equal => html.push_str(&escaped),
-                ChangeTag::Delete => {
-                    html.push_str("<del>");
-                    html.push_str(&escaped);
-                    html.push_str("</del>");
-                }
-                ChangeTag::Insert => {
-                    html.push_str("<ins>");
-                    html.push_str(&escaped);
-                    html.push_str("</ins>");
-                }
+                ChangeTag::Equal => html.push_str(&escape(&words)),
+                ChangeTag::Delete => html.push_str(&tagged("del", &words)),
+                ChangeTag::Insert => html.push_str(&tagged("ins", &words)),
             }
         }
     };
     for change in diff.iter_all_changes() {
         let tag = change.tag();
         let value = change.value();
-        if tag != ChangeTag::Equal {
-            changed = true;
-        }
-        // Whitespace between two changed words of the same kind joins their run.
-        let is_space = value.trim().is_empty();
         match &mut run {
-            Some((t, words)) if *t == tag || (is_space && *t != ChangeTag::Equal && tag != ChangeTag::Equal) => {
-                words.push_str(value)
-            }
+            Some((t, words)) if *t == tag => words.push_str(value),
             _ => {
                 flush(&mut run, &mut html);
                 run = Some((tag, value.to_string()));
@@ -165,7 +249,7 @@ pub(crate) fn word_diff(old: &str, new: &str) -> (String, bool) {
         }
     }
     flush(&mut run, &mut html);
-    (html, changed)
+    html
 }
 
 #[cfg(test)]
@@ -176,10 +260,18 @@ mod tests {
     #[test]
     fn raw_html_is_shown_as_text_and_comments_are_dropped() {
         let text = "Før <b>fet</b> etter\n\n<!-- sidehode -->\n\n<script>alert(1)</script>\n";
-        let md = Markdown { file: FileId(0), range: 0..text.len() };
+        let md = Markdown {
+            file: FileId(0),
+            range: 0..text.len(),
+        };
         let links = BTreeMap::new();
         let href = |_: &Target| String::new();
-        let ctx = MdContext { text, links: &[], path_links: &links, href: &href };
+        let ctx = MdContext {
+            text,
+            links: &[],
+            path_links: &links,
+            href: &href,
+        };
         let html = to_html(&md, &ctx);
         assert!(html.contains("Før &lt;b&gt;fet&lt;/b&gt; etter"), "{html}");
         assert!(!html.contains("sidehode"), "{html}");
@@ -194,7 +286,22 @@ mod tests {
             "Samarbeidet baseres i første omgang på en vertskommunemodell.",
         );
         assert!(changed);
-        assert!(html.contains("<ins>i første omgang </ins>") || html.contains("<ins>i første omgang</ins>"), "{html}");
+        assert_eq!(
+            html,
+            "Samarbeidet baseres <ins>i første omgang </ins>på en vertskommunemodell."
+        );
+        // A changed point is compared with its counterpart word by word, and
+        // punctuation is a token of its own.
+        let (html, _) = word_diff(
+            "Kommunehelsesamarbeidet i Vestre Viken sykehusområde videreføres.\nLik linje.",
+            "Kommunehelsesamarbeidet i Vestre Vikens opptaksområde videreføres etter juni 2018.\nLik linje.\nNy linje.",
+        );
+        assert_eq!(
+            html,
+            "Kommunehelsesamarbeidet i Vestre <del>Viken</del><ins>Vikens</ins> \
+             <del>sykehusområde</del><ins>opptaksområde</ins> videreføres<ins> etter juni 2018</ins>.\
+             <br>\nLik linje.<br>\n<ins>Ny linje.</ins>"
+        );
         let (_, changed) = word_diff("Lik tekst.", "Lik tekst.");
         assert!(!changed);
     }

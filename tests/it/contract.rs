@@ -12,14 +12,20 @@ fn other_bodies_print_items_their_own_way() {
     let page = b.page("moter/2006-03-09-tr/index.html");
     // Items keep the document's (reverse) order and their label and number as written.
     let agenda = text(between(&page, "<ol class=\"saksliste\">", "</ol>"));
-    assert_eq!(agenda, "TR-sak 36/06 Budsjett 2007 TR-sak 35/06 Forvaltningsreformen");
+    assert_eq!(
+        agenda,
+        "TR-sak 36/06 Budsjett 2007 TR-sak 35/06 Forvaltningsreformen"
+    );
     // Two-digit years belong to the meeting's century.
     assert!(page.contains(r#"<article class="sak" id="sak-35-2006""#));
     assert!(page.contains(r##"<a href="#sak-36-2006">"##));
     // The notice of 2020 names "PS 2/2020" and "PS 1/2020", in that order.
     let notice = b.page("moter/2020-01-15-fsu/index.html");
     let agenda = text(between(&notice, "<ol class=\"saksliste\">", "</ol>"));
-    assert_eq!(agenda, "PS 2/2020 Budsjett PS 1/2020 Godkjenning av innkalling");
+    assert_eq!(
+        agenda,
+        "PS 2/2020 Budsjett PS 1/2020 Godkjenning av innkalling"
+    );
 }
 
 #[test]
@@ -33,7 +39,9 @@ fn decision_headings_of_every_kind_are_set_apart() {
     let reform = between(&page, r#"id="sak-35-2006""#, "</article>");
     assert!(reform.contains("<h3 id=\"sak-35-2006-b\" class=\"punkt\">B Fra fylket</h3>"));
     assert!(reform.contains("<section class=\"vedtak proposal\">\n<h4 class=\"vedtak-tittel\">Daglig leders anbefaling</h4>"));
-    assert!(reform.contains("<section class=\"vedtak decision\">\n<h4 class=\"vedtak-tittel\">Konklusjon</h4>"));
+    assert!(reform.contains(
+        "<section class=\"vedtak decision\">\n<h4 class=\"vedtak-tittel\">Konklusjon</h4>"
+    ));
 }
 
 #[test]
@@ -42,21 +50,38 @@ fn two_day_meetings_organisations_and_notes() {
     let page = b.page("moter/2006-03-09-tr/index.html");
     assert!(page.contains("torsdag 9. mars 2006–fredag 10. mars 2006"));
     let attendance = text(between(&page, "<table class=\"oppmote\">", "</table>"));
-    assert!(attendance.contains("Klæbu Kari Klebu for Ola Klæbu, dag 1"), "{attendance}");
-    assert!(attendance.contains("KS Per Pedersen (observatør)"), "{attendance}");
-    assert!(attendance.contains("Statsforvalteren Sara Statsen, fra sak 34/06"), "{attendance}");
+    assert!(
+        attendance.contains("Klæbu Kari Klebu for Ola Klæbu, dag 1"),
+        "{attendance}"
+    );
+    assert!(
+        attendance.contains("KS Per Pedersen (observatør)"),
+        "{attendance}"
+    );
+    assert!(
+        attendance.contains("Statsforvalteren Sara Statsen, fra sak 34/06"),
+        "{attendance}"
+    );
     assert!(attendance.contains("Ørland Ola Ørland"), "{attendance}");
-    assert!(attendance.contains("Trondheim Rita Ottervik (leder)"), "{attendance}");
+    assert!(
+        attendance.contains("Trondheim Rita Ottervik (leder)"),
+        "{attendance}"
+    );
 }
 
 #[test]
 fn sections_after_the_items_are_shown_after_them() {
     let b = build(&fixture("contract"));
     let page = b.page("moter/2006-03-09-tr/index.html");
-    let after = page.find("<h2 class=\"punkt\">Vedlegg</h2>").expect("Vedlegg section");
+    let after = page
+        .find("<h2 class=\"punkt\">Vedlegg</h2>")
+        .expect("Vedlegg section");
     let last_item = page.find(r#"id="sak-35-2006""#).unwrap();
     assert!(after > last_item);
-    assert!(text(&page[after..]).starts_with("Vedlegg 1. Budsjettforslag") || page[after..].contains("<li>Budsjettforslag</li>"));
+    assert!(
+        text(&page[after..]).starts_with("Vedlegg 1. Budsjettforslag")
+            || page[after..].contains("<li>Budsjettforslag</li>")
+    );
 }
 
 #[test]
@@ -64,7 +89,9 @@ fn a_notice_without_minutes_is_the_meeting_page_and_says_so() {
     let b = build(&fixture("contract"));
     let page = b.page("moter/2020-01-15-fsu/index.html");
     assert!(page.contains("Referatet er ikke publisert ennå"));
-    assert!(page.contains("<section class=\"vedtak proposal\">\n<h3 class=\"vedtak-tittel\">Forslag til vedtak</h3>"));
+    assert!(page.contains(
+        "<section class=\"vedtak proposal\">\n<h3 class=\"vedtak-tittel\">Forslag til vedtak</h3>"
+    ));
     // Its own /innkalling/ page exists too, so the link in the invitation keeps working.
     assert!(b.has("moter/2020-01-15-fsu/innkalling/index.html"));
     // Raw HTML in the minutes is shown as the text it is.
@@ -84,14 +111,21 @@ fn references_link_only_where_the_archive_has_the_target() {
     let b = build(&fixture("contract"));
     let page = b.page("moter/2006-03-09-tr/index.html");
     // "sak 35/06 i regionrådet": body named near → linked.
-    assert!(page.contains(r##"<a href="../../moter/2006-03-09-tr/#sak-35-2006">sak 35/06</a> i regionrådet"##));
+    assert!(page.contains(
+        r##"<a href="../../moter/2006-03-09-tr/#sak-35-2006">sak 35/06</a> i regionrådet"##
+    ));
     // Targets not in the archive stay plain text.
     assert!(page.contains("til møtet den 29 mars. Ekstra sak 21/20 er ikke med."));
     // An @/ link gets the page's address and anchor.
-    assert!(page.contains(r#"<a href="../../moter/2006-02-01-tr/#sak-20-2006">forrige behandling</a>"#));
+    assert!(
+        page.contains(r#"<a href="../../moter/2006-02-01-tr/#sak-20-2006">forrige behandling</a>"#)
+    );
     // A sak reference with a date and body near it, to a notice's item.
     let afternoon = b.page("moter/2020-01-15-fsu-ettermiddag/index.html");
-    assert!(afternoon.contains(r##"<a href="../../moter/2020-01-15-fsu/#sak-02-2020">sak 2/2020</a>"##), "{afternoon}");
+    assert!(
+        afternoon.contains(r##"<a href="../../moter/2020-01-15-fsu/#sak-02-2020">sak 2/2020</a>"##),
+        "{afternoon}"
+    );
 }
 
 #[test]
@@ -100,10 +134,15 @@ fn threads_mix_steps_in_and_outside_the_archive_in_date_order() {
     let page = b.page("saker/forvaltningsreformen/index.html");
     let timeline = text(between(&page, "<ol class=\"tidslinje\">", "</ol>"));
     let first = timeline.find("09.03.2006").unwrap();
-    let outside = timeline.find("Ikke i arkivet Styringsutvalget drøftet saken").unwrap();
+    let outside = timeline
+        .find("Ikke i arkivet Styringsutvalget drøftet saken")
+        .unwrap();
     let last = timeline.find("15.01.2020").unwrap();
     assert!(first < outside && outside < last, "{timeline}");
-    assert!(page.contains(r#"<a href="../../moter/2006-02-01-tr/#sak-20-2006">TR-sak 20/06</a>"#), "background @/ link");
+    assert!(
+        page.contains(r#"<a href="../../moter/2006-02-01-tr/#sak-20-2006">TR-sak 20/06</a>"#),
+        "background @/ link"
+    );
 }
 
 #[test]
@@ -111,17 +150,31 @@ fn municipalities_sort_the_norwegian_way_and_keep_their_history() {
     let b = build(&fixture("contract"));
     let list = b.page("kommuner/index.html");
     let names = text(between(&list, "<tbody>", "</tbody>"));
-    let order: Vec<usize> = ["Agdenes", "Klæbu", "Orkland", "Trondheim", "Trøndelag fylkeskommune", "Ørland", "Åfjord"]
-        .iter()
-        .map(|n| names.find(n).unwrap_or_else(|| panic!("{n} in {names}")))
-        .collect();
+    let order: Vec<usize> = [
+        "Agdenes",
+        "Klæbu",
+        "Orkland",
+        "Trondheim",
+        "Trøndelag fylkeskommune",
+        "Ørland",
+        "Åfjord",
+    ]
+    .iter()
+    .map(|n| names.find(n).unwrap_or_else(|| panic!("{n} in {names}")))
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{names}");
     let agdenes = b.page("kommuner/agdenes/index.html");
     assert!(agdenes.contains(r#"<a href="../../kommuner/orkland/">Orkland</a>, <a href="../../kommuner/orland/">Ørland</a>"#));
     let trondheim = b.page("kommuner/trondheim/index.html");
     assert!(text(&trondheim).contains("Tidligere nummer 1601 (til 31.12.2017)"));
-    assert!(trondheim.contains(r#"<a href="../../kommuner/klaebu/">Klæbu</a>"#), "merged from");
+    assert!(
+        trondheim.contains(r#"<a href="../../kommuner/klaebu/">Klæbu</a>"#),
+        "merged from"
+    );
     // Mentions in the genitive count ("Klæbus rådmann").
     let klaebu = b.page("kommuner/klaebu/index.html");
-    assert!(text(&klaebu).contains("TR-sak 35/06 Forvaltningsreformen"), "{klaebu}");
+    assert!(
+        text(&klaebu).contains("TR-sak 35/06 Forvaltningsreformen"),
+        "{klaebu}"
+    );
 }

@@ -90,6 +90,9 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     let before = std::fs::read(out.join("moter/2006-03-09-tr/index.html")).unwrap();
     let bad = build_into(&fixture("errors/yaml-errors"), &out);
     assert!(!bad.success);
-    assert_eq!(std::fs::read(out.join("moter/2006-03-09-tr/index.html")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(out.join("moter/2006-03-09-tr/index.html")).unwrap(),
+        before
+    );
     assert!(out.join("kommuner/trondheim/index.html").exists());
 }

@@ -12,7 +12,12 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -39,7 +44,11 @@ fn a_rebuild_of_unchanged_content_rewrites_nothing() {
     let out = dir.path().join("public");
     assert!(build_into(&fixture("contract"), &out).success);
     let second = build_into(&fixture("contract"), &out);
-    assert!(second.stdout.contains(": 0 nye eller endret,"), "{}", second.stdout);
+    assert!(
+        second.stdout.contains(": 0 nye eller endret,"),
+        "{}",
+        second.stdout
+    );
 }
 
 #[test]
@@ -51,20 +60,37 @@ fn every_page_has_language_landmarks_and_one_h1() {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
-        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nb\">"), "{path}");
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"nb\">"),
+            "{path}"
+        );
         if html.contains("http-equiv=\"refresh\"") {
             continue;
         }
         assert_eq!(html.matches("<h1").count(), 1, "{path} has one h1");
-        for landmark in ["<header", "<nav", "<main id=\"innhold\"", "<footer", "href=\"#innhold\""] {
+        for landmark in [
+            "<header",
+            "<nav",
+            "<main id=\"innhold\"",
+            "<footer",
+            "href=\"#innhold\"",
+        ] {
             assert!(html.contains(landmark), "{path} lacks {landmark}");
         }
-        assert!(!html.contains("http://") || !html.contains("src=\"http"), "{path} loads nothing from outside");
+        assert!(
+            !html.contains("http://") || !html.contains("src=\"http"),
+            "{path} loads nothing from outside"
+        );
         // Headings never skip a level going down (h2 → h4).
         let mut last = 1;
         for (i, _) in html.match_indices("<h") {
-            let Some(level) = html[i + 2..].chars().next().and_then(|c| c.to_digit(10)) else { continue };
-            assert!(level <= last + 1, "{path}: h{last} followed by h{level} at byte {i}");
+            let Some(level) = html[i + 2..].chars().next().and_then(|c| c.to_digit(10)) else {
+                continue;
+            };
+            assert!(
+                level <= last + 1,
+                "{path}: h{last} followed by h{level} at byte {i}"
+            );
             last = level;
         }
     }
@@ -83,16 +109,26 @@ fn a_sites_own_theme_overrides_one_template_and_keeps_the_rest() {
     )
     .unwrap();
     let site = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
-    std::fs::write(root.join("content/site.yaml"), format!("{site}theme: egen\n")).unwrap();
+    std::fs::write(
+        root.join("content/site.yaml"),
+        format!("{site}theme: egen\n"),
+    )
+    .unwrap();
     let b = build(root);
     assert!(b.success, "{}", b.stderr);
     assert!(b.page("404.html").contains("<h1>Egen feilside</h1>"));
-    assert!(b.page("index.html").contains("<h2>Nyeste møter</h2>"), "other templates come from the built-in theme");
+    assert!(
+        b.page("index.html").contains("<h2>Nyeste møter</h2>"),
+        "other templates come from the built-in theme"
+    );
     assert!(b.has("static/style.css"));
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let target = to.join(e.path().strip_prefix(from).unwrap());
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();

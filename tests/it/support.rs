@@ -4,39 +4,40 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The repository root.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A fixture archive under `tests/fixtures/`.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }
 
 /// The result of one `saksgang build`.
-pub struct Built {
-    pub success: bool,
-    pub stdout: String,
-    pub stderr: String,
-    pub out: PathBuf,
+pub(crate) struct Built {
+    pub(crate) success: bool,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) out: PathBuf,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl Built {
     /// The text of a written file; panics with the list of files if it is missing.
-    pub fn page(&self, path: &str) -> String {
+    pub(crate) fn page(&self, path: &str) -> String {
         let p = self.out.join(path);
-        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}\nstderr:\n{}", p.display(), self.stderr))
+        std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("{}: {e}\nstderr:\n{}", p.display(), self.stderr))
     }
 
     /// Whether a file was written.
-    pub fn has(&self, path: &str) -> bool {
+    pub(crate) fn has(&self, path: &str) -> bool {
         self.out.join(path).exists()
     }
 }
 
 /// Builds `root` into a fresh temporary folder.
-pub fn build(root: &Path) -> Built {
+pub(crate) fn build(root: &Path) -> Built {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     let mut b = build_into(root, &out);
@@ -45,7 +46,7 @@ pub fn build(root: &Path) -> Built {
 }
 
 /// Builds `root` into `out`.
-pub fn build_into(root: &Path, out: &Path) -> Built {
+pub(crate) fn build_into(root: &Path, out: &Path) -> Built {
     let output = Command::new(env!("CARGO_BIN_EXE_saksgang"))
         .arg("build")
         .arg("--root")
@@ -64,15 +65,17 @@ pub fn build_into(root: &Path, out: &Path) -> Built {
 }
 
 /// The part of a page between two markers, for asserting on one section.
-pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let s = html.find(start).unwrap_or_else(|| panic!("no {start:?} in page"));
+pub(crate) fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let s = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start:?} in page"));
     let rest = &html[s..];
     let e = rest.find(end).map_or(rest.len(), |e| e + end.len());
     &rest[..e]
 }
 
 /// The text of an HTML fragment with tags removed and whitespace folded.
-pub fn text(html: &str) -> String {
+pub(crate) fn text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
