@@ -497,16 +497,36 @@ impl Renderer<'_> {
                 link: Link::new(urls::thread(&thread.id), &thread.title),
                 sub_item: it.sub_item.clone(),
                 status: status_label(thread.status).to_string(),
+                level: 3,
                 steps,
             });
         }
+        // A box for a sub-item stands by that sub-item's heading, one level below it.
+        let mut parts = self.parts(&item.parts, &doc.links, page_path, Some(&anchor));
+        let mut whole = Vec::new();
+        for mut b in threads {
+            let target = b
+                .sub_item
+                .as_ref()
+                .map(|l| format!("{anchor}-{}", l.to_lowercase()));
+            match parts
+                .iter_mut()
+                .find(|p| target.is_some() && p.anchor == target)
+            {
+                Some(p) => {
+                    b.level = (p.level + 1).min(6);
+                    p.threads.push(b);
+                }
+                None => whole.push(b),
+            }
+        }
         ItemView {
-            parts: self.parts(&item.parts, &doc.links, page_path, Some(&anchor)),
+            parts,
             anchor,
             label: item.label.clone(),
             number: item.number_as_written.clone(),
             title: item.title.clone(),
-            threads,
+            threads: whole,
         }
     }
 
@@ -588,9 +608,13 @@ impl Renderer<'_> {
                     date: norsk::short_date(m.date),
                     body: self.archive.bodies[m.body.0].name.clone(),
                     text: format!(
-                        "{} {}",
+                        "{} {}{}",
                         item.label.clone().unwrap_or_else(|| "Sak".into()),
-                        item.number_as_written
+                        item.number_as_written,
+                        sub_item
+                            .as_ref()
+                            .map(|l| format!(" punkt {l}"))
+                            .unwrap_or_default()
                     ),
                     kind: if *document == DocumentKind::Notice {
                         "innkalling"
@@ -757,7 +781,7 @@ impl Renderer<'_> {
         let mu = &self.archive.municipalities[id.0];
         let mut attendance = Vec::new();
         let mut rates: BTreeMap<BodyId, (usize, usize, usize)> = BTreeMap::new();
-        let mut people: BTreeMap<PersonId, (BTreeSet<String>, usize)> = BTreeMap::new();
+        let mut people: BTreeMap<PersonId, (BTreeSet<String>, usize, usize)> = BTreeMap::new();
         let mut mentions = Vec::new();
         for (mi, m) in self.archive.meetings.iter().enumerate() {
             let doc = m.main_document();
@@ -768,6 +792,11 @@ impl Renderer<'_> {
                 let e = people.entry(p.person).or_default();
                 e.0.insert(p.name.clone());
                 e.1 += 1;
+            }
+            for p in &absent {
+                let e = people.entry(p.person).or_default();
+                e.0.insert(p.name.clone());
+                e.2 += 1;
             }
             if !present.is_empty() || !absent.is_empty() {
                 let regular = present.iter().any(|p| p.substitute_for.is_none());
@@ -842,13 +871,14 @@ impl Renderer<'_> {
             .collect();
         let mut people: Vec<PersonRow> = people
             .into_iter()
-            .map(|(p, (spellings, meetings))| PersonRow {
+            .map(|(p, (spellings, meetings, absences))| PersonRow {
                 name: self.archive.people[p.0].name.clone(),
                 spellings: spellings
                     .into_iter()
                     .filter(|s| *s != self.archive.people[p.0].name)
                     .collect(),
                 meetings,
+                absences,
             })
             .collect();
         norsk::sort_by_name(&mut people, |p| &p.name);

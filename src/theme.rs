@@ -39,6 +39,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "bodies.html",
     "body.html",
     "part.html",
+    "threadbox.html",
     "redirect.html",
     "404.html",
 ];

@@ -72,6 +72,8 @@ pub struct PartView {
     pub anchor: Option<String>,
     /// `proposal` or `decision`.
     pub decision_kind: String,
+    /// "Saksgang" boxes of a sub-item, shown by its heading.
+    pub threads: Vec<ThreadBox>,
 }
 
 impl PartView {
@@ -83,6 +85,7 @@ impl PartView {
             text: String::new(),
             anchor: None,
             decision_kind: String::new(),
+            threads: Vec::new(),
         }
     }
 
@@ -94,6 +97,7 @@ impl PartView {
             text: text.to_string(),
             anchor,
             decision_kind: String::new(),
+            threads: Vec::new(),
         }
     }
 
@@ -109,6 +113,7 @@ impl PartView {
                 DecisionKind::Decision => "decision",
             }
             .into(),
+            threads: Vec::new(),
         }
     }
 }
@@ -229,6 +234,8 @@ pub struct ThreadBox {
     pub sub_item: Option<String>,
     /// Status text.
     pub status: String,
+    /// Level of the box's heading.
+    pub level: u8,
     /// All steps, the current one marked.
     pub steps: Vec<StepSummary>,
 }
@@ -450,6 +457,8 @@ pub struct PersonRow {
     pub spellings: Vec<String>,
     /// Meetings attended.
     pub meetings: usize,
+    /// Meetings they sent apologies for.
+    pub absences: usize,
 }
 
 /// An item that names the municipality.

@@ -178,3 +178,14 @@ fn municipalities_sort_the_norwegian_way_and_keep_their_history() {
         "{klaebu}"
     );
 }
+
+#[test]
+fn an_old_address_redirects_to_the_page() {
+    let b = build(&fixture("contract"));
+    let old = b.page("moter/2006-03-09-trondheimsregionen/index.html");
+    assert!(
+        old.contains(r#"<meta http-equiv="refresh" content="0; url=../../moter/2006-03-09-tr/">"#),
+        "{old}"
+    );
+    assert!(old.contains(r#"<a href="../../moter/2006-03-09-tr/">gå til siden</a>"#));
+}

@@ -475,3 +475,16 @@ fn prose_references_link_to_meetings_in_the_archive() {
     // has a sak 06/2017.
     assert!(!june.contains("#sak-06-2017"));
 }
+
+#[test]
+fn one_person_written_two_ways_is_one_person() {
+    // people.yaml joins "Kjersti B. Hulbakk" (absent 23.02.2017) and
+    // "Kjersti Bærug Hulbakk" (present 01.06.2017).
+    let page = site().page("kommuner/buskerud/index.html");
+    let people = text(between(&page, "<h2>Personer som har representert", "</ul>"));
+    assert_eq!(
+        people,
+        "Personer som har representert Buskerud fylkeskommune \
+         Kjersti Bærug Hulbakk (også skrevet Kjersti B. Hulbakk) – til stede på 1 møte, forfall til 1"
+    );
+}
