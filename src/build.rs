@@ -1,13 +1,18 @@
 //! The whole pipeline for one build: load → resolve → render → write.
 //!
 //! This is the only place that knows the order of the stages. Diagnostics of
-//! every stage are collected; only if none is an error is anything written.
+//! every stage are collected; only if none is an error is the new site put in
+//! place of the old. Pages are rendered in parallel and streamed to disk as
+//! they are made, so memory does not grow with the number of pages.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Sources};
-use crate::{load, render, resolve, theme, write};
+use crate::render::Renderer;
+use crate::{load, resolve, theme, write};
 
 /// What a build was asked to do.
 #[derive(Debug, Clone)]
@@ -16,6 +21,17 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Where the site goes.
     pub output: PathBuf,
+}
+
+/// How long one stage took.
+#[derive(Debug, Clone)]
+pub struct Phase {
+    /// Stage name, in Norwegian.
+    pub name: &'static str,
+    /// Wall-clock time.
+    pub wall: Duration,
+    /// CPU time of the whole process during the stage, where the system tells it.
+    pub cpu: Option<Duration>,
 }
 
 /// A finished build.
@@ -29,9 +45,11 @@ pub struct BuildReport {
     pub sources: Sources,
     /// How long it took.
     pub elapsed: Duration,
+    /// How long each stage took.
+    pub phases: Vec<Phase>,
 }
 
-/// A build that stopped: nothing was written.
+/// A build that stopped: the previous site is untouched.
 #[derive(Debug)]
 pub struct BuildFailure {
     /// Every error and warning.
@@ -40,55 +58,118 @@ pub struct BuildFailure {
     pub sources: Sources,
 }
 
-/// Renders the archive under `root` to pages without writing anything.
-pub fn render_site(
-    root: &Path,
-) -> Result<(Vec<render::Page>, Vec<Diagnostic>, Sources), BuildFailure> {
-    let raw = load::load(&root.join("content"));
-    let (archive, sources, mut diagnostics) = resolve::resolve(raw);
-    let (theme, theme_diagnostics) = theme::load(root, &archive.site.theme);
-    diagnostics.extend(theme_diagnostics);
-    // Report in file order, and in reading order within a file.
-    diagnostics.sort_by_key(|d| (d.file, d.span.start));
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(BuildFailure {
-            diagnostics,
-            sources,
-        });
-    }
-    match render::render(&archive, &sources, &theme) {
-        Ok(pages) => Ok((pages, diagnostics, sources)),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            Err(BuildFailure {
-                diagnostics,
-                sources,
-            })
+/// At most this many render errors are reported; a broken template fails every page.
+const MAX_RENDER_ERRORS: usize = 5;
+
+/// Times stages, wall and CPU.
+struct Clock {
+    phases: Vec<Phase>,
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Self {
+            phases: Vec::new(),
+            wall: Instant::now(),
+            cpu: cpu_time(),
         }
     }
+
+    fn lap(&mut self, name: &'static str) {
+        let cpu = cpu_time();
+        self.phases.push(Phase {
+            name,
+            wall: self.wall.elapsed(),
+            cpu: cpu
+                .zip(self.cpu)
+                .map(|(now, then)| now.saturating_sub(then)),
+        });
+        self.wall = Instant::now();
+        self.cpu = cpu;
+    }
+}
+
+/// User + system CPU time of this process, from /proc on Linux (None elsewhere).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // /proc reports in USER_HZ, which Linux fixes at 100 per second.
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// Builds the site: everything or nothing.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
-    let (pages, warnings, sources) = render_site(&options.root)?;
-    match write::write(&options.output, &pages) {
-        Ok(written) => Ok(BuildReport {
-            written,
-            warnings,
+    let mut clock = Clock::new();
+    let raw = load::load(&options.root.join("content"));
+    clock.lap("lesing");
+    let (archive, sources, mut diagnostics) = resolve::resolve(raw);
+    let (theme, theme_diagnostics) = theme::load(&options.root, &archive.site.theme);
+    diagnostics.extend(theme_diagnostics);
+    // Report in file order, and in reading order within a file.
+    diagnostics.sort_by_key(|d| (d.file, d.span.start));
+    clock.lap("sjekk");
+    let fail = |mut diagnostics: Vec<Diagnostic>, more: Vec<Diagnostic>, sources: Sources| {
+        diagnostics.extend(more);
+        Err(BuildFailure {
+            diagnostics,
             sources,
-            elapsed: start.elapsed(),
-        }),
-        Err(e) => {
-            let mut diagnostics = warnings;
-            diagnostics.push(
-                Diagnostic::global(e.to_string())
-                    .help("velg en annen mappe med --output, eller tøm mappen først"),
-            );
-            Err(BuildFailure {
-                diagnostics,
-                sources,
-            })
-        }
+        })
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return fail(diagnostics, Vec::new(), sources);
     }
+    let renderer = match Renderer::new(&archive, &sources, &theme) {
+        Ok(r) => r,
+        Err(errors) => return fail(diagnostics, errors, sources),
+    };
+    let plan = match renderer.plan() {
+        Ok(p) => p,
+        Err(errors) => return fail(diagnostics, errors, sources),
+    };
+    let staging = match write::Staging::begin(&options.output) {
+        Ok(s) => s,
+        Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
+    };
+    let mut errors: Vec<Diagnostic> = plan
+        .par_iter()
+        .filter_map(|(path, task)| match renderer.render(path, task) {
+            Ok(page) => staging.put(&page).err().map(write_diagnostic),
+            Err(d) => Some(d),
+        })
+        .collect();
+    drop(renderer);
+    clock.lap("sider");
+    if !errors.is_empty() {
+        staging.abort();
+        let more = errors.len().saturating_sub(MAX_RENDER_ERRORS);
+        errors.truncate(MAX_RENDER_ERRORS);
+        if more > 0 {
+            errors.push(Diagnostic::global(format!(
+                "… og {more} sider til med feil"
+            )));
+        }
+        return fail(diagnostics, errors, sources);
+    }
+    let written = match staging.commit() {
+        Ok(w) => w,
+        Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
+    };
+    clock.lap("bytte");
+    Ok(BuildReport {
+        written,
+        warnings: diagnostics,
+        sources,
+        elapsed: start.elapsed(),
+        phases: clock.phases,
+    })
+}
+
+fn write_diagnostic(e: write::WriteError) -> Diagnostic {
+    Diagnostic::global(e.to_string())
+        .help("velg en annen mappe med --output, eller tøm mappen først")
 }

@@ -6,7 +6,8 @@
 //! preamble, items, decision blocks and closing sections by its headings. It
 //! checks only what it needs to read a file; ids, dates and references are
 //! checked by `resolve`. Problems become diagnostics and the file is skipped, so
-//! one bad file never hides the errors of the others.
+//! one bad file never hides the errors of the others. Files are read and parsed
+//! in parallel, in an order that does not depend on the threads.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use icu_normalizer::ComposingNormalizerBorrowed;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_saphyr::{MessageFormatter, Spanned};
 
@@ -280,6 +282,8 @@ pub struct ItemHeading {
     pub year: String,
     /// The title.
     pub title: String,
+    /// The whole heading as written.
+    pub text: String,
 }
 
 /// An item of a document as written.
@@ -419,20 +423,170 @@ pub fn load(content_dir: &Path) -> RawArchive {
             entries: list,
         };
     }
-    let headings = loader.archive.site.decision_headings.clone();
-    for path in markdown_files(
-        &content_dir.join("meetings"),
-        &mut loader.archive.diagnostics,
-    ) {
-        loader.meeting_document(&path, &headings);
-    }
-    for path in markdown_files(
-        &content_dir.join("threads"),
-        &mut loader.archive.diagnostics,
-    ) {
-        loader.thread(&path);
+    let headings = archive.site.decision_headings.clone();
+    let meetings = markdown_files(&content_dir.join("meetings"), &mut archive.diagnostics);
+    let threads = markdown_files(&content_dir.join("threads"), &mut archive.diagnostics);
+    // Files are read and parsed in parallel; their ids follow the sorted path
+    // order, so the result does not depend on which thread finished first.
+    let base = archive.sources.len();
+    let parsed: Vec<Parsed> = meetings
+        .par_iter()
+        .map(|p| (p, true))
+        .chain(threads.par_iter().map(|p| (p, false)))
+        .enumerate()
+        .map(|(i, (path, is_meeting))| {
+            let file = FileId(base + i);
+            let shown = shown_path(content_dir, path);
+            match read_text(path, &shown) {
+                Err(d) => Parsed {
+                    shown,
+                    text: String::new(),
+                    item: None,
+                    diagnostics: vec![d],
+                },
+                Ok(text) => {
+                    let (item, diagnostics) = if is_meeting {
+                        let (doc, d) =
+                            parse_meeting(file, content_path(content_dir, path), &text, &headings);
+                        (doc.map(|d| ParsedItem::Document(Box::new(d))), d)
+                    } else {
+                        let (thread, d) = parse_thread(file, path, &text);
+                        (thread.map(|t| ParsedItem::Thread(Box::new(t))), d)
+                    };
+                    Parsed {
+                        shown,
+                        text,
+                        item,
+                        diagnostics,
+                    }
+                }
+            }
+        })
+        .collect();
+    for p in parsed {
+        archive.sources.add(p.shown, p.text);
+        archive.diagnostics.extend(p.diagnostics);
+        match p.item {
+            Some(ParsedItem::Document(d)) => archive.documents.push(*d),
+            Some(ParsedItem::Thread(t)) => archive.threads.push(*t),
+            None => {}
+        }
     }
     archive
+}
+
+/// One content file after parsing, before it joins the archive.
+struct Parsed {
+    shown: PathBuf,
+    text: String,
+    item: Option<ParsedItem>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+enum ParsedItem {
+    Document(Box<RawDocument>),
+    Thread(Box<RawThread>),
+}
+
+/// The path as shown to writers: relative to the archive root (`content/…`).
+fn shown_path(content_dir: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(content_dir.parent().unwrap_or(Path::new("")))
+        .unwrap_or(path)
+        .to_path_buf()
+}
+
+/// Reads a file as UTF-8 without a byte order mark, normalized to NFC.
+fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|err| Diagnostic::global(format!("kunne ikke lese {}: {err}", shown.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::global(format!("{} er ikke lagret som UTF-8", shown.display())).help(
+            "lagre filen med tegnkodingen UTF-8 (i de fleste redigeringsprogram: «Lagre som» → UTF-8)",
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(ComposingNormalizerBorrowed::new_nfc()
+        .normalize(text)
+        .into_owned())
+}
+
+fn parse_meeting(
+    file: FileId,
+    content_path: String,
+    text: &str,
+    headings: &DecisionHeadings,
+) -> (Option<RawDocument>, Vec<Diagnostic>) {
+    let (yaml, yaml_offset, body_offset) = match split_front_matter(file, text) {
+        Ok(parts) => parts,
+        Err(d) => return (None, vec![d]),
+    };
+    match parse_yaml::<RawFrontMatter>(yaml) {
+        Ok(front) => {
+            let (preamble, items, after) = split_body(file, text, body_offset, headings);
+            let doc = RawDocument {
+                file,
+                content_path,
+                front,
+                yaml_offset,
+                preamble,
+                items,
+                after,
+            };
+            (Some(doc), Vec::new())
+        }
+        Err(e) => (None, vec![yaml_diagnostic(file, yaml, yaml_offset, &e)]),
+    }
+}
+
+fn parse_thread(file: FileId, path: &Path, text: &str) -> (Option<RawThread>, Vec<Diagnostic>) {
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (yaml, yaml_offset, body_offset) = match split_front_matter(file, text) {
+        Ok(parts) => parts,
+        Err(d) => return (None, vec![d]),
+    };
+    match parse_yaml::<RawThreadFront>(yaml) {
+        Ok(front) => {
+            let background = Markdown {
+                file,
+                range: body_offset..text.len(),
+            };
+            (
+                Some(RawThread {
+                    file,
+                    id,
+                    front,
+                    yaml_offset,
+                    background,
+                }),
+                Vec::new(),
+            )
+        }
+        Err(e) => (None, vec![yaml_diagnostic(file, yaml, yaml_offset, &e)]),
+    }
+}
+
+/// Splits `---\nYAML\n---\nbody`; returns the YAML, its offset and the body offset.
+fn split_front_matter(file: FileId, text: &str) -> Result<(&str, usize, usize), Diagnostic> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(Diagnostic::error(file, 0..first_line_end.min(text.len()), "filen mangler topptekst")
+            .label("første linje skal være ---")
+            .help("start filen med en linje med ---, så feltene (body, document, date …), så en ny linje med ---"));
+    }
+    let mut pos = first_line_end;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "---" {
+            return Ok((&text[first_line_end..pos], first_line_end, end));
+        }
+        pos = end;
+    }
+    Err(Diagnostic::error(file, 0..3, "toppteksten slutter aldri")
+        .label("toppteksten starter her")
+        .help("skriv en linje med bare --- etter det siste feltet i toppteksten"))
 }
 
 /// `.md` files below `dir`, sorted by path, so that every build reads them in the same order.
@@ -464,42 +618,7 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    /// Reads a file as UTF-8, normalized to NFC, and registers it as a source.
-    fn read(&mut self, path: &Path) -> Option<FileId> {
-        let shown = path
-            .strip_prefix(self.content_dir.parent().unwrap_or(Path::new("")))
-            .unwrap_or(path)
-            .to_path_buf();
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                    let text = ComposingNormalizerBorrowed::new_nfc()
-                        .normalize(text)
-                        .into_owned();
-                    Some(self.archive.sources.add(shown, text))
-                }
-                Err(_) => {
-                    self.archive.diagnostics.push(
-                        Diagnostic::global(format!(
-                            "{} er ikke lagret som UTF-8",
-                            shown.display()
-                        ))
-                        .help("lagre filen med tegnkodingen UTF-8 (i de fleste redigeringsprogram: «Lagre som» → UTF-8)"),
-                    );
-                    None
-                }
-            },
-            Err(err) => {
-                self.archive.diagnostics.push(Diagnostic::global(format!(
-                    "kunne ikke lese {}: {err}",
-                    shown.display()
-                )));
-                None
-            }
-        }
-    }
-
+    /// Reads and parses one of the YAML list files (`bodies.yaml`, …).
     fn yaml_file<T: for<'de> Deserialize<'de>>(
         &mut self,
         name: &str,
@@ -516,102 +635,28 @@ impl Loader<'_> {
             }
             return None;
         }
-        let file = self.read(&path)?;
-        let text = self.archive.sources.get(file).text.clone();
-        match parse_yaml::<T>(&text) {
+        let shown = shown_path(self.content_dir, &path);
+        let text = match read_text(&path, &shown) {
+            Ok(t) => t,
+            Err(d) => {
+                self.archive.diagnostics.push(d);
+                return None;
+            }
+        };
+        let parsed = parse_yaml::<T>(&text);
+        let file = self.archive.sources.add(shown, text);
+        match parsed {
             Ok(v) => Some((file, v)),
             Err(e) => {
-                self.archive.diagnostics.push(yaml_diagnostic(file, 0, &e));
+                self.archive.diagnostics.push(yaml_diagnostic(
+                    file,
+                    &self.archive.sources.get(file).text,
+                    0,
+                    &e,
+                ));
                 None
             }
         }
-    }
-
-    fn meeting_document(&mut self, path: &Path, headings: &DecisionHeadings) {
-        let Some(file) = self.read(path) else { return };
-        let content_path = content_path(self.content_dir, path);
-        let text = self.archive.sources.get(file).text.clone();
-        let Some((yaml, yaml_offset, body_offset)) = self.split_front_matter(file, &text) else {
-            return;
-        };
-        let front = match parse_yaml::<RawFrontMatter>(yaml) {
-            Ok(f) => f,
-            Err(e) => {
-                self.archive
-                    .diagnostics
-                    .push(yaml_diagnostic(file, yaml_offset, &e));
-                return;
-            }
-        };
-        let (preamble, items, after) = split_body(file, &text, body_offset, headings);
-        self.archive.documents.push(RawDocument {
-            file,
-            content_path,
-            front,
-            yaml_offset,
-            preamble,
-            items,
-            after,
-        });
-    }
-
-    fn thread(&mut self, path: &Path) {
-        let Some(file) = self.read(path) else { return };
-        let id = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let text = self.archive.sources.get(file).text.clone();
-        let Some((yaml, yaml_offset, body_offset)) = self.split_front_matter(file, &text) else {
-            return;
-        };
-        match parse_yaml::<RawThreadFront>(yaml) {
-            Ok(front) => self.archive.threads.push(RawThread {
-                file,
-                id,
-                front,
-                yaml_offset,
-                background: Markdown {
-                    file,
-                    range: body_offset..text.len(),
-                },
-            }),
-            Err(e) => self
-                .archive
-                .diagnostics
-                .push(yaml_diagnostic(file, yaml_offset, &e)),
-        }
-    }
-
-    /// Splits `---\nYAML\n---\nbody`; returns the YAML, its offset and the body offset.
-    fn split_front_matter<'t>(
-        &mut self,
-        file: FileId,
-        text: &'t str,
-    ) -> Option<(&'t str, usize, usize)> {
-        let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
-        if text[..first_line_end].trim_end() != "---" {
-            self.archive.diagnostics.push(
-                Diagnostic::error(file, 0..first_line_end.min(text.len()), "filen mangler topptekst")
-                    .label("første linje skal være ---")
-                    .help("start filen med en linje med ---, så feltene (body, document, date …), så en ny linje med ---"),
-            );
-            return None;
-        }
-        let mut pos = first_line_end;
-        while pos < text.len() {
-            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-            if text[pos..end].trim_end() == "---" {
-                return Some((&text[first_line_end..pos], first_line_end, end));
-            }
-            pos = end;
-        }
-        self.archive.diagnostics.push(
-            Diagnostic::error(file, 0..3, "toppteksten slutter aldri")
-                .label("toppteksten starter her")
-                .help("skriv en linje med bare --- etter det siste feltet i toppteksten"),
-        );
-        None
     }
 }
 
@@ -630,14 +675,28 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(yaml: &str) -> Result<T, serde_saphy
 }
 
 /// Turns a YAML error into a diagnostic at its place in the file, in Norwegian.
-fn yaml_diagnostic(file: FileId, yaml_offset: usize, e: &serde_saphyr::Error) -> Diagnostic {
+fn yaml_diagnostic(
+    file: FileId,
+    yaml: &str,
+    yaml_offset: usize,
+    e: &serde_saphyr::Error,
+) -> Diagnostic {
     let message = serde_saphyr::DefaultMessageFormatter
         .format_message(e)
         .into_owned();
-    let at = e
-        .location()
-        .and_then(|l| l.span().byte_offset())
-        .map_or(yaml_offset, |o| yaml_offset + o as usize);
+    // Errors of values carry a byte offset; errors of the YAML syntax only a
+    // character offset, which is turned into bytes here.
+    let at = e.location().and_then(|l| {
+        let span = l.span();
+        span.byte_offset().map(|b| b as usize).or_else(|| {
+            let chars = span.offset() as usize;
+            yaml.char_indices()
+                .nth(chars)
+                .map(|(b, _)| b)
+                .or((chars == yaml.chars().count()).then_some(yaml.len()))
+        })
+    });
+    let at = yaml_offset + at.unwrap_or(0);
     let (norwegian, label, help) = explain_yaml(&message);
     Diagnostic::error(file, at..at + 1, norwegian)
         .label(label)
@@ -657,7 +716,10 @@ fn explain_yaml(message: &str) -> (String, String, String) {
         (
             format!("ukjent felt «{field}»"),
             "dette feltet finnes ikke her".to_string(),
-            format!("feltene som kan stå her er: {expected}. Rett skrivemåten, eller fjern feltet"),
+            format!(
+                "feltene som kan stå her er: {expected}. Rett skrivemåten, eller fjern feltet. \
+                 Har teksten foran et komma i seg, må den stå i anførselstegn: role: \"leder, nestleder\""
+            ),
         )
     } else if message.starts_with("missing field") {
         let field = quoted(message);
@@ -665,6 +727,12 @@ fn explain_yaml(message: &str) -> (String, String, String) {
             format!("feltet «{field}» mangler"),
             "feltet må være med".to_string(),
             format!("legg til «{field}: …» her"),
+        )
+    } else if message.contains("mapping values are not allowed") {
+        (
+            "et kolon (:) står der det ikke kan stå".to_string(),
+            "kolon inne i teksten".to_string(),
+            "sett hele teksten i anførselstegn, for eksempel title: \"Referat: møte\"".to_string(),
         )
     } else if message.contains("tab") {
         (
@@ -751,6 +819,7 @@ pub fn parse_item_heading(text: &str) -> Option<ItemHeading> {
         number,
         year,
         title,
+        text: text.to_string(),
     })
 }
 

@@ -27,6 +27,9 @@ enum Command {
         /// Where to write the site; defaults to ROOT/public.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Print how long each stage took (wall and CPU time) to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build the site, then serve it on http://127.0.0.1:PORT/ for reading locally.
     Serve {
@@ -44,9 +47,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (root, output, port) = match cli.command {
-        Command::Build { root, output } => (root, output, None),
-        Command::Serve { root, output, port } => (root, output, Some(port)),
+    let (root, output, port, timings) = match cli.command {
+        Command::Build {
+            root,
+            output,
+            timings,
+        } => (root, output, None, timings),
+        Command::Serve { root, output, port } => (root, output, Some(port), false),
     };
     let output = output.unwrap_or_else(|| root.join("public"));
     let color = std::io::stderr().is_terminal();
@@ -57,6 +64,14 @@ fn main() -> ExitCode {
         Ok(report) => {
             if !report.warnings.is_empty() {
                 eprint!("{}", diag::render(&report.warnings, &report.sources, color));
+            }
+            if timings {
+                for p in &report.phases {
+                    let cpu = p
+                        .cpu
+                        .map_or(String::new(), |c| format!(", CPU {:.3} s", c.as_secs_f64()));
+                    eprintln!("tid {}: {:.3} s{cpu}", p.name, p.wall.as_secs_f64());
+                }
             }
             println!("{}", summary_line(&report, &output));
             match port {

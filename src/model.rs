@@ -316,6 +316,8 @@ pub struct Item {
     pub number_as_written: String,
     /// The title as written.
     pub title: String,
+    /// The whole heading as written: `TR-sak 35/06: Forvaltningsreformen`.
+    pub heading: String,
     /// Text, sub-items and decisions, in order.
     pub parts: Vec<Part>,
     /// The threads this item (or one of its sub-items) belongs to.
@@ -395,6 +397,8 @@ pub struct Thread {
     pub background: Markdown,
     /// Old URLs of this page.
     pub aliases: Vec<String>,
+    /// Resolved references in the background text.
+    pub links: Vec<TextLink>,
     /// Every step, in date order.
     pub steps: Vec<Step>,
 }

@@ -11,15 +11,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use regex::Regex;
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::load::{self, At, RawArchive, RawDocument, RawPart, RawParticipant};
 use crate::model::*;
+pub use links::document_anchors;
+use links::{LinkIndex, Place, Scan};
+
+mod links;
 
 /// Resolves a loaded archive. The archive is complete enough to render only when
 /// no diagnostic is an error.
@@ -68,6 +70,9 @@ struct Names<'a> {
     bodies: HashMap<&'a str, BodyId>,
     municipalities: HashMap<&'a str, MunicipalityId>,
     threads: &'a HashMap<String, ThreadId>,
+    /// Lower-case names and aliases of bodies and municipalities → their id,
+    /// for telling a writer who typed a name where an id belongs.
+    ids_by_name: HashMap<String, &'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -88,7 +93,21 @@ impl<'a> Names<'a> {
                 .map(|(i, m)| (m.id.as_str(), MunicipalityId(i)))
                 .collect(),
             threads,
+            ids_by_name: bodies
+                .iter()
+                .map(|b| (b.name.to_lowercase(), b.id.as_str()))
+                .chain(municipalities.iter().flat_map(|m| {
+                    std::iter::once(&m.name)
+                        .chain(&m.aliases)
+                        .map(|n| (n.to_lowercase(), m.id.as_str()))
+                }))
+                .collect(),
         }
+    }
+
+    /// The id of the body or municipality with this name, if any.
+    fn id_named(&self, name: &str) -> Option<&'a str> {
+        self.ids_by_name.get(&name.trim().to_lowercase()).copied()
     }
 }
 
@@ -137,6 +156,7 @@ impl Resolver<'_> {
         what: &str,
         list_file: &str,
         known: impl Iterator<Item = &'k str>,
+        named: Option<&str>,
     ) {
         let mut d = Diagnostic::error(
             file,
@@ -144,12 +164,15 @@ impl Resolver<'_> {
             format!("ukjent {what} «{}»", value.value),
         )
         .label(format!("finnes ikke i {list_file}"));
-        d = match suggestion(&value.value, known) {
-            Some(s) => d.help(format!(
+        d = match (named, suggestion(&value.value, known)) {
+            (Some(id), _) => d.help(format!(
+                "skriv id-en «{id}» her, ikke navnet; id-ene står i content/{list_file}"
+            )),
+            (None, Some(s)) => d.help(format!(
                 "mente du «{s}»? Rett id-en, eller legg til «{}» i content/{list_file}",
                 value.value
             )),
-            None => d.help(format!(
+            (None, None) => d.help(format!(
                 "bruk en id fra content/{list_file}, eller legg til «{}» der",
                 value.value
             )),
@@ -316,6 +339,7 @@ impl Resolver<'_> {
                             "kommune",
                             "municipalities.yaml",
                             index.keys().map(String::as_str),
+                            None,
                         );
                     }
                 }
@@ -363,6 +387,7 @@ impl Resolver<'_> {
                     "organ",
                     "bodies.yaml",
                     names.bodies.keys().copied(),
+                    names.id_named(&body_at.value),
                 );
             }
             let kind_at = at(&f.document, y);
@@ -406,7 +431,7 @@ impl Resolver<'_> {
                     .help("skriv for eksempel «slug: ettermiddag»"),
                 );
             }
-            let (Some(body), Some(kind), Some(date)) = (body, kind, date) else {
+            let (Some(kind), Some(date)) = (kind, date) else {
                 continue;
             };
             if let (Some(end), Some(raw_end)) = (end_date, &f.end_date)
@@ -418,7 +443,12 @@ impl Resolver<'_> {
                         .help("rett datoene, eller fjern end_date for et møte på én dag"),
                 );
             }
+            // The document is checked even when its body is unknown, so that all
+            // its mistakes are reported in one build.
             let document = self.document(raw, kind, date, names, people, &mut person_index);
+            let Some(body) = body else {
+                continue;
+            };
             let mut slug = format!("{}-{}", date.format("%Y-%m-%d"), body_at.value);
             if let Some(s) = slug_extra {
                 slug.push('-');
@@ -500,6 +530,7 @@ impl Resolver<'_> {
                 number_as_written: format!("{}/{}", it.heading.number, it.heading.year),
                 number,
                 title: it.heading.title.clone(),
+                heading: it.heading.text.clone(),
                 parts: parts(&it.parts, true),
                 threads: Vec::new(),
                 heading_span: it.span.clone(),
@@ -580,6 +611,7 @@ impl Resolver<'_> {
                             "saksgang",
                             "threads/",
                             names.threads.keys().map(String::as_str),
+                            None,
                         );
                     }
                 }
@@ -647,6 +679,7 @@ impl Resolver<'_> {
                             "kommune",
                             "municipalities.yaml",
                             names.municipalities.keys().copied(),
+                            names.id_named(&m.value),
                         );
                         return None;
                     }
@@ -741,6 +774,7 @@ impl Resolver<'_> {
                                     "organ",
                                     "bodies.yaml",
                                     names.bodies.keys().copied(),
+                                    names.id_named(&b.value),
                                 );
                                 None
                             }
@@ -766,152 +800,109 @@ impl Resolver<'_> {
                 status,
                 background: t.background.clone(),
                 aliases,
+                links: Vec::new(),
                 steps,
             });
         }
         out
     }
 
-    /// Checks `@/` links and finds prose references, in every document and thread.
+    /// Checks `@/` links and finds prose references and municipality mentions,
+    /// in every document and thread, in parallel.
     fn links(&mut self, archive: &mut Archive) {
-        let targets = PathTargets::new(archive);
-        let mut path_links = BTreeMap::new();
-        let mut doc_links: Vec<DocumentFindings> = Vec::new();
-        for (mi, m) in archive.meetings.iter().enumerate() {
-            for doc in m.documents() {
-                let text = &self.sources.get(doc.file).text;
-                let mut links = Vec::new();
+        let index = LinkIndex::new(archive);
+        let sources = self.sources;
+        let docs: Vec<DocumentFindings> = archive
+            .meetings
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(mi, m)| m.documents().map(move |doc| (mi, m, doc)))
+            .map(|(mi, m, doc)| {
+                let text = &sources.get(doc.file).text;
+                let mut place = Place {
+                    body: Some(m.body),
+                    meeting: Some(MeetingId(mi)),
+                    year: m.date.year(),
+                    title: "",
+                };
+                let mut scan = Scan::default();
+                let mut add = |s: Scan| {
+                    scan.refs.extend(s.refs);
+                    scan.path_links.extend(s.path_links);
+                    scan.diagnostics.extend(s.diagnostics);
+                };
+                for md in doc
+                    .preamble
+                    .iter()
+                    .chain(&doc.after)
+                    .filter_map(part_markdown)
+                {
+                    add(index.scan(text, md, &place));
+                }
                 let mut mentions = Vec::new();
-                let ctx = RefContext {
-                    archive,
-                    own_body: Some(m.body),
-                    own_meeting: Some(MeetingId(mi)),
-                    own_year: m.date.year(),
-                };
-                let mut scan = |md: &Markdown,
-                                title: &str,
-                                links: &mut Vec<TextLink>,
-                                me: &mut Resolver<'_>| {
-                    me.path_links(md, &targets, &mut path_links);
-                    links.extend(find_references(text, md.range.clone(), title, &ctx));
-                };
-                for p in doc.preamble.iter().chain(&doc.after) {
-                    if let Some(md) = part_markdown(p) {
-                        scan(md, "", &mut links, self);
-                    }
-                }
                 for item in &doc.items {
-                    let mut names_found = find_mentions(&item.title, &archive.municipalities);
+                    place.title = &item.title;
+                    let mut found = Vec::new();
+                    index.mentions(&item.title, &mut found);
                     for p in &item.parts {
-                        if let Some(md) = part_markdown(p) {
-                            scan(md, &item.title, &mut links, self);
-                            names_found.extend(find_mentions(
-                                &text[md.range.clone()],
-                                &archive.municipalities,
-                            ));
-                        }
-                        if let Part::Heading { text: h, .. } = p {
-                            names_found.extend(find_mentions(h, &archive.municipalities));
+                        match p {
+                            Part::Heading { text: h, .. } => index.mentions(h, &mut found),
+                            _ => {
+                                let md =
+                                    part_markdown(p).expect("text and decisions have Markdown");
+                                add(index.scan(text, md, &place));
+                                index.mentions(&text[md.range.clone()], &mut found);
+                            }
                         }
                     }
-                    names_found.sort();
-                    names_found.dedup();
-                    mentions.push(names_found);
+                    found.sort();
+                    found.dedup();
+                    mentions.push(found);
                 }
-                doc_links.push((MeetingId(mi), doc.kind, links, mentions));
-            }
-        }
-        for t in &archive.threads {
-            let text = &self.sources.get(t.background.file).text;
-            let ctx = RefContext {
-                archive,
-                own_body: None,
-                own_meeting: None,
-                own_year: 0,
-            };
-            self.path_links(&t.background, &targets, &mut path_links);
-            let _ = find_references(text, t.background.range.clone(), "", &ctx);
-        }
-        for (mi, kind, links, mentions) in doc_links {
+                (MeetingId(mi), doc.kind, scan, mentions)
+            })
+            .collect();
+        let threads: Vec<Scan> = archive
+            .threads
+            .par_iter()
+            .map(|t| {
+                let place = Place {
+                    body: None,
+                    meeting: None,
+                    year: 0,
+                    title: "",
+                };
+                index.scan(&sources.get(t.background.file).text, &t.background, &place)
+            })
+            .collect();
+        drop(index);
+        let mut path_links = BTreeMap::new();
+        for (mi, kind, scan, mentions) in docs {
+            path_links.extend(scan.path_links);
+            self.diagnostics.extend(scan.diagnostics);
             let m = &mut archive.meetings[mi.0];
             let doc = match kind {
                 DocumentKind::Minutes => m.minutes.as_mut(),
                 DocumentKind::Notice => m.notice.as_mut(),
             };
             if let Some(doc) = doc {
-                doc.links = links;
+                doc.links = scan.refs;
                 for (item, found) in doc.items.iter_mut().zip(mentions) {
                     item.mentions = found;
                 }
             }
         }
-        archive.path_links = path_links;
-    }
-
-    /// Validates the `@/path.md#anchor` links of one piece of Markdown.
-    fn path_links(
-        &mut self,
-        md: &Markdown,
-        targets: &PathTargets,
-        out: &mut BTreeMap<String, Target>,
-    ) {
-        let text = &self.sources.get(md.file).text;
-        let slice = &text[md.range.clone()];
-        for (event, range) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
-            let Event::Start(Tag::Link { dest_url, .. }) = event else {
-                continue;
-            };
-            let Some(rest) = dest_url.strip_prefix("@/") else {
-                continue;
-            };
-            let span = md.range.start + range.start..md.range.start + range.end;
-            let (path, anchor) = match rest.split_once('#') {
-                Some((p, a)) => (p, Some(a)),
-                None => (rest, None),
-            };
-            match targets.find(path, anchor) {
-                Ok(target) => {
-                    out.insert(dest_url.to_string(), target);
-                }
-                Err(problem) => {
-                    let d = match problem {
-                        PathProblem::NoFile => {
-                            let hint = suggestion(path, targets.paths.keys().map(String::as_str))
-                                .map(|s| format!("mente du «@/{s}»? "))
-                                .unwrap_or_default();
-                            Diagnostic::error(md.file, span, format!("lenken peker på @/{path}, som ikke finnes"))
-                                .label("ingen slik fil i content/")
-                                .help(format!("{hint}skriv stien fra content/, for eksempel @/meetings/2017/2017-02-23-radmannsgruppen.md#sak-04-2017"))
-                        }
-                        PathProblem::NoAnchor(known) => Diagnostic::error(
-                            md.file,
-                            span,
-                            format!(
-                                "@/{path} har ikke noe anker #{}",
-                                anchor.unwrap_or_default()
-                            ),
-                        )
-                        .label("ingen sak eller punkt med dette ankeret")
-                        .help(if known.is_empty() {
-                            "fjern #-delen av lenken".to_string()
-                        } else {
-                            format!("ankrene i dokumentet er {}", known.join(", "))
-                        }),
-                    };
-                    self.error(d);
-                }
-            }
+        for (t, scan) in archive.threads.iter_mut().zip(threads) {
+            path_links.extend(scan.path_links);
+            self.diagnostics.extend(scan.diagnostics);
+            t.links = scan.refs;
         }
+        archive.path_links = path_links;
     }
 }
 
 /// What `links` found in one document: its references and each item's mentions.
-type DocumentFindings = (
-    MeetingId,
-    DocumentKind,
-    Vec<TextLink>,
-    Vec<Vec<MunicipalityId>>,
-);
+type DocumentFindings = (MeetingId, DocumentKind, Scan, Vec<Vec<MunicipalityId>>);
 
 fn part_markdown(p: &Part) -> Option<&Markdown> {
     match p {
@@ -1033,276 +1024,6 @@ fn collect_steps(meetings: &[Meeting], threads: &mut [Thread]) {
     }
 }
 
-enum PathProblem {
-    NoFile,
-    NoAnchor(Vec<String>),
-}
-
-/// What `@/` paths can point to.
-struct PathTargets {
-    paths: BTreeMap<String, (Target, Vec<String>)>,
-}
-
-impl PathTargets {
-    fn new(archive: &Archive) -> Self {
-        let mut paths = BTreeMap::new();
-        for (mi, m) in archive.meetings.iter().enumerate() {
-            for doc in m.documents() {
-                let target = match doc.kind {
-                    DocumentKind::Minutes => Target::Meeting(MeetingId(mi), None),
-                    DocumentKind::Notice if m.minutes.is_none() => {
-                        Target::Meeting(MeetingId(mi), None)
-                    }
-                    DocumentKind::Notice => Target::Notice(MeetingId(mi), None),
-                };
-                paths.insert(doc.content_path.clone(), (target, document_anchors(doc)));
-            }
-        }
-        for (ti, t) in archive.threads.iter().enumerate() {
-            paths.insert(
-                format!("threads/{}.md", t.id),
-                (Target::Thread(ThreadId(ti)), Vec::new()),
-            );
-        }
-        Self { paths }
-    }
-
-    fn find(&self, path: &str, anchor: Option<&str>) -> Result<Target, PathProblem> {
-        let (target, anchors) = self.paths.get(path).ok_or(PathProblem::NoFile)?;
-        let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
-            return Ok(target.clone());
-        };
-        if !anchors.iter().any(|a| a == anchor) {
-            return Err(PathProblem::NoAnchor(anchors.clone()));
-        }
-        Ok(match target {
-            Target::Meeting(m, _) => Target::Meeting(*m, Some(anchor.to_string())),
-            Target::Notice(m, _) => Target::Notice(*m, Some(anchor.to_string())),
-            other => other.clone(),
-        })
-    }
-}
-
-/// The anchors a document's page has: one per item and one per lettered sub-item.
-pub fn document_anchors(doc: &Document) -> Vec<String> {
-    let mut out = Vec::new();
-    for item in &doc.items {
-        let a = item.number.anchor();
-        for p in &item.parts {
-            if let Part::Heading {
-                anchor: Some(sub), ..
-            } = p
-            {
-                out.push(format!("{a}-{sub}"));
-            }
-        }
-        out.push(a);
-    }
-    out
-}
-
-struct RefContext<'a> {
-    archive: &'a Archive,
-    own_body: Option<BodyId>,
-    own_meeting: Option<MeetingId>,
-    own_year: i32,
-}
-
-static SAK_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bsak(?:ene)?\s+(\d{1,3}[a-z]?)\s*/\s*(\d{4}|\d{2})\b").unwrap()
-});
-static MEETING_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bmøte[tn]?\s+(?:den\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b").unwrap()
-});
-static DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b").unwrap());
-
-fn date_of(c: &regex::Captures<'_>, first: usize) -> Option<NaiveDate> {
-    let n = |i: usize| c.get(first + i)?.as_str().parse::<u32>().ok();
-    NaiveDate::from_ymd_opt(n(2)? as i32, n(1)?, n(0)?)
-}
-
-/// Finds the prose references in `range` of `text` that point into the archive.
-/// The context of a reference is its paragraph (or list item, or table cell).
-fn find_references(
-    text: &str,
-    range: Range<usize>,
-    title: &str,
-    ctx: &RefContext<'_>,
-) -> Vec<TextLink> {
-    let slice = &text[range.clone()];
-    let mut out = Vec::new();
-    let mut block: Vec<(String, usize)> = Vec::new();
-    let flush = |block: &mut Vec<(String, usize)>, out: &mut Vec<TextLink>| {
-        if block.is_empty() {
-            return;
-        }
-        let context: String = block
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let mut pos = 0;
-        for (t, start) in block.iter() {
-            let base = pos;
-            pos += t.len() + 1;
-            for c in SAK_REF.captures_iter(t) {
-                let whole = c.get(0).unwrap();
-                let number = item_number(
-                    &c[1],
-                    &c[2],
-                    if ctx.own_year > 0 { ctx.own_year } else { 2000 },
-                );
-                if let Some(target) =
-                    resolve_item_ref(&number, &context, base + whole.start(), title, ctx)
-                {
-                    out.push(TextLink {
-                        range: start + whole.start()..start + whole.end(),
-                        target,
-                    });
-                }
-            }
-            for c in MEETING_REF.captures_iter(t) {
-                let whole = c.get(0).unwrap();
-                // A meeting reference followed by "sak N/Y" is linked by the item reference.
-                if SAK_REF.find_at(t, whole.end()).is_some_and(|m| {
-                    t[whole.end()..m.start()]
-                        .trim_matches([',', ' '])
-                        .is_empty()
-                }) {
-                    continue;
-                }
-                let Some(date) = date_of(&c, 1) else { continue };
-                let body = body_near(&context, base + whole.start(), title, ctx).or(ctx.own_body);
-                let Some(body) = body else { continue };
-                let found = ctx
-                    .archive
-                    .meetings
-                    .iter()
-                    .position(|m| m.body == body && m.date == date);
-                if let Some(mi) = found.filter(|mi| Some(MeetingId(*mi)) != ctx.own_meeting) {
-                    out.push(TextLink {
-                        range: start + whole.start()..start + whole.end(),
-                        target: Target::Meeting(MeetingId(mi), None),
-                    });
-                }
-            }
-        }
-        block.clear();
-    };
-    for (event, r) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
-        match event {
-            // Only text that stands in the source as it is can be linked by position.
-            Event::Text(t) if slice.get(r.clone()) == Some(&*t) => {
-                block.push((t.to_string(), range.start + r.start));
-            }
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
-            ) => flush(&mut block, &mut out),
-            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => {
-                flush(&mut block, &mut out)
-            }
-            _ => {}
-        }
-    }
-    flush(&mut block, &mut out);
-    out
-}
-
-/// The body named nearest before `pos` in the context (or after it, or in the title).
-fn body_near(context: &str, pos: usize, title: &str, ctx: &RefContext<'_>) -> Option<BodyId> {
-    let lower = context.to_lowercase();
-    let mut best: Option<(usize, BodyId)> = None;
-    for (bi, b) in ctx.archive.bodies.iter().enumerate() {
-        for alias in std::iter::once(b.name.to_lowercase()).chain(b.aliases.iter().cloned()) {
-            for (i, _) in lower.match_indices(alias.as_str()) {
-                let distance = i.abs_diff(pos);
-                if best.is_none_or(|(d, _)| distance < d) {
-                    best = Some((distance, BodyId(bi)));
-                }
-            }
-        }
-    }
-    if let Some((_, b)) = best {
-        return Some(b);
-    }
-    let title = title.to_lowercase();
-    ctx.archive
-        .bodies
-        .iter()
-        .position(|b| {
-            std::iter::once(b.name.to_lowercase())
-                .chain(b.aliases.iter().cloned())
-                .any(|a| title.contains(&a))
-        })
-        .map(BodyId)
-}
-
-fn resolve_item_ref(
-    number: &ItemNumber,
-    context: &str,
-    pos: usize,
-    title: &str,
-    ctx: &RefContext<'_>,
-) -> Option<Target> {
-    let body = body_near(context, pos, title, ctx);
-    let date = DATE
-        .captures_iter(context)
-        .filter(|c| c.get(0).unwrap().end() <= pos)
-        .last()
-        .and_then(|c| date_of(&c, 1));
-    if body.is_none() && date.is_none() {
-        return None;
-    }
-    let candidates: Vec<(usize, &Meeting)> = ctx
-        .archive
-        .meetings
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| body.is_none_or(|b| m.body == b) && date.is_none_or(|d| m.date == d))
-        .filter(|(_, m)| {
-            m.documents()
-                .any(|d| d.items.iter().any(|i| &i.number == number))
-        })
-        .collect();
-    let [(mi, m)] = candidates.as_slice() else {
-        return None;
-    };
-    let anchor = Some(number.anchor());
-    let in_minutes = m
-        .minutes
-        .as_ref()
-        .is_some_and(|d| d.items.iter().any(|i| &i.number == number));
-    Some(if in_minutes || m.minutes.is_none() {
-        Target::Meeting(MeetingId(*mi), anchor)
-    } else {
-        Target::Notice(MeetingId(*mi), anchor)
-    })
-}
-
-/// Municipalities named in a text, by name or alias (also in the genitive: «Bærums»).
-fn find_mentions(text: &str, municipalities: &[Municipality]) -> Vec<MunicipalityId> {
-    let mut out = Vec::new();
-    for (i, m) in municipalities.iter().enumerate() {
-        let found = std::iter::once(&m.name).chain(&m.aliases).any(|name| {
-            text.match_indices(name.as_str()).any(|(at, _)| {
-                let before = text[..at].chars().next_back();
-                let mut after = text[at + name.len()..].chars();
-                let mut next = after.next();
-                if next == Some('s') {
-                    next = after.next();
-                }
-                !before.is_some_and(char::is_alphanumeric)
-                    && !next.is_some_and(char::is_alphanumeric)
-            })
-        });
-        if found {
-            out.push(MunicipalityId(i));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1330,31 +1051,5 @@ mod tests {
         );
         assert!(parse_item_key("sytten", 2017).is_none());
         assert!(parse_item_key("17/2017 bb", 2017).is_none());
-    }
-
-    #[test]
-    fn mentions_need_whole_words() {
-        let m = |name: &str| Municipality {
-            id: name.to_lowercase(),
-            name: name.to_string(),
-            number: None,
-            former_numbers: vec![],
-            region: None,
-            kind: MunicipalityKind::Municipality,
-            aliases: vec![],
-            valid_to: None,
-            merged_into: vec![],
-            note: None,
-        };
-        let list = [m("Hol"), m("Bærum"), m("Asker")];
-        assert_eq!(find_mentions("Hole og Holmestrand", &list), vec![]);
-        assert_eq!(
-            find_mentions("Bærums rådmann", &list),
-            vec![MunicipalityId(1)]
-        );
-        assert_eq!(
-            find_mentions("Asker/Bærum", &list),
-            vec![MunicipalityId(1), MunicipalityId(2)]
-        );
     }
 }

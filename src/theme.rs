@@ -42,6 +42,12 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "threadbox.html",
     "redirect.html",
     "404.html",
+    "years.html",
+    "attendance_rows.html",
+    "mention_rows.html",
+    "member_rows.html",
+    "municipality_year.html",
+    "body_year.html",
 ];
 
 /// The built-in default static files.

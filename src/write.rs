@@ -1,16 +1,16 @@
 //! Stage 4, `write`: the pages onto disk.
 //!
-//! This stage owns the output folder. It is called only after every page has
-//! been rendered without error, so a failed build never touches the previous
-//! site. A file whose bytes did not change is not rewritten (its modification
-//! time stays, so a deploy by rsync sends only what changed); a changed file is
-//! written to a temporary name and renamed over the old one, so a reader never
-//! sees half a page; files the new build no longer has are removed. saksgang
-//! marks the folders it writes and refuses to clear out one it did not make.
+//! This stage owns the output folder. A build writes into a staging folder
+//! beside it and swaps the two only when every page was rendered and written,
+//! so a failed build never touches the previous site. A page whose bytes did
+//! not change is hard-linked from the previous site instead of written, so it
+//! keeps its modification time (a deploy by rsync sends only what changed).
+//! Pages may be put from many threads at once. saksgang marks the folders it
+//! writes and refuses to replace one it did not make.
 
-use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::render::Page;
 
@@ -28,9 +28,9 @@ pub struct WriteSummary {
     pub bytes: u64,
     /// Files written because they were new or changed.
     pub written: usize,
-    /// Files left alone because their bytes were the same.
+    /// Files kept from the previous site because their bytes were the same.
     pub unchanged: usize,
-    /// Files removed because the site no longer has them.
+    /// Files of the previous site that the new one no longer has.
     pub removed: usize,
 }
 
@@ -56,78 +56,156 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-/// Writes `pages` into `out`, leaving unchanged files alone and removing stale ones.
-pub fn write(out: &Path, pages: &[Page]) -> Result<WriteSummary, WriteError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e| WriteError::Io(p, e)
-    };
-    if out.exists() {
-        let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
-        if !empty && !out.join(MARKER).exists() {
+fn io_err(p: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |e| WriteError::Io(p.to_path_buf(), e)
+}
+
+/// A new site being written beside the old one.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    new: PathBuf,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    bytes: AtomicU64,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    existed: AtomicUsize,
+}
+
+/// A sibling of `out` with a suffix: `public` → `public.saksgang-ny`.
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!("{name}.{suffix}"))
+}
+
+fn is_ours(dir: &Path) -> io::Result<bool> {
+    Ok(dir.join(MARKER).exists() || std::fs::read_dir(dir)?.next().is_none())
+}
+
+impl Staging {
+    /// Starts a new site for `out`; checks that `out`, if it exists, is saksgang's.
+    pub fn begin(out: &Path) -> Result<Self, WriteError> {
+        if out.exists() && !is_ours(out).map_err(io_err(out))? {
             return Err(WriteError::NotOurs(out.to_path_buf()));
         }
-    }
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    let marker = out.join(MARKER);
-    if !marker.exists() {
+        let new = sibling(out, "saksgang-ny");
+        if new.exists() {
+            // Left behind by a build that was stopped; it is ours if it has the marker.
+            if !is_ours(&new).map_err(io_err(&new))? {
+                return Err(WriteError::NotOurs(new));
+            }
+            std::fs::remove_dir_all(&new).map_err(io_err(&new))?;
+        }
+        std::fs::create_dir_all(&new).map_err(io_err(&new))?;
+        let marker = new.join(MARKER);
         std::fs::write(
             &marker,
             "Denne mappen er laget av saksgang og skrives over ved hver bygging.\n",
         )
-        .map_err(io(&marker))?;
+        .map_err(io_err(&marker))?;
+        Ok(Self {
+            out: out.to_path_buf(),
+            new,
+            files: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            existed: AtomicUsize::new(0),
+        })
     }
-    let mut summary = WriteSummary::default();
-    let mut keep: BTreeSet<PathBuf> = BTreeSet::new();
-    keep.insert(marker);
-    for page in pages {
-        let path = out.join(&page.path);
-        summary.files += 1;
-        summary.bytes += page.bytes.len() as u64;
+
+    /// Puts one page into the new site. Safe to call from many threads.
+    pub fn put(&self, page: &Page) -> Result<(), WriteError> {
+        let target = self.new.join(&page.path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes
+            .fetch_add(page.bytes.len() as u64, Ordering::Relaxed);
         if page.path.ends_with(".html") {
-            summary.pages += 1;
+            self.pages.fetch_add(1, Ordering::Relaxed);
         }
-        if std::fs::read(&path).is_ok_and(|old| old == page.bytes) {
-            summary.unchanged += 1;
-        } else {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io(dir))?;
-            }
-            let tmp = path.with_extension("saksgang-tmp");
-            std::fs::write(&tmp, &page.bytes).map_err(io(&tmp))?;
-            std::fs::rename(&tmp, &path).map_err(io(&path))?;
-            summary.written += 1;
+        let old = self.out.join(&page.path);
+        let previous = std::fs::read(&old).ok();
+        if previous.is_some() {
+            self.existed.fetch_add(1, Ordering::Relaxed);
         }
-        keep.insert(path);
+        if previous.as_deref() == Some(page.bytes.as_slice())
+            && std::fs::hard_link(&old, &target).is_ok()
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        std::fs::write(&target, &page.bytes).map_err(io_err(&target))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
-    summary.removed = remove_stale(out, &keep).map_err(io(out))?;
-    Ok(summary)
+
+    /// Drops the new site; the old one stays as it was.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.new);
+    }
+
+    /// Replaces the old site with the new one.
+    pub fn commit(self) -> Result<WriteSummary, WriteError> {
+        let existed = self.existed.load(Ordering::Relaxed);
+        let mut removed = 0;
+        if self.out.exists() {
+            let old_files = walkdir::WalkDir::new(&self.out)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
+                .count();
+            removed = old_files.saturating_sub(existed);
+            let old = sibling(&self.out, "saksgang-gammel");
+            if old.exists() {
+                std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+            }
+            std::fs::rename(&self.out, &old).map_err(io_err(&self.out))?;
+            if let Err(e) = std::fs::rename(&self.new, &self.out) {
+                // Put the old site back before reporting.
+                let _ = std::fs::rename(&old, &self.out);
+                return Err(WriteError::Io(self.out.clone(), e));
+            }
+            std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        } else {
+            if let Some(parent) = self.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
+            std::fs::rename(&self.new, &self.out).map_err(io_err(&self.out))?;
+        }
+        Ok(WriteSummary {
+            files: self.files.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed,
+        })
+    }
 }
 
-/// Removes files not in `keep`, and folders left empty. Returns how many files went.
-fn remove_stale(out: &Path, keep: &BTreeSet<PathBuf>) -> io::Result<usize> {
-    let mut removed = 0;
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
-        } else if !keep.contains(entry.path()) {
-            std::fs::remove_file(entry.path())?;
-            removed += 1;
+/// Writes `pages` as the whole site in `out`.
+pub fn write(out: &Path, pages: &[Page]) -> Result<WriteSummary, WriteError> {
+    let staging = Staging::begin(out)?;
+    for page in pages {
+        if let Err(e) = staging.put(page) {
+            staging.abort();
+            return Err(e);
         }
     }
-    for dir in dirs.iter().rev() {
-        if std::fs::read_dir(dir)?.next().is_none() {
-            std::fs::remove_dir(dir)?;
-        }
-    }
-    Ok(removed)
+    staging.commit()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, SystemTime};
 
     fn page(path: &str, text: &str) -> Page {
         Page {
@@ -137,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_files_are_not_rewritten_and_stale_ones_go() {
+    fn unchanged_files_keep_their_time_and_stale_ones_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let first = write(
@@ -146,16 +224,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!((first.written, first.unchanged), (2, 0));
+        let a = out.join("a/index.html");
+        let old_time = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(old_time)
+            .unwrap();
         let second = write(&out, &[page("a/index.html", "A"), page("c.html", "C")]).unwrap();
         assert_eq!(
             (second.written, second.unchanged, second.removed),
             (1, 1, 1)
         );
-        assert!(
-            !out.join("b").exists(),
-            "the empty folder of a removed page goes too"
-        );
+        assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), old_time);
+        assert!(!out.join("b").exists(), "pages the new site lacks are gone");
         assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "C");
+        assert!(!dir.path().join("public.saksgang-ny").exists());
+        assert!(!dir.path().join("public.saksgang-gammel").exists());
+    }
+
+    #[test]
+    fn an_aborted_build_leaves_the_old_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[page("a.html", "A")]).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.put(&page("a.html", "ny")).unwrap();
+        staging.abort();
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "A");
+        assert!(!dir.path().join("public.saksgang-ny").exists());
     }
 
     #[test]

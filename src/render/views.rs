@@ -153,13 +153,32 @@ pub struct YearOfMeetings {
     pub meetings: Vec<MeetingLink>,
 }
 
-/// `/moter/`.
+/// A link to the page of one year.
+#[derive(Debug, Serialize)]
+pub struct YearLink {
+    /// Year.
+    pub year: i32,
+    /// Site path.
+    pub href: String,
+    /// How many meetings that year.
+    pub count: usize,
+}
+
+/// `/moter/` and `/moter/2017/`.
 #[derive(Debug, Serialize)]
 pub struct MeetingList {
     /// Page title.
     pub title: String,
-    /// Years, newest first.
+    /// The year of a year page.
+    pub year: Option<i32>,
+    /// Meetings by year, newest first (all of them, or the year's).
     pub years: Vec<YearOfMeetings>,
+    /// Every year, newest first.
+    pub year_links: Vec<YearLink>,
+    /// The newest meetings, when the archive is too big to list on one page.
+    pub newest: Vec<MeetingLink>,
+    /// Whether `years` holds every meeting of the page's scope.
+    pub complete: bool,
 }
 
 /// An entry of a meeting's agenda.
@@ -173,6 +192,8 @@ pub struct AgendaEntry {
     pub number: String,
     /// Title.
     pub title: String,
+    /// The heading as written.
+    pub heading: String,
 }
 
 /// A participant on a meeting page.
@@ -251,6 +272,8 @@ pub struct ItemView {
     pub number: String,
     /// Title.
     pub title: String,
+    /// The heading as written.
+    pub heading: String,
     /// Blocks.
     pub parts: Vec<PartView>,
     /// Threads it belongs to.
@@ -327,13 +350,28 @@ pub struct ThreadSummary {
     pub last: Option<String>,
 }
 
-/// `/saker/`.
+/// A link to one page of a paginated list.
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    /// Page number, from 1.
+    pub number: usize,
+    /// Site path.
+    pub href: String,
+    /// The page shown.
+    pub current: bool,
+}
+
+/// `/saker/` and `/saker/side/N/`.
 #[derive(Debug, Serialize)]
 pub struct ThreadList {
     /// Page title.
     pub title: String,
-    /// Threads, by title.
+    /// Threads of this page, by title.
     pub threads: Vec<ThreadSummary>,
+    /// All pages, when there is more than one.
+    pub pages: Vec<PageLink>,
+    /// Number of threads in all.
+    pub total: usize,
 }
 
 /// A decision or proposal on a thread page.
@@ -506,12 +544,39 @@ pub struct MunicipalityPage {
     pub note: Option<String>,
     /// Rate per body.
     pub rates: Vec<RateRow>,
-    /// Every meeting it is listed at.
+    /// Number of meetings it is listed at.
+    pub listed: usize,
+    /// Whether `attendance` holds every meeting (else see the year pages).
+    pub attendance_complete: bool,
+    /// Every meeting it is listed at, when there are few enough.
     pub attendance: Vec<AttendanceRow>,
     /// Its representatives.
     pub people: Vec<PersonRow>,
+    /// Whether `mentions` holds every item (else see the year pages).
+    pub mentions_complete: bool,
+    /// Number of items that name it.
+    pub mention_count: usize,
+    /// Items that name it, when there are few enough.
+    pub mentions: Vec<MentionRow>,
+    /// Year pages.
+    pub years: Vec<YearLink>,
+}
+
+/// A municipality's attendance and mentions in one year.
+#[derive(Debug, Serialize)]
+pub struct MunicipalityYearPage {
+    /// Title.
+    pub title: String,
+    /// The municipality.
+    pub municipality: Link,
+    /// Year.
+    pub year: i32,
+    /// Meetings it is listed at.
+    pub attendance: Vec<AttendanceRow>,
     /// Items that name it.
     pub mentions: Vec<MentionRow>,
+    /// All year pages.
+    pub years: Vec<YearLink>,
 }
 
 /// A body in the list.
@@ -563,10 +628,33 @@ pub struct BodyPage {
     pub title: String,
     /// Organisation.
     pub organisation: Option<String>,
-    /// Meetings by year, newest first.
+    /// Whether every meeting is on this page (else see the year pages).
+    pub complete: bool,
+    /// Meetings by year, newest first, when complete.
     pub years: Vec<YearOfMeetings>,
-    /// Members by year, newest first.
+    /// The newest meetings, when not complete.
+    pub newest: Vec<MeetingLink>,
+    /// Members by year, newest first, when complete.
     pub members: Vec<YearOfMembers>,
+    /// Year pages.
+    pub year_links: Vec<YearLink>,
+}
+
+/// A body's meetings and members in one year.
+#[derive(Debug, Serialize)]
+pub struct BodyYearPage {
+    /// Title.
+    pub title: String,
+    /// The body.
+    pub body: Link,
+    /// Year.
+    pub year: i32,
+    /// Meetings, newest first.
+    pub meetings: Vec<MeetingLink>,
+    /// People present that year.
+    pub members: Vec<MemberRow>,
+    /// All year pages.
+    pub years: Vec<YearLink>,
 }
 
 /// The 404 page.

@@ -14,7 +14,7 @@ fn other_bodies_print_items_their_own_way() {
     let agenda = text(between(&page, "<ol class=\"saksliste\">", "</ol>"));
     assert_eq!(
         agenda,
-        "TR-sak 36/06 Budsjett 2007 TR-sak 35/06 Forvaltningsreformen"
+        "TR-sak 36/06: Budsjett 2007 TR-sak 35/06: Forvaltningsreformen"
     );
     // Two-digit years belong to the meeting's century.
     assert!(page.contains(r#"<article class="sak" id="sak-35-2006""#));

@@ -74,7 +74,7 @@ feil: ukjent felt «kommune»
 6 |   - { name: Torger Ødegaard, kommune: hole }
   |                              ^ dette feltet finnes ikke her
   |
-slik retter du det: feltene som kan stå her er: name, municipality, organisation, for, role, note, group. Rett skrivemåten, eller fjern feltet
+slik retter du det: feltene som kan stå her er: name, municipality, organisation, for, role, note, group. Rett skrivemåten, eller fjern feltet. Har teksten foran et komma i seg, må den stå i anførselstegn: role: \"leder, nestleder\"
 
 bygget stoppet med 3 feil; ingenting ble skrevet, og PUBLIC er som før
 "
@@ -95,4 +95,22 @@ fn a_failed_build_leaves_the_previous_site_intact() {
         before
     );
     assert!(out.join("kommuner/trondheim/index.html").exists());
+}
+
+#[test]
+fn a_colon_in_unquoted_text_points_at_the_colon() {
+    assert_eq!(
+        failed("yaml-syntax"),
+        "\
+feil: et kolon (:) står der det ikke kan stå
+ --> content/meetings/2017/2017-06-01-radmannsgruppen.md:5:42
+  |
+5 | title: Referat fra møte i Rådmannsgruppen: 1. juni
+  |                                          ^ kolon inne i teksten
+  |
+slik retter du det: sett hele teksten i anførselstegn, for eksempel title: \"Referat: møte\"
+
+bygget stoppet med 1 feil; ingenting ble skrevet, og PUBLIC er som før
+"
+    );
 }

@@ -1,0 +1,454 @@
+//! The list pages: the front page, meetings, municipalities and bodies, with
+//! their year pages. Each list longer than [`FULL_LIST`] is split by year, so no
+//! page grows with the archive.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Datelike;
+
+use super::*;
+
+impl Renderer<'_> {
+    pub(super) fn front_page(&self) -> FrontPage {
+        let newest: Vec<MeetingLink> = (0..self.archive.meetings.len())
+            .rev()
+            .take(10)
+            .map(|i| self.meeting_link(MeetingId(i)))
+            .collect();
+        let open: Vec<ThreadSummary> = self
+            .index
+            .threads
+            .iter()
+            .filter(|t| self.archive.threads[t.0].status == ThreadStatus::Open)
+            .take(20)
+            .map(|t| self.thread_summary(*t))
+            .collect();
+        FrontPage {
+            title: self.archive.site.title.clone(),
+            newest,
+            open_threads: open,
+            counts: Counts {
+                meetings: self.archive.meetings.len(),
+                threads: self.archive.threads.len(),
+                municipalities: self.archive.municipalities.len(),
+                bodies: self.archive.bodies.len(),
+            },
+        }
+    }
+
+    fn year_links(
+        &self,
+        years: impl Iterator<Item = (i32, usize)>,
+        href: impl Fn(i32) -> String,
+    ) -> Vec<YearLink> {
+        let mut out: Vec<YearLink> = years
+            .map(|(year, count)| YearLink {
+                year,
+                href: href(year),
+                count,
+            })
+            .collect();
+        out.sort_by_key(|y| std::cmp::Reverse(y.year));
+        out
+    }
+
+    /// Meetings, newest first, grouped by year.
+    fn by_year(&self, meetings: &[MeetingId]) -> Vec<YearOfMeetings> {
+        let mut years: BTreeMap<i32, Vec<MeetingLink>> = BTreeMap::new();
+        for m in meetings.iter().rev() {
+            years
+                .entry(self.archive.meetings[m.0].date.year())
+                .or_default()
+                .push(self.meeting_link(*m));
+        }
+        years
+            .into_iter()
+            .rev()
+            .map(|(year, meetings)| YearOfMeetings { year, meetings })
+            .collect()
+    }
+
+    /// `/moter/` (`year` None) or `/moter/2017/`.
+    pub(super) fn meeting_list(&self, year: Option<i32>) -> MeetingList {
+        let all = self.archive.meetings.len();
+        let year_links = self.year_links(
+            self.index.by_year.iter().map(|(y, ms)| (*y, ms.len())),
+            urls::meeting_year,
+        );
+        match year {
+            Some(y) => MeetingList {
+                title: format!("Møter i {y}"),
+                year: Some(y),
+                years: self.by_year(&self.index.by_year[&y]),
+                year_links,
+                newest: Vec::new(),
+                complete: true,
+            },
+            None => {
+                let complete = all <= FULL_LIST;
+                let everything: Vec<MeetingId> = (0..all).map(MeetingId).collect();
+                MeetingList {
+                    title: "Møter".to_string(),
+                    year: None,
+                    years: if complete {
+                        self.by_year(&everything)
+                    } else {
+                        Vec::new()
+                    },
+                    year_links,
+                    newest: if complete {
+                        Vec::new()
+                    } else {
+                        everything
+                            .iter()
+                            .rev()
+                            .take(20)
+                            .map(|m| self.meeting_link(*m))
+                            .collect()
+                    },
+                    complete,
+                }
+            }
+        }
+    }
+
+    pub(super) fn municipality_list(&self) -> MunicipalityList {
+        let mut entries: Vec<MunicipalityEntry> = self
+            .archive
+            .municipalities
+            .iter()
+            .map(|m| MunicipalityEntry {
+                link: Link::new(urls::municipality(&m.id), &m.name),
+                number: m.number.clone(),
+                region: m.region.clone(),
+                county: m.kind == MunicipalityKind::County,
+                merged: m.valid_to.map(|d| format!("til {}", norsk::short_date(d))),
+            })
+            .collect();
+        norsk::sort_by_name(&mut entries, |e| &e.link.text);
+        MunicipalityList {
+            title: "Kommuner".to_string(),
+            municipalities: entries,
+        }
+    }
+
+    /// How a municipality was represented at one meeting.
+    fn attendance_row(&self, id: MunicipalityId, meeting: MeetingId) -> AttendanceRow {
+        let doc = self.archive.meetings[meeting.0].main_document();
+        let here = |p: &&Participant| p.affiliation == Affiliation::Municipality(id);
+        let present: Vec<&Participant> = doc.present.iter().filter(here).collect();
+        let absent: Vec<&Participant> = doc.absent.iter().filter(here).collect();
+        let (status, label) = if present.iter().any(|p| p.substitute_for.is_none()) {
+            ("present", "Til stede")
+        } else if !present.is_empty() {
+            ("substitute", "Møtt med vara")
+        } else {
+            ("absent", "Forfall")
+        };
+        AttendanceRow {
+            meeting: self.meeting_link(meeting),
+            status: status.to_string(),
+            label: label.to_string(),
+            present: present
+                .iter()
+                .map(|p| match &p.substitute_for {
+                    Some(f) => format!("{} for {}", p.name, f),
+                    None => p.name.clone(),
+                })
+                .collect(),
+            absent: absent.iter().map(|p| p.name.clone()).collect(),
+        }
+    }
+
+    fn mention_row(&self, (meeting, kind, item): ItemRef) -> MentionRow {
+        let m = &self.archive.meetings[meeting.0];
+        let doc = self
+            .archive
+            .document(meeting, kind)
+            .expect("indexed documents exist");
+        let item = &doc.items[item];
+        let base = if kind == DocumentKind::Notice && m.minutes.is_some() {
+            urls::notice(&m.slug)
+        } else {
+            urls::meeting(&m.slug)
+        };
+        MentionRow {
+            meeting: self.meeting_link(meeting),
+            kind: if kind == DocumentKind::Notice {
+                "innkalling"
+            } else {
+                "referat"
+            }
+            .to_string(),
+            item: Link::new(
+                format!("{base}#{}", item.number.anchor()),
+                &format!(
+                    "{} {} {}",
+                    item.label.clone().unwrap_or_else(|| "Sak".into()),
+                    item.number_as_written,
+                    item.title
+                ),
+            ),
+        }
+    }
+
+    fn municipality_years(&self, id: MunicipalityId) -> Vec<YearLink> {
+        let years: BTreeSet<i32> = self.index.listed[id.0]
+            .keys()
+            .chain(self.index.mentioned[id.0].keys())
+            .copied()
+            .collect();
+        let mu = &self.archive.municipalities[id.0];
+        self.year_links(
+            years
+                .into_iter()
+                .map(|y| (y, self.index.listed[id.0].get(&y).map_or(0, Vec::len))),
+            |y| urls::municipality_year(&mu.id, y),
+        )
+    }
+
+    pub(super) fn municipality(&self, id: MunicipalityId) -> MunicipalityPage {
+        let mu = &self.archive.municipalities[id.0];
+        let listed: Vec<MeetingId> = self.index.listed[id.0]
+            .values()
+            .flatten()
+            .copied()
+            .collect();
+        let mut rates: BTreeMap<BodyId, (usize, usize, usize)> = BTreeMap::new();
+        let mut people: BTreeMap<PersonId, (BTreeSet<String>, usize, usize)> = BTreeMap::new();
+        let mut rows = Vec::new();
+        for m in &listed {
+            let row = self.attendance_row(id, *m);
+            let r = rates.entry(self.archive.meetings[m.0].body).or_default();
+            match row.status.as_str() {
+                "present" => r.0 += 1,
+                "substitute" => r.1 += 1,
+                _ => r.2 += 1,
+            }
+            let doc = self.archive.meetings[m.0].main_document();
+            let here = |p: &&Participant| p.affiliation == Affiliation::Municipality(id);
+            for p in doc.present.iter().filter(here) {
+                let e = people.entry(p.person).or_default();
+                e.0.insert(p.name.clone());
+                e.1 += 1;
+            }
+            for p in doc.absent.iter().filter(here) {
+                let e = people.entry(p.person).or_default();
+                e.0.insert(p.name.clone());
+                e.2 += 1;
+            }
+            if listed.len() <= FULL_LIST {
+                rows.push(row);
+            }
+        }
+        let rates = rates
+            .into_iter()
+            .map(|(b, (present, substitute, absent))| {
+                let total = present + substitute + absent;
+                RateRow {
+                    body: self.body_link(b),
+                    present,
+                    substitute,
+                    absent,
+                    total,
+                    percent: (present + substitute) * 100 / total.max(1),
+                }
+            })
+            .collect();
+        let mut people: Vec<PersonRow> = people
+            .into_iter()
+            .map(|(p, (spellings, meetings, absences))| {
+                let name = &self.archive.people[p.0].name;
+                PersonRow {
+                    name: name.clone(),
+                    spellings: spellings.into_iter().filter(|s| s != name).collect(),
+                    meetings,
+                    absences,
+                }
+            })
+            .collect();
+        norsk::sort_by_name(&mut people, |p| &p.name);
+        let mentioned: Vec<_> = self.index.mentioned[id.0]
+            .values()
+            .flatten()
+            .copied()
+            .collect();
+        let link = |m: &MunicipalityId| {
+            let o = &self.archive.municipalities[m.0];
+            Link::new(urls::municipality(&o.id), &o.name)
+        };
+        MunicipalityPage {
+            title: mu.name.clone(),
+            number: mu.number.clone(),
+            county: mu.kind == MunicipalityKind::County,
+            region: mu.region.clone(),
+            aliases: mu.aliases.clone(),
+            valid_to: mu.valid_to.map(norsk::date_without_weekday),
+            merged_into: mu.merged_into.iter().map(link).collect(),
+            merged_from: (0..self.archive.municipalities.len())
+                .map(MunicipalityId)
+                .filter(|o| self.archive.municipalities[o.0].merged_into.contains(&id))
+                .map(|o| link(&o))
+                .collect(),
+            former_numbers: mu
+                .former_numbers
+                .iter()
+                .map(|f| FormerNumberView {
+                    number: f.number.clone(),
+                    valid_to: f.valid_to.map(norsk::short_date),
+                })
+                .collect(),
+            note: mu.note.clone(),
+            rates,
+            listed: listed.len(),
+            attendance_complete: listed.len() <= FULL_LIST,
+            attendance: rows,
+            people,
+            mentions_complete: mentioned.len() <= FULL_LIST,
+            mention_count: mentioned.len(),
+            mentions: if mentioned.len() <= FULL_LIST {
+                mentioned.into_iter().map(|m| self.mention_row(m)).collect()
+            } else {
+                Vec::new()
+            },
+            years: self.municipality_years(id),
+        }
+    }
+
+    pub(super) fn municipality_year(&self, id: MunicipalityId, year: i32) -> MunicipalityYearPage {
+        let mu = &self.archive.municipalities[id.0];
+        MunicipalityYearPage {
+            title: format!("{} i {year}", mu.name),
+            municipality: Link::new(urls::municipality(&mu.id), &mu.name),
+            year,
+            attendance: self.index.listed[id.0]
+                .get(&year)
+                .map(|ms| ms.iter().map(|m| self.attendance_row(id, *m)).collect())
+                .unwrap_or_default(),
+            mentions: self.index.mentioned[id.0]
+                .get(&year)
+                .map(|ms| ms.iter().map(|m| self.mention_row(*m)).collect())
+                .unwrap_or_default(),
+            years: self.municipality_years(id),
+        }
+    }
+
+    pub(super) fn body_list(&self) -> BodyList {
+        let mut bodies: Vec<BodyEntry> = self
+            .archive
+            .bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| BodyEntry {
+                link: Link::new(urls::body(&b.id), &b.name),
+                organisation: b.organisation.clone(),
+                meetings: self.index.by_body[i].len(),
+            })
+            .collect();
+        norsk::sort_by_name(&mut bodies, |b| &b.link.text);
+        BodyList {
+            title: "Organer".to_string(),
+            bodies,
+        }
+    }
+
+    /// The people present at a body's meetings, by municipality and name.
+    fn members(&self, meetings: &[MeetingId]) -> Vec<MemberRow> {
+        let mut rows: BTreeMap<PersonId, MemberRow> = BTreeMap::new();
+        for m in meetings {
+            for p in &self.archive.meetings[m.0].main_document().present {
+                let affiliation = match &p.affiliation {
+                    Affiliation::Municipality(mu) => self.archive.municipalities[mu.0].name.clone(),
+                    Affiliation::Organisation(o) => o.clone(),
+                };
+                let row = rows.entry(p.person).or_insert_with(|| MemberRow {
+                    name: self.archive.people[p.person.0].name.clone(),
+                    affiliation,
+                    meetings: 0,
+                    substitute: true,
+                });
+                row.meetings += 1;
+                row.substitute &= p.substitute_for.is_some();
+            }
+        }
+        let mut members: Vec<MemberRow> = rows.into_values().collect();
+        members.sort_by(|a, b| {
+            norsk::compare(&a.affiliation, &b.affiliation)
+                .then_with(|| norsk::compare(&a.name, &b.name))
+        });
+        members
+    }
+
+    fn body_meetings_by_year(&self, id: BodyId) -> BTreeMap<i32, Vec<MeetingId>> {
+        let mut years: BTreeMap<i32, Vec<MeetingId>> = BTreeMap::new();
+        for m in &self.index.by_body[id.0] {
+            years
+                .entry(self.archive.meetings[m.0].date.year())
+                .or_default()
+                .push(*m);
+        }
+        years
+    }
+
+    pub(super) fn body(&self, id: BodyId) -> BodyPage {
+        let b = &self.archive.bodies[id.0];
+        let meetings = &self.index.by_body[id.0];
+        let complete = meetings.len() <= FULL_LIST;
+        let years = self.body_meetings_by_year(id);
+        BodyPage {
+            title: b.name.clone(),
+            organisation: b.organisation.clone(),
+            complete,
+            years: if complete {
+                self.by_year(meetings)
+            } else {
+                Vec::new()
+            },
+            newest: if complete {
+                Vec::new()
+            } else {
+                meetings
+                    .iter()
+                    .rev()
+                    .take(10)
+                    .map(|m| self.meeting_link(*m))
+                    .collect()
+            },
+            members: if complete {
+                years
+                    .iter()
+                    .rev()
+                    .map(|(year, ms)| YearOfMembers {
+                        year: *year,
+                        members: self.members(ms),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            year_links: self.year_links(years.iter().map(|(y, ms)| (*y, ms.len())), |y| {
+                urls::body_year(&b.id, y)
+            }),
+        }
+    }
+
+    pub(super) fn body_year(&self, id: BodyId, year: i32) -> BodyYearPage {
+        let b = &self.archive.bodies[id.0];
+        let years = self.body_meetings_by_year(id);
+        let meetings = years.get(&year).cloned().unwrap_or_default();
+        BodyYearPage {
+            title: format!("{} i {year}", b.name),
+            body: Link::new(urls::body(&b.id), &b.name),
+            year,
+            meetings: meetings
+                .iter()
+                .rev()
+                .map(|m| self.meeting_link(*m))
+                .collect(),
+            members: self.members(&meetings),
+            years: self.year_links(years.iter().map(|(y, ms)| (*y, ms.len())), |y| {
+                urls::body_year(&b.id, y)
+            }),
+        }
+    }
+}

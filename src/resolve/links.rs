@@ -1,0 +1,432 @@
+//! Links in the text: `@/path.md#anchor` links, which must resolve, and prose
+//! references ("styringsgruppens møte 16.3.2017, sak 06/2017", "møte 23.02.2017"),
+//! which become links only where the archive holds the target. Also finds the
+//! municipalities an item's text names.
+//!
+//! Everything here reads the archive through lookup tables built once
+//! ([`LinkIndex`]), so scanning a document costs what the document holds, and
+//! documents can be scanned in parallel.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use super::{item_number, suggestion};
+use crate::diag::Diagnostic;
+use crate::load;
+use crate::model::*;
+
+/// What scanning one piece of Markdown found.
+#[derive(Debug, Default)]
+pub(super) struct Scan {
+    /// Prose references that point into the archive.
+    pub(super) refs: Vec<TextLink>,
+    /// `@/` links that resolved.
+    pub(super) path_links: Vec<(String, Target)>,
+    /// `@/` links that did not.
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a piece of Markdown stands, for resolving its references.
+pub(super) struct Place<'t> {
+    /// The body of the meeting it belongs to.
+    pub(super) body: Option<BodyId>,
+    /// The meeting it belongs to.
+    pub(super) meeting: Option<MeetingId>,
+    /// The meeting's year, for two-digit years.
+    pub(super) year: i32,
+    /// The item title, which often names the body ("Referat fra møte i Styringsgruppen").
+    pub(super) title: &'t str,
+}
+
+/// Lookup tables for resolving links.
+pub(super) struct LinkIndex<'a> {
+    archive: &'a Archive,
+    /// Content path → target and the anchors of its page.
+    paths: HashMap<String, (Target, Vec<String>)>,
+    /// Meetings on a date.
+    by_date: HashMap<NaiveDate, Vec<MeetingId>>,
+    /// Meetings that have an item with this number.
+    by_item: HashMap<ItemNumber, Vec<MeetingId>>,
+    /// Lower-case body names and aliases, with their body.
+    body_names: Vec<(String, BodyId)>,
+    /// Municipality names and aliases.
+    names: AhoCorasick,
+    /// Pattern index of `names` → municipality.
+    name_owner: Vec<MunicipalityId>,
+}
+
+impl<'a> LinkIndex<'a> {
+    pub(super) fn new(archive: &'a Archive) -> Self {
+        let mut paths = HashMap::new();
+        let mut by_date: HashMap<NaiveDate, Vec<MeetingId>> = HashMap::new();
+        let mut by_item: HashMap<ItemNumber, Vec<MeetingId>> = HashMap::new();
+        for (mi, m) in archive.meetings.iter().enumerate() {
+            let id = MeetingId(mi);
+            by_date.entry(m.date).or_default().push(id);
+            for doc in m.documents() {
+                let target = match doc.kind {
+                    DocumentKind::Notice if m.minutes.is_some() => Target::Notice(id, None),
+                    _ => Target::Meeting(id, None),
+                };
+                paths.insert(doc.content_path.clone(), (target, document_anchors(doc)));
+                for item in &doc.items {
+                    let list = by_item.entry(item.number.clone()).or_default();
+                    if list.last() != Some(&id) {
+                        list.push(id);
+                    }
+                }
+            }
+        }
+        for (ti, t) in archive.threads.iter().enumerate() {
+            paths.insert(
+                format!("threads/{}.md", t.id),
+                (Target::Thread(ThreadId(ti)), Vec::new()),
+            );
+        }
+        let body_names = archive
+            .bodies
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                std::iter::once(b.name.to_lowercase())
+                    .chain(b.aliases.iter().cloned())
+                    .map(move |n| (n, BodyId(i)))
+            })
+            .collect();
+        let mut patterns = Vec::new();
+        let mut name_owner = Vec::new();
+        for (i, m) in archive.municipalities.iter().enumerate() {
+            for name in std::iter::once(&m.name)
+                .chain(&m.aliases)
+                .filter(|n| !n.is_empty())
+            {
+                patterns.push(name.as_str());
+                name_owner.push(MunicipalityId(i));
+            }
+        }
+        let names = AhoCorasick::new(&patterns).expect("municipality names make a valid automaton");
+        Self {
+            archive,
+            paths,
+            by_date,
+            by_item,
+            body_names,
+            names,
+            name_owner,
+        }
+    }
+
+    /// Finds the `@/` links and prose references of one piece of Markdown.
+    pub(super) fn scan(&self, text: &str, md: &Markdown, place: &Place<'_>) -> Scan {
+        let range = md.range.clone();
+        let slice = &text[range.clone()];
+        let mut scan = Scan::default();
+        let mut block: Vec<(&str, usize)> = Vec::new();
+        for (event, r) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
+            match event {
+                // Only text that stands in the source as it is can be linked by position.
+                Event::Text(t) if slice.get(r.clone()) == Some(&*t) => {
+                    block.push((&slice[r.clone()], range.start + r.start));
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    self.references(&block, place, &mut scan.refs);
+                    block.clear();
+                    if let Some(rest) = dest_url.strip_prefix("@/") {
+                        let span = range.start + r.start..range.start + r.end;
+                        match self.path_link(md, rest, span) {
+                            Ok(target) => scan.path_links.push((dest_url.to_string(), target)),
+                            Err(d) => scan.diagnostics.push(d),
+                        }
+                    }
+                }
+                Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Item
+                    | TagEnd::TableCell
+                    | TagEnd::Heading(_)
+                    | TagEnd::Link,
+                ) => {
+                    self.references(&block, place, &mut scan.refs);
+                    block.clear();
+                }
+                _ => {}
+            }
+        }
+        self.references(&block, place, &mut scan.refs);
+        scan
+    }
+
+    fn path_link(
+        &self,
+        md: &Markdown,
+        rest: &str,
+        span: Range<usize>,
+    ) -> Result<Target, Diagnostic> {
+        let (path, anchor) = match rest.split_once('#') {
+            Some((p, a)) => (p, Some(a).filter(|a| !a.is_empty())),
+            None => (rest, None),
+        };
+        let Some((target, anchors)) = self.paths.get(path) else {
+            let hint = suggestion(path, self.paths.keys().map(String::as_str))
+                .map(|s| format!("mente du «@/{s}»? "))
+                .unwrap_or_default();
+            return Err(Diagnostic::error(md.file, span, format!("lenken peker på @/{path}, som ikke finnes"))
+                .label("ingen slik fil i content/")
+                .help(format!("{hint}skriv stien fra content/, for eksempel @/meetings/2017/2017-02-23-radmannsgruppen.md#sak-04-2017")));
+        };
+        let Some(anchor) = anchor else {
+            return Ok(target.clone());
+        };
+        if !anchors.iter().any(|a| a == anchor) {
+            return Err(Diagnostic::error(
+                md.file,
+                span,
+                format!("@/{path} har ikke noe anker #{anchor}"),
+            )
+            .label("ingen sak eller punkt med dette ankeret")
+            .help(if anchors.is_empty() {
+                "fjern #-delen av lenken".to_string()
+            } else {
+                format!("ankrene i dokumentet er {}", anchors.join(", "))
+            }));
+        }
+        Ok(match target {
+            Target::Meeting(m, _) => Target::Meeting(*m, Some(anchor.to_string())),
+            Target::Notice(m, _) => Target::Notice(*m, Some(anchor.to_string())),
+            other => other.clone(),
+        })
+    }
+
+    /// Prose references in one block of text (a paragraph, list item or cell).
+    fn references(&self, block: &[(&str, usize)], place: &Place<'_>, out: &mut Vec<TextLink>) {
+        if block.is_empty() {
+            return;
+        }
+        let context: String = block.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ");
+        let mut pos = 0;
+        for (t, start) in block {
+            let base = pos;
+            pos += t.len() + 1;
+            for c in SAK_REF.captures_iter(t) {
+                let whole = c.get(0).expect("group 0 is the match");
+                let year = if place.year > 0 { place.year } else { 2000 };
+                let number = item_number(&c[1], &c[2], year);
+                if let Some(target) = self.item_ref(&number, &context, base + whole.start(), place)
+                {
+                    out.push(TextLink {
+                        range: start + whole.start()..start + whole.end(),
+                        target,
+                    });
+                }
+            }
+            for c in MEETING_REF.captures_iter(t) {
+                let whole = c.get(0).expect("group 0 is the match");
+                // A meeting reference followed by "sak N/Y" is linked by the item reference.
+                if SAK_REF.find_at(t, whole.end()).is_some_and(|m| {
+                    t[whole.end()..m.start()]
+                        .trim_matches([',', ' '])
+                        .is_empty()
+                }) {
+                    continue;
+                }
+                let Some(date) = date_of(&c, 1) else { continue };
+                let Some(body) = self
+                    .body_near(&context, base + whole.start(), place)
+                    .or(place.body)
+                else {
+                    continue;
+                };
+                let found = self.by_date.get(&date).and_then(|ms| {
+                    ms.iter().find(|m| {
+                        self.archive.meetings[m.0].body == body && Some(**m) != place.meeting
+                    })
+                });
+                if let Some(m) = found {
+                    out.push(TextLink {
+                        range: start + whole.start()..start + whole.end(),
+                        target: Target::Meeting(*m, None),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The body named nearest to `pos` in the context, or else in the item title.
+    fn body_near(&self, context: &str, pos: usize, place: &Place<'_>) -> Option<BodyId> {
+        let lower = context.to_lowercase();
+        let mut best: Option<(usize, BodyId)> = None;
+        for (name, body) in &self.body_names {
+            for (i, _) in lower.match_indices(name.as_str()) {
+                let distance = i.abs_diff(pos);
+                if best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, *body));
+                }
+            }
+        }
+        if let Some((_, b)) = best {
+            return Some(b);
+        }
+        let title = place.title.to_lowercase();
+        self.body_names
+            .iter()
+            .find(|(n, _)| title.contains(n.as_str()))
+            .map(|(_, b)| *b)
+    }
+
+    /// A "sak N/Y" reference: linked when a body or a date near it picks one meeting.
+    fn item_ref(
+        &self,
+        number: &ItemNumber,
+        context: &str,
+        pos: usize,
+        place: &Place<'_>,
+    ) -> Option<Target> {
+        let body = self.body_near(context, pos, place);
+        let date = DATE
+            .captures_iter(context)
+            .filter(|c| c.get(0).is_some_and(|m| m.end() <= pos))
+            .last()
+            .and_then(|c| date_of(&c, 1));
+        if body.is_none() && date.is_none() {
+            return None;
+        }
+        let candidates: Vec<MeetingId> = self
+            .by_item
+            .get(number)?
+            .iter()
+            .copied()
+            .filter(|m| {
+                let m = &self.archive.meetings[m.0];
+                body.is_none_or(|b| m.body == b) && date.is_none_or(|d| m.date == d)
+            })
+            .collect();
+        let [mi] = candidates.as_slice() else {
+            return None;
+        };
+        let m = &self.archive.meetings[mi.0];
+        let anchor = Some(number.anchor());
+        let in_minutes = m
+            .minutes
+            .as_ref()
+            .is_some_and(|d| d.items.iter().any(|i| &i.number == number));
+        Some(if in_minutes || m.minutes.is_none() {
+            Target::Meeting(*mi, anchor)
+        } else {
+            Target::Notice(*mi, anchor)
+        })
+    }
+
+    /// Municipalities a text names, by name or alias (also in the genitive: «Bærums»).
+    pub(super) fn mentions(&self, text: &str, out: &mut Vec<MunicipalityId>) {
+        for m in self.names.find_overlapping_iter(text) {
+            let before = text[..m.start()].chars().next_back();
+            let mut after = text[m.end()..].chars();
+            let mut next = after.next();
+            if next == Some('s') {
+                next = after.next();
+            }
+            if !before.is_some_and(char::is_alphanumeric)
+                && !next.is_some_and(char::is_alphanumeric)
+            {
+                out.push(self.name_owner[m.pattern().as_usize()]);
+            }
+        }
+    }
+}
+
+/// The anchors a document's page has: one per item and one per lettered sub-item.
+pub fn document_anchors(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in &doc.items {
+        let a = item.number.anchor();
+        for p in &item.parts {
+            if let Part::Heading {
+                anchor: Some(sub), ..
+            } = p
+            {
+                out.push(format!("{a}-{sub}"));
+            }
+        }
+        out.push(a);
+    }
+    out
+}
+
+static SAK_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bsak(?:ene)?\s+(\d{1,3}[a-z]?)\s*/\s*(\d{4}|\d{2})\b").expect("valid pattern")
+});
+static MEETING_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bmøte[tn]?\s+(?:den\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
+        .expect("valid pattern")
+});
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b").expect("valid pattern")
+});
+
+fn date_of(c: &regex::Captures<'_>, first: usize) -> Option<NaiveDate> {
+    let n = |i: usize| c.get(first + i)?.as_str().parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(n(2)? as i32, n(1)?, n(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Site;
+
+    fn archive(municipalities: &[&str]) -> Archive {
+        Archive {
+            site: Site {
+                title: String::new(),
+                base_url: "/".into(),
+                language: "nb".into(),
+                description: None,
+                theme: "default".into(),
+            },
+            bodies: vec![],
+            municipalities: municipalities
+                .iter()
+                .map(|name| Municipality {
+                    id: name.to_lowercase(),
+                    name: name.to_string(),
+                    number: None,
+                    former_numbers: vec![],
+                    region: None,
+                    kind: MunicipalityKind::Municipality,
+                    aliases: vec![],
+                    valid_to: None,
+                    merged_into: vec![],
+                    note: None,
+                })
+                .collect(),
+            people: vec![],
+            meetings: vec![],
+            threads: vec![],
+            path_links: Default::default(),
+        }
+    }
+
+    #[test]
+    fn mentions_need_whole_words() {
+        let a = archive(&["Hol", "Bærum", "Asker", "Hole"]);
+        let index = LinkIndex::new(&a);
+        let found = |t: &str| {
+            let mut out = Vec::new();
+            index.mentions(t, &mut out);
+            out.sort();
+            out.dedup();
+            out
+        };
+        assert_eq!(found("Holmestrand og Hole"), vec![MunicipalityId(3)]);
+        assert_eq!(found("Bærums rådmann"), vec![MunicipalityId(1)]);
+        assert_eq!(
+            found("Asker/Bærum"),
+            vec![MunicipalityId(1), MunicipalityId(2)]
+        );
+    }
+}
