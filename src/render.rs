@@ -245,8 +245,11 @@ impl<'a> Renderer<'a> {
             ("organer/index.html".to_string(), Task::Bodies),
             ("404.html".to_string(), Task::NotFound),
         ];
-        for year in self.index.by_year.keys() {
-            plan.push((html(urls::meeting_year(*year)), Task::MeetingYear(*year)));
+        // Year pages exist only where a list is too long for one page.
+        if a.meetings.len() > FULL_LIST {
+            for year in self.index.by_year.keys() {
+                plan.push((html(urls::meeting_year(*year)), Task::MeetingYear(*year)));
+            }
         }
         for (i, m) in a.meetings.iter().enumerate() {
             plan.push((html(urls::meeting(&m.slug)), Task::Meeting(MeetingId(i))));
@@ -263,27 +266,26 @@ impl<'a> Renderer<'a> {
         for (i, m) in a.municipalities.iter().enumerate() {
             let id = MunicipalityId(i);
             plan.push((html(urls::municipality(&m.id)), Task::Municipality(id)));
-            let years: BTreeSet<i32> = self.index.listed[i]
-                .keys()
-                .chain(self.index.mentioned[i].keys())
-                .copied()
-                .collect();
-            for year in years {
-                plan.push((
-                    html(urls::municipality_year(&m.id, year)),
-                    Task::MunicipalityYear(id, year),
-                ));
+            if self.municipality_split(id) {
+                for year in self.municipality_year_list(id) {
+                    plan.push((
+                        html(urls::municipality_year(&m.id, year)),
+                        Task::MunicipalityYear(id, year),
+                    ));
+                }
             }
         }
         for (i, b) in a.bodies.iter().enumerate() {
             let id = BodyId(i);
             plan.push((html(urls::body(&b.id)), Task::Body(id)));
-            let years: BTreeSet<i32> = self.index.by_body[i]
-                .iter()
-                .map(|m| a.meetings[m.0].date.year())
-                .collect();
-            for year in years {
-                plan.push((html(urls::body_year(&b.id, year)), Task::BodyYear(id, year)));
+            if self.index.by_body[i].len() > FULL_LIST {
+                let years: BTreeSet<i32> = self.index.by_body[i]
+                    .iter()
+                    .map(|m| a.meetings[m.0].date.year())
+                    .collect();
+                for year in years {
+                    plan.push((html(urls::body_year(&b.id, year)), Task::BodyYear(id, year)));
+                }
             }
         }
         for old in self.index.redirects.keys() {

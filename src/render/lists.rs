@@ -71,10 +71,14 @@ impl Renderer<'_> {
     /// `/moter/` (`year` None) or `/moter/2017/`.
     pub(super) fn meeting_list(&self, year: Option<i32>) -> MeetingList {
         let all = self.archive.meetings.len();
-        let year_links = self.year_links(
-            self.index.by_year.iter().map(|(y, ms)| (*y, ms.len())),
-            urls::meeting_year,
-        );
+        let year_links = if all > FULL_LIST {
+            self.year_links(
+                self.index.by_year.iter().map(|(y, ms)| (*y, ms.len())),
+                urls::meeting_year,
+            )
+        } else {
+            Vec::new()
+        };
         match year {
             Some(y) => MeetingList {
                 title: format!("Møter i {y}"),
@@ -192,12 +196,27 @@ impl Renderer<'_> {
         }
     }
 
-    fn municipality_years(&self, id: MunicipalityId) -> Vec<YearLink> {
-        let years: BTreeSet<i32> = self.index.listed[id.0]
+    /// Whether a municipality's attendance or mentions are too many for one page.
+    pub(super) fn municipality_split(&self, id: MunicipalityId) -> bool {
+        let listed: usize = self.index.listed[id.0].values().map(Vec::len).sum();
+        let mentioned: usize = self.index.mentioned[id.0].values().map(Vec::len).sum();
+        listed > FULL_LIST || mentioned > FULL_LIST
+    }
+
+    /// The years a municipality has attendance or mentions in.
+    pub(super) fn municipality_year_list(&self, id: MunicipalityId) -> BTreeSet<i32> {
+        self.index.listed[id.0]
             .keys()
             .chain(self.index.mentioned[id.0].keys())
             .copied()
-            .collect();
+            .collect()
+    }
+
+    fn municipality_years(&self, id: MunicipalityId) -> Vec<YearLink> {
+        if !self.municipality_split(id) {
+            return Vec::new();
+        }
+        let years = self.municipality_year_list(id);
         let mu = &self.archive.municipalities[id.0];
         self.year_links(
             years
@@ -426,9 +445,13 @@ impl Renderer<'_> {
             } else {
                 Vec::new()
             },
-            year_links: self.year_links(years.iter().map(|(y, ms)| (*y, ms.len())), |y| {
-                urls::body_year(&b.id, y)
-            }),
+            year_links: if complete {
+                Vec::new()
+            } else {
+                self.year_links(years.iter().map(|(y, ms)| (*y, ms.len())), |y| {
+                    urls::body_year(&b.id, y)
+                })
+            },
         }
     }
 

@@ -4,5 +4,6 @@
 mod contract;
 mod errors;
 mod output;
+mod scale;
 mod seed;
 mod support;
