@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// A "Saksgang" box shows at most this many steps before and after its own.
+const BOX_STEPS_AROUND: usize = 4;
+
 impl Renderer<'_> {
     pub(super) fn meeting(&self, id: MeetingId, doc: &Document, notice_page: bool) -> MeetingPage {
         let m = &self.archive.meetings[id.0];
@@ -83,26 +86,32 @@ impl Renderer<'_> {
         let mut threads: Vec<ThreadBox> = Vec::new();
         for it in &item.threads {
             let thread = &self.archive.threads[it.thread.0];
-            let steps = thread
-                .steps
+            let is_current = |s: &Step| match s {
+                Step::Item {
+                    meeting: sm,
+                    document,
+                    item: si,
+                    sub_item,
+                } => {
+                    *sm == meeting
+                        && *document == doc.kind
+                        && self
+                            .archive
+                            .document(*sm, *document)
+                            .is_some_and(|d| d.items[*si].number == item.number)
+                        && *sub_item == it.sub_item
+                }
+                Step::Outside { .. } => false,
+            };
+            // A long thread shows the steps nearest this one; the thread page has all.
+            let here = thread.steps.iter().position(is_current).unwrap_or(0);
+            let first = here.saturating_sub(BOX_STEPS_AROUND);
+            let last = (here + BOX_STEPS_AROUND + 1).min(thread.steps.len());
+            let steps = thread.steps[first..last]
                 .iter()
                 .map(|s| {
                     let mut v = self.step_summary(s);
-                    if let Step::Item {
-                        meeting: sm,
-                        document,
-                        item: si,
-                        sub_item,
-                    } = s
-                    {
-                        v.current = *sm == meeting
-                            && *document == doc.kind
-                            && self
-                                .archive
-                                .document(*sm, *document)
-                                .is_some_and(|d| d.items[*si].number == item.number)
-                            && *sub_item == it.sub_item;
-                    }
+                    v.current = is_current(s);
                     v
                 })
                 .collect();
@@ -112,6 +121,8 @@ impl Renderer<'_> {
                 status: status_label(thread.status).to_string(),
                 level: 3,
                 steps,
+                earlier: first,
+                later: thread.steps.len() - last,
             });
         }
         // A box for a sub-item stands by that sub-item's heading, one level below it.

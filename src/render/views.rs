@@ -257,8 +257,12 @@ pub struct ThreadBox {
     pub status: String,
     /// Level of the box's heading.
     pub level: u8,
-    /// All steps, the current one marked.
+    /// The steps nearest the current one, which is marked.
     pub steps: Vec<StepSummary>,
+    /// Steps before the first one shown.
+    pub earlier: usize,
+    /// Steps after the last one shown.
+    pub later: usize,
 }
 
 /// An item on a meeting page.

@@ -205,10 +205,10 @@ impl<'a> LinkIndex<'a> {
 
     /// Prose references in one block of text (a paragraph, list item or cell).
     fn references(&self, block: &[(&str, usize)], place: &Place<'_>, out: &mut Vec<TextLink>) {
-        if block.is_empty() {
+        if !block.iter().any(|(t, _)| ANY_REF.is_match(t)) {
             return;
         }
-        let context: String = block.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ");
+        let context = Context::new(block.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" "));
         let mut pos = 0;
         for (t, start) in block {
             let base = pos;
@@ -258,11 +258,10 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// The body named nearest to `pos` in the context, or else in the item title.
-    fn body_near(&self, context: &str, pos: usize, place: &Place<'_>) -> Option<BodyId> {
-        let lower = context.to_lowercase();
+    fn body_near(&self, context: &Context, pos: usize, place: &Place<'_>) -> Option<BodyId> {
         let mut best: Option<(usize, BodyId)> = None;
         for (name, body) in &self.body_names {
-            for (i, _) in lower.match_indices(name.as_str()) {
+            for (i, _) in context.lower.match_indices(name.as_str()) {
                 let distance = i.abs_diff(pos);
                 if best.is_none_or(|(d, _)| distance < d) {
                     best = Some((distance, *body));
@@ -283,16 +282,17 @@ impl<'a> LinkIndex<'a> {
     fn item_ref(
         &self,
         number: &ItemNumber,
-        context: &str,
+        context: &Context,
         pos: usize,
         place: &Place<'_>,
     ) -> Option<Target> {
         let body = self.body_near(context, pos, place);
-        let date = DATE
-            .captures_iter(context)
-            .filter(|c| c.get(0).is_some_and(|m| m.end() <= pos))
+        let date = context
+            .dates
+            .iter()
+            .take_while(|(end, _)| *end <= pos)
             .last()
-            .and_then(|c| date_of(&c, 1));
+            .map(|(_, d)| *d);
         if body.is_none() && date.is_none() {
             return None;
         }
@@ -339,6 +339,31 @@ impl<'a> LinkIndex<'a> {
         }
     }
 }
+
+/// A block of text prepared for finding what its references point at.
+struct Context {
+    /// Lower case, for finding body names.
+    lower: String,
+    /// The dates in the block, by where they end.
+    dates: Vec<(usize, NaiveDate)>,
+}
+
+impl Context {
+    fn new(text: String) -> Self {
+        let dates = DATE
+            .captures_iter(&text)
+            .filter_map(|c| Some((c.get(0)?.end(), date_of(&c, 1)?)))
+            .collect();
+        Self {
+            lower: text.to_lowercase(),
+            dates,
+        }
+    }
+}
+
+/// Whether a text may hold a reference at all: a cheap test before the others.
+static ANY_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)sak|møte").expect("valid pattern"));
 
 /// The anchors a document's page has: one per item and one per lettered sub-item.
 pub fn document_anchors(doc: &Document) -> Vec<String> {

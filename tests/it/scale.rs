@@ -10,7 +10,11 @@ use crate::support::{build, text};
 fn write_archive(root: &Path, meetings: usize) {
     let content = root.join("content");
     std::fs::create_dir_all(content.join("meetings")).unwrap();
-    std::fs::write(content.join("bodies.yaml"), "- id: rg\n  name: Rådmannsgruppen\n").unwrap();
+    std::fs::write(
+        content.join("bodies.yaml"),
+        "- id: rg\n  name: Rådmannsgruppen\n",
+    )
+    .unwrap();
     std::fs::write(
         content.join("municipalities.yaml"),
         "- id: asker\n  name: Asker\n- id: lier\n  name: Lier\n",
@@ -20,11 +24,27 @@ fn write_archive(root: &Path, meetings: usize) {
         let year = 2015 + i / 30;
         let (month, day) = (1 + (i % 30) / 3, 1 + (i % 3) * 9);
         let mut md = String::new();
-        writeln!(md, "---\nbody: rg\ndocument: minutes\ndate: {year}-{month:02}-{day:02}").unwrap();
-        writeln!(md, "present:\n  - {{ name: Ola Asker, municipality: asker }}").unwrap();
-        writeln!(md, "absent:\n  - {{ name: Kari Lier, municipality: lier }}\n---").unwrap();
+        writeln!(
+            md,
+            "---\nbody: rg\ndocument: minutes\ndate: {year}-{month:02}-{day:02}"
+        )
+        .unwrap();
+        writeln!(
+            md,
+            "present:\n  - {{ name: Ola Asker, municipality: asker }}"
+        )
+        .unwrap();
+        writeln!(
+            md,
+            "absent:\n  - {{ name: Kari Lier, municipality: lier }}\n---"
+        )
+        .unwrap();
         writeln!(md, "## Sak {}/{year} Sak i Asker\n\nAsker orienterte.\n\n### Vedtak\n\nTatt til orientering.", i % 30 + 1).unwrap();
-        std::fs::write(content.join(format!("meetings/{year}-{month:02}-{day:02}-rg.md")), md).unwrap();
+        std::fs::write(
+            content.join(format!("meetings/{year}-{month:02}-{day:02}-rg.md")),
+            md,
+        )
+        .unwrap();
     }
 }
 
@@ -37,9 +57,16 @@ fn long_lists_are_split_by_year() {
 
     // /moter/ shows the newest meetings and links to one page per year.
     let meetings = b.page("moter/index.html");
-    assert_eq!(meetings.matches("-rg/\">Rådmannsgruppen, <time").count(), 20, "the 20 newest");
+    assert_eq!(
+        meetings.matches("-rg/\">Rådmannsgruppen, <time").count(),
+        20,
+        "the 20 newest"
+    );
     for year in [2015, 2016, 2017] {
-        assert!(meetings.contains(&format!("<a href=\"../moter/{year}/\">{year}</a>")), "{year}");
+        assert!(
+            meetings.contains(&format!("<a href=\"../moter/{year}/\">{year}</a>")),
+            "{year}"
+        );
     }
     let y2016 = b.page("moter/2016/index.html");
     assert_eq!(y2016.matches("<time datetime=\"2016-").count(), 30);
@@ -67,7 +94,12 @@ fn small_archives_have_no_year_pages() {
     assert!(b.success, "{}", b.stderr);
     assert!(!b.has("moter/2015/index.html"));
     assert!(!b.has("kommuner/asker/2015/index.html"));
-    assert_eq!(b.page("moter/index.html").matches("<time datetime=\"2015-").count(), 12);
+    assert_eq!(
+        b.page("moter/index.html")
+            .matches("<time datetime=\"2015-")
+            .count(),
+        12
+    );
 }
 
 #[test]
@@ -88,7 +120,10 @@ fn no_page_grows_with_the_archive() {
     // Three times the meetings (over three times the years): the largest page
     // stays within a few per cent, where one list of every meeting would triple.
     let (small, big) = (largest(90), largest(270));
-    assert!(big * 10 < small * 11, "largest page {small} B at 90 meetings, {big} B at 270");
+    assert!(
+        big * 10 < small * 11,
+        "largest page {small} B at 90 meetings, {big} B at 270"
+    );
 }
 
 #[test]
@@ -98,7 +133,11 @@ fn the_thread_list_is_paged() {
     let threads = dir.path().join("content/threads");
     std::fs::create_dir_all(&threads).unwrap();
     for i in 0..150 {
-        std::fs::write(threads.join(format!("sak-{i:03}.md")), format!("---\ntitle: Sak {i:03}\n---\n")).unwrap();
+        std::fs::write(
+            threads.join(format!("sak-{i:03}.md")),
+            format!("---\ntitle: Sak {i:03}\n---\n"),
+        )
+        .unwrap();
     }
     let b = build(dir.path());
     assert!(b.success, "{}", b.stderr);
@@ -106,6 +145,9 @@ fn the_thread_list_is_paged() {
     assert_eq!(first.matches("<td><a href=\"../saker/sak-").count(), 100);
     assert!(first.contains("<a href=\"../saker/side/2/\">Side 2</a>"));
     let second = b.page("saker/side/2/index.html");
-    assert_eq!(second.matches("<td><a href=\"../../../saker/sak-").count(), 50);
+    assert_eq!(
+        second.matches("<td><a href=\"../../../saker/sak-").count(),
+        50
+    );
     assert!(second.contains("Sak 149"));
 }
