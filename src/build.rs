@@ -58,6 +58,9 @@ pub struct BuildFailure {
     pub sources: Sources,
 }
 
+/// Threads per core for rendering and writing pages.
+const IO_THREADS_PER_CORE: usize = 4;
+
 /// At most this many render errors are reported; a broken template fails every page.
 const MAX_RENDER_ERRORS: usize = 5;
 
@@ -135,13 +138,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Ok(s) => s,
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
-    let mut errors: Vec<Diagnostic> = plan
-        .par_iter()
-        .filter_map(|(path, task)| match renderer.render(path, task) {
-            Ok(page) => staging.put(&page).err().map(write_diagnostic),
-            Err(d) => Some(d),
-        })
-        .collect();
+    // Creating a file waits on the disk more than on the processor, so this
+    // stage runs more threads than there are cores.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) * IO_THREADS_PER_CORE;
+    let render_all = || -> Vec<Diagnostic> {
+        plan.par_iter()
+            .filter_map(|(path, task)| match renderer.render(path, task) {
+                Ok(page) => staging.put(&page).err().map(write_diagnostic),
+                Err(d) => Some(d),
+            })
+            .collect()
+    };
+    let mut errors = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(render_all),
+        Err(_) => render_all(),
+    };
     drop(renderer);
     clock.lap("sider");
     if !errors.is_empty() {
