@@ -32,6 +32,8 @@ pub struct Phase {
     pub wall: Duration,
     /// CPU time of the whole process during the stage, where the system tells it.
     pub cpu: Option<Duration>,
+    /// Peak memory of the process so far, in bytes, where the system tells it.
+    pub peak_memory: Option<u64>,
 }
 
 /// A finished build.
@@ -88,6 +90,7 @@ impl Clock {
             cpu: cpu
                 .zip(self.cpu)
                 .map(|(now, then)| now.saturating_sub(then)),
+            peak_memory: peak_memory(),
         });
         self.wall = Instant::now();
         self.cpu = cpu;
@@ -102,6 +105,14 @@ fn cpu_time() -> Option<Duration> {
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     // /proc reports in USER_HZ, which Linux fixes at 100 per second.
     Some(Duration::from_millis(ticks * 10))
+}
+
+/// The peak resident memory of this process, from /proc on Linux (None elsewhere).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Builds the site: everything or nothing.

@@ -70,7 +70,10 @@ fn main() -> ExitCode {
                     let cpu = p
                         .cpu
                         .map_or(String::new(), |c| format!(", CPU {:.3} s", c.as_secs_f64()));
-                    eprintln!("tid {}: {:.3} s{cpu}", p.name, p.wall.as_secs_f64());
+                    let mem = p.peak_memory.map_or(String::new(), |m| {
+                        format!(", høyeste minnebruk så langt {} MB", m / (1024 * 1024))
+                    });
+                    eprintln!("tid {}: {:.3} s{cpu}{mem}", p.name, p.wall.as_secs_f64());
                 }
             }
             println!("{}", summary_line(&report, &output));

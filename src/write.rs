@@ -17,6 +17,9 @@ use crate::render::Page;
 /// Marks a folder as saksgang's output.
 pub const MARKER: &str = ".saksgang";
 
+/// What the marker file says.
+const MARKER_TEXT: &str = "Denne mappen er laget av saksgang og skrives over ved hver bygging.\n";
+
 /// What a write did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -100,12 +103,11 @@ impl Staging {
             std::fs::remove_dir_all(&new).map_err(io_err(&new))?;
         }
         std::fs::create_dir_all(&new).map_err(io_err(&new))?;
+        // The marker is kept from the old site, like any unchanged file.
         let marker = new.join(MARKER);
-        std::fs::write(
-            &marker,
-            "Denne mappen er laget av saksgang og skrives over ved hver bygging.\n",
-        )
-        .map_err(io_err(&marker))?;
+        if std::fs::hard_link(out.join(MARKER), &marker).is_err() {
+            std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        }
         Ok(Self {
             out: out.to_path_buf(),
             new,
