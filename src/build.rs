@@ -119,9 +119,22 @@ fn peak_memory() -> Option<u64> {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut clock = Clock::new();
-    let raw = load::load(&options.root.join("content"));
+    let content = options.root.join("content");
+    let mut raw = load::load(&content);
+    let prelude = resolve::prelude(&mut raw);
+    // Each document is resolved as soon as it is read, so that the parsed form of
+    // every document is never in memory at once.
+    let (documents, mut diagnostics) = load::documents(
+        &content,
+        &raw.document_paths,
+        &mut raw.sources,
+        &raw.site.decision_headings,
+        |doc| prelude.document(doc),
+    );
     clock.lap("lesing");
-    let (archive, sources, mut diagnostics) = resolve::resolve(raw);
+    let sources = raw.sources;
+    let (archive, resolve_diagnostics) = prelude.finish(documents, &sources);
+    diagnostics.extend(resolve_diagnostics);
     let (theme, theme_diagnostics) = theme::load(&options.root, &archive.site.theme);
     diagnostics.extend(theme_diagnostics);
     // Report in file order, and in reading order within a file.

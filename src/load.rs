@@ -284,6 +284,14 @@ pub struct ItemHeading {
     pub title: String,
     /// The whole heading as written.
     pub text: String,
+    /// End of the label in `text` (0 without one).
+    pub label_end: usize,
+    /// Where the number (`17/2017`, `42/ 25`) starts in `text`.
+    pub number_start: usize,
+    /// Where it ends.
+    pub number_end: usize,
+    /// Where the title starts in `text`.
+    pub title_start: usize,
 }
 
 /// An item of a document as written.
@@ -364,8 +372,8 @@ pub struct RawArchive {
     pub municipalities: RawList<RawMunicipality>,
     /// `people.yaml`.
     pub people: RawList<RawPerson>,
-    /// Meeting documents, in path order.
-    pub documents: Vec<RawDocument>,
+    /// The meeting documents' paths, in order; read them with [`documents`].
+    pub document_paths: Vec<PathBuf>,
     /// Threads, in path order.
     pub threads: Vec<RawThread>,
     /// What went wrong while reading.
@@ -381,7 +389,7 @@ pub fn load(content_dir: &Path) -> RawArchive {
         bodies: RawList::default(),
         municipalities: RawList::default(),
         people: RawList::default(),
-        documents: Vec::new(),
+        document_paths: Vec::new(),
         threads: Vec::new(),
         diagnostics: Vec::new(),
     };
@@ -423,63 +431,102 @@ pub fn load(content_dir: &Path) -> RawArchive {
             entries: list,
         };
     }
-    let headings = archive.site.decision_headings.clone();
-    let meetings = markdown_files(&content_dir.join("meetings"), &mut archive.diagnostics);
+    archive.document_paths =
+        markdown_files(&content_dir.join("meetings"), &mut archive.diagnostics);
     let threads = markdown_files(&content_dir.join("threads"), &mut archive.diagnostics);
-    // Files are read and parsed in parallel; their ids follow the sorted path
-    // order, so the result does not depend on which thread finished first.
-    let base = archive.sources.len();
-    let parsed: Vec<Parsed> = meetings
-        .par_iter()
-        .map(|p| (p, true))
-        .chain(threads.par_iter().map(|p| (p, false)))
-        .enumerate()
-        .map(|(i, (path, is_meeting))| {
-            let file = FileId(base + i);
-            let shown = shown_path(content_dir, path);
-            match read_text(path, &shown) {
-                Err(d) => Parsed {
-                    shown,
-                    text: String::new(),
-                    item: None,
-                    diagnostics: vec![d],
-                },
-                Ok(text) => {
-                    let (item, diagnostics) = if is_meeting {
-                        let (doc, d) =
-                            parse_meeting(file, content_path(content_dir, path), &text, &headings);
-                        (doc.map(|d| ParsedItem::Document(Box::new(d))), d)
-                    } else {
-                        let (thread, d) = parse_thread(file, path, &text);
-                        (thread.map(|t| ParsedItem::Thread(Box::new(t))), d)
-                    };
-                    Parsed {
-                        shown,
-                        text,
-                        item,
-                        diagnostics,
-                    }
-                }
-            }
-        })
-        .collect();
-    for p in parsed {
-        archive.sources.add(p.shown, p.text);
-        archive.diagnostics.extend(p.diagnostics);
-        match p.item {
-            Some(ParsedItem::Document(d)) => archive.documents.push(*d),
-            Some(ParsedItem::Thread(t)) => archive.threads.push(*t),
-            None => {}
-        }
-    }
+    let headings = DecisionHeadings::default();
+    let (threads, diagnostics) = read_parallel(
+        content_dir,
+        &threads,
+        &mut archive.sources,
+        &headings,
+        |item| match item {
+            ParsedItem::Thread(t) => Some(*t),
+            ParsedItem::Document(_) => None,
+        },
+    );
+    archive.threads = threads;
+    archive.diagnostics.extend(diagnostics);
     archive
 }
 
+/// Reads and parses the meeting documents at `paths` in parallel, and hands each
+/// to `convert` as soon as it is parsed, so that the parsed form of all documents
+/// is never in memory at once. Their texts join `sources` in path order, so file
+/// ids do not depend on which thread finished first. Returns what `convert` made,
+/// in path order, and the problems of files that could not be read or parsed.
+pub fn documents<T: Send>(
+    content_dir: &Path,
+    paths: &[PathBuf],
+    sources: &mut Sources,
+    headings: &DecisionHeadings,
+    convert: impl Fn(RawDocument) -> T + Sync,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    read_parallel(content_dir, paths, sources, headings, |item| match item {
+        ParsedItem::Document(d) => Some(convert(*d)),
+        ParsedItem::Thread(_) => None,
+    })
+}
+
+fn read_parallel<T: Send>(
+    content_dir: &Path,
+    paths: &[PathBuf],
+    sources: &mut Sources,
+    headings: &DecisionHeadings,
+    convert: impl Fn(ParsedItem) -> Option<T> + Sync,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let base = sources.len();
+    let is_meeting = paths
+        .first()
+        .is_some_and(|p| p.starts_with(content_dir.join("meetings")));
+    let parsed: Vec<Parsed<T>> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let file = FileId(base + i);
+            let shown = shown_path(content_dir, path);
+            let text = match read_text(path, &shown) {
+                Ok(text) => text,
+                Err(d) => {
+                    return Parsed {
+                        shown,
+                        text: String::new(),
+                        item: None,
+                        diagnostics: vec![d],
+                    };
+                }
+            };
+            let (item, diagnostics) = if is_meeting {
+                let (doc, d) =
+                    parse_meeting(file, content_path(content_dir, path), &text, headings);
+                (doc.map(|d| ParsedItem::Document(Box::new(d))), d)
+            } else {
+                let (thread, d) = parse_thread(file, path, &text);
+                (thread.map(|t| ParsedItem::Thread(Box::new(t))), d)
+            };
+            Parsed {
+                shown,
+                text,
+                item: item.and_then(&convert),
+                diagnostics,
+            }
+        })
+        .collect();
+    let mut out = Vec::with_capacity(parsed.len());
+    let mut diagnostics = Vec::new();
+    for p in parsed {
+        sources.add(p.shown, p.text);
+        diagnostics.extend(p.diagnostics);
+        out.extend(p.item);
+    }
+    (out, diagnostics)
+}
+
 /// One content file after parsing, before it joins the archive.
-struct Parsed {
+struct Parsed<T> {
     shown: PathBuf,
     text: String,
-    item: Option<ParsedItem>,
+    item: Option<T>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -790,6 +837,7 @@ pub fn parse_item_heading(text: &str) -> Option<ItemHeading> {
         }
         _ => (None, text),
     };
+    let number_text = rest;
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     if !(1..=3).contains(&digits) {
         return None;
@@ -812,13 +860,18 @@ pub fn parse_item_heading(text: &str) -> Option<ItemHeading> {
     }
     let title = after
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '.' | '-' | '–'))
-        .trim_end()
-        .to_string();
+        .trim_end();
+    // Where the parts stand in the heading, so the model can keep only the heading.
+    let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
     Some(ItemHeading {
+        label_end: label.as_ref().map_or(0, String::len),
+        number_start: offset(number_text),
+        number_end: offset(after),
+        title_start: offset(title),
         label,
         number,
         year,
-        title,
+        title: title.to_string(),
         text: text.to_string(),
     })
 }

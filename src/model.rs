@@ -29,6 +29,11 @@ pub struct ThreadId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PersonId(pub usize);
 
+impl PersonId {
+    /// Not yet known: a participant's person is found when all documents are read.
+    pub const UNKNOWN: PersonId = PersonId(usize::MAX);
+}
+
 /// The whole archive.
 #[derive(Debug)]
 pub struct Archive {
@@ -310,14 +315,14 @@ impl ItemNumber {
 pub struct Item {
     /// Its identity.
     pub number: ItemNumber,
-    /// The label as written: `Sak`, `TR-sak`, `PS`.
-    pub label: Option<String>,
-    /// The number as written: `4/2017`, `35/06`.
-    pub number_as_written: String,
-    /// The title as written.
-    pub title: String,
     /// The whole heading as written: `TR-sak 35/06: Forvaltningsreformen`.
-    pub heading: String,
+    pub heading: Box<str>,
+    /// End of the label in the heading (0 without one).
+    pub label_end: u32,
+    /// The number as written, as a range of the heading.
+    pub number_at: (u32, u32),
+    /// Where the title starts in the heading.
+    pub title_start: u32,
     /// Text, sub-items and decisions, in order.
     pub parts: Vec<Part>,
     /// The threads this item (or one of its sub-items) belongs to.
@@ -329,6 +334,21 @@ pub struct Item {
 }
 
 impl Item {
+    /// The label as written: `Sak`, `TR-sak`, `PS`.
+    pub fn label(&self) -> Option<&str> {
+        (self.label_end > 0).then(|| &self.heading[..self.label_end as usize])
+    }
+
+    /// The number as written: `4/2017`, `35/06`.
+    pub fn number_as_written(&self) -> &str {
+        &self.heading[self.number_at.0 as usize..self.number_at.1 as usize]
+    }
+
+    /// The title as written.
+    pub fn title(&self) -> &str {
+        &self.heading[self.title_start as usize..]
+    }
+
     /// The decisions and proposals of the item, optionally only those of one sub-item.
     pub fn decisions(&self, sub_item: Option<&str>) -> impl Iterator<Item = &Decision> {
         self.parts.iter().filter_map(move |p| match p {

@@ -23,91 +23,160 @@ use links::{LinkIndex, Place, Scan};
 
 mod links;
 
-/// Resolves a loaded archive. The archive is complete enough to render only when
-/// no diagnostic is an error.
-pub fn resolve(raw: RawArchive) -> (Archive, Sources, Vec<Diagnostic>) {
+/// What `resolve` knows before it reads the meeting documents: the settings,
+/// bodies, municipalities, people and thread ids that documents refer to.
+pub struct Prelude {
+    site: Site,
+    bodies: Vec<Body>,
+    municipalities: Vec<Municipality>,
+    people: Vec<Person>,
+    names: Names,
+    raw_threads: Vec<load::RawThread>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// One meeting document after its own checks, before it joins its meeting.
+pub struct ResolvedDocument {
+    /// The meeting it belongs to, if its body, kind and date are right.
+    meeting: Option<MeetingKey>,
+    /// The document, if its kind and date are right.
+    document: Option<Document>,
+    /// Where its `document:` field is, for reporting a second notice or minutes.
+    kind_span: Range<usize>,
+    /// What was wrong with it.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What identifies a meeting.
+struct MeetingKey {
+    slug: String,
+    body: BodyId,
+    date: NaiveDate,
+    end_date: Option<NaiveDate>,
+}
+
+/// Resolves the settings and lists of a loaded archive (everything but the
+/// meeting documents, which are resolved one by one with [`Prelude::document`]).
+pub fn prelude(raw: &mut RawArchive) -> Prelude {
     let mut r = Resolver {
-        sources: &raw.sources,
-        diagnostics: raw.diagnostics.clone(),
+        diagnostics: std::mem::take(&mut raw.diagnostics),
     };
-    let site = r.site(&raw);
-    let bodies = r.bodies(&raw);
-    let municipalities = r.municipalities(&raw);
-    let mut people = r.people(&raw);
-    let threads_raw = &raw.threads;
-    let mut thread_index: HashMap<String, ThreadId> = HashMap::new();
-    for (i, t) in threads_raw.iter().enumerate() {
-        thread_index.insert(t.id.clone(), ThreadId(i));
-    }
-    let names = Names::new(&bodies, &municipalities, &thread_index);
-    let mut meetings = r.meetings(&raw.documents, &names, &mut people);
-    meetings.sort_by(|a, b| {
-        (a.date, &bodies[a.body.0].id, &a.slug).cmp(&(b.date, &bodies[b.body.0].id, &b.slug))
-    });
-    let mut threads = r.threads(&raw, &names);
-    collect_steps(&meetings, &mut threads);
-    let mut archive = Archive {
+    let site = r.site(raw);
+    let bodies = r.bodies(raw);
+    let municipalities = r.municipalities(raw);
+    let people = r.people(raw);
+    let raw_threads = std::mem::take(&mut raw.threads);
+    let names = Names::new(&bodies, &municipalities, &raw_threads);
+    Prelude {
         site,
         bodies,
         municipalities,
         people,
-        meetings,
-        threads,
-        path_links: BTreeMap::new(),
-    };
-    r.links(&mut archive);
-    let Resolver { diagnostics, .. } = r;
-    (archive, raw.sources, diagnostics)
+        names,
+        raw_threads,
+        diagnostics: r.diagnostics,
+    }
 }
 
-struct Resolver<'a> {
-    sources: &'a Sources,
+impl Prelude {
+    /// Checks one meeting document and turns it into the model. Runs on any thread.
+    pub fn document(&self, raw: RawDocument) -> ResolvedDocument {
+        let mut r = Resolver::default();
+        let (meeting, kind_span, document) = r.meeting_document(raw, &self.names);
+        ResolvedDocument {
+            meeting,
+            kind_span,
+            document,
+            diagnostics: r.diagnostics,
+        }
+    }
+
+    /// Joins the documents into meetings and threads, and finds the links.
+    pub fn finish(
+        self,
+        documents: Vec<ResolvedDocument>,
+        sources: &Sources,
+    ) -> (Archive, Vec<Diagnostic>) {
+        let Prelude {
+            site,
+            bodies,
+            municipalities,
+            mut people,
+            names,
+            raw_threads,
+            diagnostics,
+        } = self;
+        let mut r = Resolver { diagnostics };
+        let mut meetings = r.meetings(documents, sources, &mut people);
+        meetings.sort_by(|a, b| {
+            (a.date, &bodies[a.body.0].id, &a.slug).cmp(&(b.date, &bodies[b.body.0].id, &b.slug))
+        });
+        let mut threads = r.threads(&raw_threads, &names);
+        collect_steps(&meetings, &mut threads);
+        let mut archive = Archive {
+            site,
+            bodies,
+            municipalities,
+            people,
+            meetings,
+            threads,
+            path_links: BTreeMap::new(),
+        };
+        r.links(&mut archive, sources);
+        (archive, r.diagnostics)
+    }
+}
+
+#[derive(Default)]
+struct Resolver {
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Lookup tables from the ids writers type to typed ids.
-struct Names<'a> {
-    bodies: HashMap<&'a str, BodyId>,
-    municipalities: HashMap<&'a str, MunicipalityId>,
-    threads: &'a HashMap<String, ThreadId>,
+struct Names {
+    bodies: HashMap<String, BodyId>,
+    municipalities: HashMap<String, MunicipalityId>,
+    threads: HashMap<String, ThreadId>,
     /// Lower-case names and aliases of bodies and municipalities → their id,
     /// for telling a writer who typed a name where an id belongs.
-    ids_by_name: HashMap<String, &'a str>,
+    ids_by_name: HashMap<String, String>,
 }
 
-impl<'a> Names<'a> {
-    fn new(
-        bodies: &'a [Body],
-        municipalities: &'a [Municipality],
-        threads: &'a HashMap<String, ThreadId>,
-    ) -> Self {
+impl Names {
+    fn new(bodies: &[Body], municipalities: &[Municipality], threads: &[load::RawThread]) -> Self {
         Self {
             bodies: bodies
                 .iter()
                 .enumerate()
-                .map(|(i, b)| (b.id.as_str(), BodyId(i)))
+                .map(|(i, b)| (b.id.clone(), BodyId(i)))
                 .collect(),
             municipalities: municipalities
                 .iter()
                 .enumerate()
-                .map(|(i, m)| (m.id.as_str(), MunicipalityId(i)))
+                .map(|(i, m)| (m.id.clone(), MunicipalityId(i)))
                 .collect(),
-            threads,
+            threads: threads
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.clone(), ThreadId(i)))
+                .collect(),
             ids_by_name: bodies
                 .iter()
-                .map(|b| (b.name.to_lowercase(), b.id.as_str()))
+                .map(|b| (b.name.to_lowercase(), b.id.clone()))
                 .chain(municipalities.iter().flat_map(|m| {
                     std::iter::once(&m.name)
                         .chain(&m.aliases)
-                        .map(|n| (n.to_lowercase(), m.id.as_str()))
+                        .map(|n| (n.to_lowercase(), m.id.clone()))
                 }))
                 .collect(),
         }
     }
 
     /// The id of the body or municipality with this name, if any.
-    fn id_named(&self, name: &str) -> Option<&'a str> {
-        self.ids_by_name.get(&name.trim().to_lowercase()).copied()
+    fn id_named(&self, name: &str) -> Option<&str> {
+        self.ids_by_name
+            .get(&name.trim().to_lowercase())
+            .map(String::as_str)
     }
 }
 
@@ -144,7 +213,7 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-impl Resolver<'_> {
+impl Resolver {
     fn error(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
@@ -359,10 +428,102 @@ impl Resolver<'_> {
             .collect()
     }
 
+    /// The checks of one meeting document's own fields, and the document.
+    fn meeting_document(
+        &mut self,
+        raw: RawDocument,
+        names: &Names,
+    ) -> (Option<MeetingKey>, Range<usize>, Option<Document>) {
+        let file = raw.file;
+        let y = raw.yaml_offset;
+        let f = &raw.front;
+        let body_at = at(&f.body, y);
+        let body = names.bodies.get(body_at.value.as_str()).copied();
+        if body.is_none() {
+            self.unknown_id(
+                file,
+                &body_at,
+                "organ",
+                "bodies.yaml",
+                names.bodies.keys().map(String::as_str),
+                names.id_named(&body_at.value),
+            );
+        }
+        let kind_at = at(&f.document, y);
+        let kind = match kind_at.value.as_str() {
+            "minutes" => Some(DocumentKind::Minutes),
+            "notice" => Some(DocumentKind::Notice),
+            other => {
+                let hint = match other {
+                    "referat" => "skriv «document: minutes» for et referat",
+                    "innkalling" => "skriv «document: notice» for en innkalling",
+                    _ => {
+                        "skriv «document: minutes» (referat) eller «document: notice» (innkalling)"
+                    }
+                };
+                self.error(
+                    Diagnostic::error(
+                        file,
+                        kind_at.span.clone(),
+                        format!("ukjent dokumenttype «{other}»"),
+                    )
+                    .label("skal være minutes eller notice")
+                    .help(hint),
+                );
+                None
+            }
+        };
+        let date = self.date(file, &at(&f.date, y), "date");
+        let end_date = f
+            .end_date
+            .as_ref()
+            .and_then(|d| self.date(file, &at(d, y), "end_date"));
+        let slug_extra = f.slug.as_ref().map(|s| at(s, y));
+        if let Some(s) = slug_extra.as_ref().filter(|s| !valid_id(&s.value)) {
+            self.error(
+                Diagnostic::error(
+                    file,
+                    s.span.clone(),
+                    format!("«{}» kan ikke brukes i en adresse", s.value),
+                )
+                .label("bare a–z, 0–9 og bindestrek")
+                .help("skriv for eksempel «slug: ettermiddag»"),
+            );
+        }
+        let (Some(kind), Some(date)) = (kind, date) else {
+            return (None, kind_at.span, None);
+        };
+        if let (Some(end), Some(raw_end)) = (end_date, &f.end_date)
+            && end < date
+        {
+            self.error(
+                Diagnostic::error(file, at(raw_end, y).span, "end_date er før date")
+                    .label("møtet kan ikke slutte før det begynner")
+                    .help("rett datoene, eller fjern end_date for et møte på én dag"),
+            );
+        }
+        let mut slug = format!("{}-{}", date.format("%Y-%m-%d"), body_at.value);
+        if let Some(s) = slug_extra {
+            slug.push('-');
+            slug.push_str(&s.value);
+        }
+        // The document is checked even when its body is unknown, so that all
+        // its mistakes are reported in one build.
+        let document = self.document(&raw, kind, date, names);
+        let key = body.map(|body| MeetingKey {
+            slug,
+            body,
+            date,
+            end_date,
+        });
+        (key, kind_at.span, Some(document))
+    }
+
+    /// Joins documents into meetings, and gives every participant their person.
     fn meetings(
         &mut self,
-        docs: &[RawDocument],
-        names: &Names<'_>,
+        documents: Vec<ResolvedDocument>,
+        sources: &Sources,
         people: &mut Vec<Person>,
     ) -> Vec<Meeting> {
         let mut person_index: HashMap<String, PersonId> = HashMap::new();
@@ -373,93 +534,31 @@ impl Resolver<'_> {
         }
         let mut meetings: Vec<Meeting> = Vec::new();
         let mut by_key: HashMap<String, usize> = HashMap::new();
-        let mut doc_spans: HashMap<(usize, DocumentKind), (FileId, Range<usize>)> = HashMap::new();
-        for raw in docs {
-            let file = raw.file;
-            let y = raw.yaml_offset;
-            let f = &raw.front;
-            let body_at = at(&f.body, y);
-            let body = names.bodies.get(body_at.value.as_str()).copied();
-            if body.is_none() {
-                self.unknown_id(
-                    file,
-                    &body_at,
-                    "organ",
-                    "bodies.yaml",
-                    names.bodies.keys().copied(),
-                    names.id_named(&body_at.value),
-                );
-            }
-            let kind_at = at(&f.document, y);
-            let kind = match kind_at.value.as_str() {
-                "minutes" => Some(DocumentKind::Minutes),
-                "notice" => Some(DocumentKind::Notice),
-                other => {
-                    let hint = match other {
-                        "referat" => "skriv «document: minutes» for et referat",
-                        "innkalling" => "skriv «document: notice» for en innkalling",
-                        _ => {
-                            "skriv «document: minutes» (referat) eller «document: notice» (innkalling)"
-                        }
-                    };
-                    self.error(
-                        Diagnostic::error(
-                            file,
-                            kind_at.span.clone(),
-                            format!("ukjent dokumenttype «{other}»"),
-                        )
-                        .label("skal være minutes eller notice")
-                        .help(hint),
-                    );
-                    None
-                }
-            };
-            let date = self.date(file, &at(&f.date, y), "date");
-            let end_date = f
-                .end_date
-                .as_ref()
-                .and_then(|d| self.date(file, &at(d, y), "end_date"));
-            let slug_extra = f.slug.as_ref().map(|s| at(s, y));
-            if let Some(s) = slug_extra.as_ref().filter(|s| !valid_id(&s.value)) {
-                self.error(
-                    Diagnostic::error(
-                        file,
-                        s.span.clone(),
-                        format!("«{}» kan ikke brukes i en adresse", s.value),
-                    )
-                    .label("bare a–z, 0–9 og bindestrek")
-                    .help("skriv for eksempel «slug: ettermiddag»"),
-                );
-            }
-            let (Some(kind), Some(date)) = (kind, date) else {
+        let mut first_file: HashMap<(usize, DocumentKind), FileId> = HashMap::new();
+        for resolved in documents {
+            self.diagnostics.extend(resolved.diagnostics);
+            let (Some(key), Some(mut document)) = (resolved.meeting, resolved.document) else {
                 continue;
             };
-            if let (Some(end), Some(raw_end)) = (end_date, &f.end_date)
-                && end < date
+            for p in document
+                .present
+                .iter_mut()
+                .chain(document.absent.iter_mut())
             {
-                self.error(
-                    Diagnostic::error(file, at(raw_end, y).span, "end_date er før date")
-                        .label("møtet kan ikke slutte før det begynner")
-                        .help("rett datoene, eller fjern end_date for et møte på én dag"),
-                );
+                p.person = *person_index.entry(p.name.clone()).or_insert_with(|| {
+                    people.push(Person {
+                        name: p.name.clone(),
+                        aliases: Vec::new(),
+                    });
+                    PersonId(people.len() - 1)
+                });
             }
-            // The document is checked even when its body is unknown, so that all
-            // its mistakes are reported in one build.
-            let document = self.document(raw, kind, date, names, people, &mut person_index);
-            let Some(body) = body else {
-                continue;
-            };
-            let mut slug = format!("{}-{}", date.format("%Y-%m-%d"), body_at.value);
-            if let Some(s) = slug_extra {
-                slug.push('-');
-                slug.push_str(&s.value);
-            }
-            let index = *by_key.entry(slug.clone()).or_insert_with(|| {
+            let index = *by_key.entry(key.slug.clone()).or_insert_with(|| {
                 meetings.push(Meeting {
-                    slug: slug.clone(),
-                    body,
-                    date,
-                    end_date,
+                    slug: key.slug.clone(),
+                    body: key.body,
+                    date: key.date,
+                    end_date: key.end_date,
                     minutes: None,
                     notice: None,
                 });
@@ -467,28 +566,32 @@ impl Resolver<'_> {
             });
             let m = &mut meetings[index];
             if m.end_date.is_none() {
-                m.end_date = end_date;
+                m.end_date = key.end_date;
             }
+            let kind = document.kind;
             let slot = match kind {
                 DocumentKind::Minutes => &mut m.minutes,
                 DocumentKind::Notice => &mut m.notice,
             };
             if slot.is_some() {
-                let (other_file, _) = &doc_spans[&(index, kind)];
-                let other = self.sources.get(*other_file).path.display().to_string();
+                let other = sources
+                    .get(first_file[&(index, kind)])
+                    .path
+                    .display()
+                    .to_string();
                 let what = if kind == DocumentKind::Minutes {
                     "referat"
                 } else {
                     "innkalling"
                 };
                 self.error(
-                    Diagnostic::error(file, kind_at.span.clone(), format!("møtet {slug} har allerede et {what}"))
+                    Diagnostic::error(document.file, resolved.kind_span, format!("møtet {} har allerede et {what}", key.slug))
                         .label(format!("også i {other}"))
                         .help("et møte har ett referat og én innkalling; slå sammen filene, eller skill møtene med «slug:» når et organ møtes to ganger samme dag"),
                 );
                 continue;
             }
-            doc_spans.insert((index, kind), (file, kind_at.span));
+            first_file.insert((index, kind), document.file);
             *slot = Some(document);
         }
         meetings
@@ -499,20 +602,22 @@ impl Resolver<'_> {
         raw: &RawDocument,
         kind: DocumentKind,
         date: NaiveDate,
-        names: &Names<'_>,
-        people: &mut Vec<Person>,
-        person_index: &mut HashMap<String, PersonId>,
+        names: &Names,
     ) -> Document {
         let file = raw.file;
         let y = raw.yaml_offset;
         let f = &raw.front;
-        let mut participants = |list: &[RawParticipant], r: &mut Self| -> Vec<Participant> {
+        let participants = |list: &[RawParticipant], r: &mut Self| -> Vec<Participant> {
             list.iter()
-                .filter_map(|p| r.participant(file, y, p, names, people, person_index))
+                .filter_map(|p| r.participant(file, y, p, names))
                 .collect()
         };
-        let present = participants(&f.present, self);
-        let absent = participants(&f.absent, self);
+        // Collected lists are trimmed to their length: the model of a large
+        // archive is held in memory whole, so spare capacity adds up.
+        let mut present = participants(&f.present, self);
+        present.shrink_to_fit();
+        let mut absent = participants(&f.absent, self);
+        absent.shrink_to_fit();
         let mut items: Vec<Item> = Vec::new();
         let mut seen: HashMap<ItemNumber, Range<usize>> = HashMap::new();
         for it in &raw.items {
@@ -526,11 +631,11 @@ impl Resolver<'_> {
                 continue;
             }
             items.push(Item {
-                label: it.heading.label.clone(),
-                number_as_written: format!("{}/{}", it.heading.number, it.heading.year),
+                heading: it.heading.text.clone().into_boxed_str(),
+                label_end: it.heading.label_end as u32,
+                number_at: (it.heading.number_start as u32, it.heading.number_end as u32),
+                title_start: it.heading.title_start as u32,
                 number,
-                title: it.heading.title.clone(),
-                heading: it.heading.text.clone(),
                 parts: parts(&it.parts, true),
                 threads: Vec::new(),
                 heading_span: it.span.clone(),
@@ -622,6 +727,7 @@ impl Resolver<'_> {
             .iter()
             .filter_map(|a| self.alias(file, &at(a, y)))
             .collect();
+        items.shrink_to_fit();
         Document {
             file,
             content_path: raw.content_path.clone(),
@@ -657,14 +763,13 @@ impl Resolver<'_> {
         Some(v.to_string())
     }
 
+    /// A participant; their person is found when documents join (`meetings`).
     fn participant(
         &mut self,
         file: FileId,
         y: usize,
         p: &RawParticipant,
-        names: &Names<'_>,
-        people: &mut Vec<Person>,
-        person_index: &mut HashMap<String, PersonId>,
+        names: &Names,
     ) -> Option<Participant> {
         let name = at(&p.name, y);
         let affiliation = match (&p.municipality, &p.organisation) {
@@ -678,7 +783,7 @@ impl Resolver<'_> {
                             &m,
                             "kommune",
                             "municipalities.yaml",
-                            names.municipalities.keys().copied(),
+                            names.municipalities.keys().map(String::as_str),
                             names.id_named(&m.value),
                         );
                         return None;
@@ -703,13 +808,6 @@ impl Resolver<'_> {
                 return None;
             }
         };
-        let person = *person_index.entry(name.value.clone()).or_insert_with(|| {
-            people.push(Person {
-                name: name.value.clone(),
-                aliases: Vec::new(),
-            });
-            PersonId(people.len() - 1)
-        });
         let chair = p.role.as_deref().is_some_and(|r| {
             matches!(
                 r.trim().to_lowercase().as_str(),
@@ -718,7 +816,7 @@ impl Resolver<'_> {
         });
         Some(Participant {
             name: name.value,
-            person,
+            person: PersonId::UNKNOWN,
             affiliation,
             substitute_for: p.substitute_for.clone(),
             role: p.role.clone(),
@@ -728,9 +826,9 @@ impl Resolver<'_> {
         })
     }
 
-    fn threads(&mut self, raw: &RawArchive, names: &Names<'_>) -> Vec<Thread> {
+    fn threads(&mut self, raw_threads: &[load::RawThread], names: &Names) -> Vec<Thread> {
         let mut out = Vec::new();
-        for t in &raw.threads {
+        for t in raw_threads {
             let file = t.file;
             let y = t.yaml_offset;
             if !valid_id(&t.id) {
@@ -773,7 +871,7 @@ impl Resolver<'_> {
                                     &b,
                                     "organ",
                                     "bodies.yaml",
-                                    names.bodies.keys().copied(),
+                                    names.bodies.keys().map(String::as_str),
                                     names.id_named(&b.value),
                                 );
                                 None
@@ -809,9 +907,8 @@ impl Resolver<'_> {
 
     /// Checks `@/` links and finds prose references and municipality mentions,
     /// in every document and thread, in parallel.
-    fn links(&mut self, archive: &mut Archive) {
+    fn links(&mut self, archive: &mut Archive, sources: &Sources) {
         let index = LinkIndex::new(archive);
-        let sources = self.sources;
         let docs: Vec<DocumentFindings> = archive
             .meetings
             .par_iter()
@@ -841,9 +938,9 @@ impl Resolver<'_> {
                 }
                 let mut mentions = Vec::new();
                 for item in &doc.items {
-                    place.title = &item.title;
+                    place.title = item.title();
                     let mut found = Vec::new();
-                    index.mentions(&item.title, &mut found);
+                    index.mentions(item.title(), &mut found);
                     for p in &item.parts {
                         match p {
                             Part::Heading { text: h, .. } => index.mentions(h, &mut found),
@@ -887,6 +984,7 @@ impl Resolver<'_> {
             };
             if let Some(doc) = doc {
                 doc.links = scan.refs;
+                doc.links.shrink_to_fit();
                 for (item, found) in doc.items.iter_mut().zip(mentions) {
                     item.mentions = found;
                 }
@@ -914,7 +1012,7 @@ fn part_markdown(p: &Part) -> Option<&Markdown> {
 
 /// Converts the parts of a raw item (or preamble) into model parts.
 fn parts(raw: &[RawPart], in_item: bool) -> Vec<Part> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(raw.len());
     let mut sub: Option<(u8, String)> = None;
     for p in raw {
         match p {

@@ -6,6 +6,10 @@ fn item_headings_of_other_bodies() {
     assert_eq!(h.label.as_deref(), Some("TR-sak"));
     assert_eq!((h.number.as_str(), h.year.as_str()), ("35", "06"));
     assert_eq!(h.title, "Forvaltningsreformen");
+    // The parts' places in the heading, which the model keeps instead of copies.
+    assert_eq!(&h.text[..h.label_end], "TR-sak");
+    assert_eq!(&h.text[h.number_start..h.number_end], "35/06");
+    assert_eq!(&h.text[h.title_start..], "Forvaltningsreformen");
 
     let h = parse_item_heading("PS 2/2020 Budsjett").unwrap();
     assert_eq!(
@@ -15,6 +19,7 @@ fn item_headings_of_other_bodies() {
 
     let h = parse_item_heading("Sak 42/ 25 Mellomrom rundt skråstreken").unwrap();
     assert_eq!((h.number.as_str(), h.year.as_str()), ("42", "25"));
+    assert_eq!(&h.text[h.number_start..h.number_end], "42/ 25");
 
     let h = parse_item_heading("17/2017 Uten merkelapp").unwrap();
     assert_eq!(h.label, None);

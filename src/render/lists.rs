@@ -188,9 +188,9 @@ impl Renderer<'_> {
                 format!("{base}#{}", item.number.anchor()),
                 &format!(
                     "{} {} {}",
-                    item.label.clone().unwrap_or_else(|| "Sak".into()),
-                    item.number_as_written,
-                    item.title
+                    item.label().unwrap_or("Sak"),
+                    item.number_as_written(),
+                    item.title()
                 ),
             ),
         }

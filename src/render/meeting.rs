@@ -61,10 +61,10 @@ impl Renderer<'_> {
                 .iter()
                 .map(|i| AgendaEntry {
                     anchor: i.number.anchor(),
-                    label: i.label.clone(),
-                    number: i.number_as_written.clone(),
-                    title: i.title.clone(),
-                    heading: i.heading.clone(),
+                    label: i.label().map(str::to_string),
+                    number: i.number_as_written().to_string(),
+                    title: i.title().to_string(),
+                    heading: i.heading.to_string(),
                 })
                 .collect(),
             items,
@@ -147,10 +147,10 @@ impl Renderer<'_> {
         ItemView {
             parts,
             anchor,
-            label: item.label.clone(),
-            number: item.number_as_written.clone(),
-            title: item.title.clone(),
-            heading: item.heading.clone(),
+            label: item.label().map(str::to_string),
+            number: item.number_as_written().to_string(),
+            title: item.title().to_string(),
+            heading: item.heading.to_string(),
             threads: whole,
         }
     }

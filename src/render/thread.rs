@@ -32,8 +32,8 @@ impl Renderer<'_> {
                     body: self.archive.bodies[m.body.0].name.clone(),
                     text: format!(
                         "{} {}{}",
-                        item.label.clone().unwrap_or_else(|| "Sak".into()),
-                        item.number_as_written,
+                        item.label().unwrap_or("Sak"),
+                        item.number_as_written(),
                         sub_item
                             .as_ref()
                             .map(|l| format!(" punkt {l}"))
@@ -142,7 +142,7 @@ impl Renderer<'_> {
                     .expect("steps point at documents");
                 let it = &doc.items[*item];
                 view.meeting = Some(self.meeting_link(*meeting));
-                view.item_title = Some(it.title.clone());
+                view.item_title = Some(it.title().to_string());
                 view.sub_item = sub_item.as_ref().and_then(|l| sub_item_title(it, l));
                 view.decisions = it
                     .decisions(sub_item.as_deref())
