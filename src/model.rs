@@ -144,24 +144,28 @@ pub struct Meeting {
     pub date: NaiveDate,
     /// Last day, for meetings over several days.
     pub end_date: Option<NaiveDate>,
-    /// The minutes (referat), once they are written.
-    pub minutes: Option<Document>,
+    /// The minutes (referat), once they are written. Boxed, like the notice,
+    /// because most meetings have only one of the two.
+    pub minutes: Option<Box<Document>>,
     /// The notice (innkalling).
-    pub notice: Option<Document>,
+    pub notice: Option<Box<Document>>,
 }
 
 impl Meeting {
     /// The document the meeting page shows: the minutes, or the notice until they come.
     pub fn main_document(&self) -> &Document {
         self.minutes
-            .as_ref()
-            .or(self.notice.as_ref())
+            .as_deref()
+            .or(self.notice.as_deref())
             .expect("resolve never makes a meeting without a document")
     }
 
     /// Both documents, notice first.
     pub fn documents(&self) -> impl Iterator<Item = &Document> {
-        self.notice.iter().chain(self.minutes.iter())
+        self.notice
+            .as_deref()
+            .into_iter()
+            .chain(self.minutes.as_deref())
     }
 }
 
@@ -213,28 +217,28 @@ pub enum Affiliation {
     /// A member municipality or county.
     Municipality(MunicipalityId),
     /// Anything else: KS, Statsforvalteren, a union.
-    Organisation(String),
+    Organisation(Box<str>),
 }
 
 /// Someone present or absent.
 #[derive(Debug, Clone)]
 pub struct Participant {
     /// The name as this document writes it.
-    pub name: String,
+    pub name: Box<str>,
     /// The person it is (joins spellings).
     pub person: PersonId,
     /// Municipality or organisation.
     pub affiliation: Affiliation,
     /// Whom they stand in for, as written.
-    pub substitute_for: Option<String>,
+    pub substitute_for: Option<Box<str>>,
     /// Role, as written.
-    pub role: Option<String>,
+    pub role: Option<Box<str>>,
     /// Whether the role marks the chair.
     pub chair: bool,
     /// Free note, as written ("dag 1").
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
     /// The label the original lists them under ("Fra administrasjonene").
-    pub group: Option<String>,
+    pub group: Option<Box<str>>,
 }
 
 /// A piece of Markdown: a byte range into the document's source file.
@@ -453,8 +457,8 @@ impl Archive {
     pub fn document(&self, meeting: MeetingId, kind: DocumentKind) -> Option<&Document> {
         let m = &self.meetings[meeting.0];
         match kind {
-            DocumentKind::Minutes => m.minutes.as_ref(),
-            DocumentKind::Notice => m.notice.as_ref(),
+            DocumentKind::Minutes => m.minutes.as_deref(),
+            DocumentKind::Notice => m.notice.as_deref(),
         }
     }
 }

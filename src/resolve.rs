@@ -545,9 +545,9 @@ impl Resolver {
                 .iter_mut()
                 .chain(document.absent.iter_mut())
             {
-                p.person = *person_index.entry(p.name.clone()).or_insert_with(|| {
+                p.person = *person_index.entry(p.name.to_string()).or_insert_with(|| {
                     people.push(Person {
-                        name: p.name.clone(),
+                        name: p.name.to_string(),
                         aliases: Vec::new(),
                     });
                     PersonId(people.len() - 1)
@@ -592,7 +592,7 @@ impl Resolver {
                 continue;
             }
             first_file.insert((index, kind), document.file);
-            *slot = Some(document);
+            *slot = Some(Box::new(document));
         }
         meetings
     }
@@ -790,7 +790,7 @@ impl Resolver {
                     }
                 }
             }
-            (None, Some(o)) => Affiliation::Organisation(o.clone()),
+            (None, Some(o)) => Affiliation::Organisation(o.as_str().into()),
             (Some(_), Some(_)) => {
                 self.error(
                     Diagnostic::error(file, name.span, format!("{} har både municipality og organisation", name.value))
@@ -814,15 +814,16 @@ impl Resolver {
                 "møteleder" | "leder" | "chair"
             )
         });
+        let boxed = |s: &Option<String>| s.as_deref().map(Box::from);
         Some(Participant {
-            name: name.value,
+            name: name.value.into_boxed_str(),
             person: PersonId::UNKNOWN,
             affiliation,
-            substitute_for: p.substitute_for.clone(),
-            role: p.role.clone(),
+            substitute_for: boxed(&p.substitute_for),
+            role: boxed(&p.role),
             chair,
-            note: p.note.clone(),
-            group: p.group.clone(),
+            note: boxed(&p.note),
+            group: boxed(&p.group),
         })
     }
 

@@ -157,10 +157,10 @@ impl Renderer<'_> {
                 .iter()
                 .map(|p| match &p.substitute_for {
                     Some(f) => format!("{} for {}", p.name, f),
-                    None => p.name.clone(),
+                    None => p.name.to_string(),
                 })
                 .collect(),
-            absent: absent.iter().map(|p| p.name.clone()).collect(),
+            absent: absent.iter().map(|p| p.name.to_string()).collect(),
         }
     }
 
@@ -248,12 +248,12 @@ impl Renderer<'_> {
             let here = |p: &&Participant| p.affiliation == Affiliation::Municipality(id);
             for p in doc.present.iter().filter(here) {
                 let e = people.entry(p.person).or_default();
-                e.0.insert(p.name.clone());
+                e.0.insert(p.name.to_string());
                 e.1 += 1;
             }
             for p in doc.absent.iter().filter(here) {
                 let e = people.entry(p.person).or_default();
-                e.0.insert(p.name.clone());
+                e.0.insert(p.name.to_string());
                 e.2 += 1;
             }
             if listed.len() <= FULL_LIST {
@@ -378,7 +378,7 @@ impl Renderer<'_> {
             for p in &self.archive.meetings[m.0].main_document().present {
                 let affiliation = match &p.affiliation {
                     Affiliation::Municipality(mu) => self.archive.municipalities[mu.0].name.clone(),
-                    Affiliation::Organisation(o) => o.clone(),
+                    Affiliation::Organisation(o) => o.to_string(),
                 };
                 let row = rows.entry(p.person).or_insert_with(|| MemberRow {
                     name: self.archive.people[p.person.0].name.clone(),

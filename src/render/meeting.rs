@@ -167,7 +167,7 @@ impl Renderer<'_> {
                         Some(urls::municipality(&mu.id)),
                     )
                 }
-                Affiliation::Organisation(o) => (format!("o:{o}"), o.clone(), None),
+                Affiliation::Organisation(o) => (format!("o:{o}"), o.to_string(), None),
             };
             let group = match groups.iter().position(|g| g.key == key) {
                 Some(i) => &mut groups[i],
@@ -182,13 +182,14 @@ impl Renderer<'_> {
                     groups.last_mut().expect("just pushed")
                 }
             };
+            let text = |s: &Option<Box<str>>| s.as_deref().map(str::to_string);
             let view = PersonView {
-                name: p.name.clone(),
-                substitute_for: p.substitute_for.clone(),
-                role: p.role.clone(),
+                name: p.name.to_string(),
+                substitute_for: text(&p.substitute_for),
+                role: text(&p.role),
                 chair: p.chair,
-                note: p.note.clone(),
-                group: p.group.clone(),
+                note: text(&p.note),
+                group: text(&p.group),
             };
             if present {
                 group.present.push(view)
