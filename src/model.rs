@@ -274,8 +274,8 @@ pub enum Part {
         /// The anchor, for lettered sub-items: `sak-08-2017-b`.
         anchor: Option<String>,
     },
-    /// A decision or proposal block.
-    Decision(Decision),
+    /// A decision or proposal block (boxed: parts are many, and most are text).
+    Decision(Box<Decision>),
 }
 
 /// A decision (vedtak) or proposal (forslag til vedtak) block.
@@ -356,7 +356,9 @@ impl Item {
     /// The decisions and proposals of the item, optionally only those of one sub-item.
     pub fn decisions(&self, sub_item: Option<&str>) -> impl Iterator<Item = &Decision> {
         self.parts.iter().filter_map(move |p| match p {
-            Part::Decision(d) if sub_item.is_none() || d.sub_item.as_deref() == sub_item => Some(d),
+            Part::Decision(d) if sub_item.is_none() || d.sub_item.as_deref() == sub_item => {
+                Some(d.as_ref())
+            }
             _ => None,
         })
     }

@@ -138,7 +138,35 @@ pub struct Renderer<'a> {
 }
 
 /// An item of a document: meeting, which document, index among its items.
-type ItemRef = (MeetingId, DocumentKind, usize);
+/// Packed small, since an index holds one per mention of a municipality.
+#[derive(Debug, Clone, Copy)]
+struct ItemRef {
+    meeting: u32,
+    notice: bool,
+    item: u32,
+}
+
+impl ItemRef {
+    fn new(meeting: MeetingId, kind: DocumentKind, item: usize) -> Self {
+        Self {
+            meeting: meeting.0 as u32,
+            notice: kind == DocumentKind::Notice,
+            item: item as u32,
+        }
+    }
+
+    fn meeting(self) -> MeetingId {
+        MeetingId(self.meeting as usize)
+    }
+
+    fn kind(self) -> DocumentKind {
+        if self.notice {
+            DocumentKind::Notice
+        } else {
+            DocumentKind::Minutes
+        }
+    }
+}
 
 /// Lookup tables computed once, so that each page costs what it shows.
 struct Index {
@@ -164,10 +192,8 @@ impl Index {
         let mut place_in_body = vec![0; archive.meetings.len()];
         let mut by_year: BTreeMap<i32, Vec<MeetingId>> = BTreeMap::new();
         let mut listed = vec![BTreeMap::<i32, Vec<MeetingId>>::new(); archive.municipalities.len()];
-        let mut mentioned = vec![
-            BTreeMap::<i32, Vec<(MeetingId, DocumentKind, usize)>>::new();
-            archive.municipalities.len()
-        ];
+        let mut mentioned =
+            vec![BTreeMap::<i32, Vec<ItemRef>>::new(); archive.municipalities.len()];
         for (i, m) in archive.meetings.iter().enumerate() {
             let id = MeetingId(i);
             let year = m.date.year();
@@ -195,7 +221,7 @@ impl Index {
                         mentioned[mu.0]
                             .entry(year)
                             .or_default()
-                            .push((id, doc.kind, ii));
+                            .push(ItemRef::new(id, doc.kind, ii));
                     }
                 }
             }

@@ -955,6 +955,7 @@ impl Resolver {
                     }
                     found.sort();
                     found.dedup();
+                    found.shrink_to_fit();
                     mentions.push(found);
                 }
                 (MeetingId(mi), doc.kind, scan, mentions)
@@ -1033,7 +1034,7 @@ fn parts(raw: &[RawPart], in_item: bool) -> Vec<Part> {
                 kind,
                 heading,
                 body,
-            } => out.push(Part::Decision(Decision {
+            } => out.push(Part::Decision(Box::new(Decision {
                 kind: *kind,
                 heading: heading.text.clone(),
                 level: heading.level,
@@ -1042,7 +1043,7 @@ fn parts(raw: &[RawPart], in_item: bool) -> Vec<Part> {
                     .filter(|(level, _)| heading.level > *level)
                     .map(|(_, l)| l.clone()),
                 body: body.clone(),
-            })),
+            }))),
         }
     }
     out

@@ -164,7 +164,8 @@ impl Renderer<'_> {
         }
     }
 
-    fn mention_row(&self, (meeting, kind, item): ItemRef) -> MentionRow {
+    fn mention_row(&self, at: ItemRef) -> MentionRow {
+        let (meeting, kind, item) = (at.meeting(), at.kind(), at.item as usize);
         let m = &self.archive.meetings[meeting.0];
         let doc = self
             .archive

@@ -47,8 +47,11 @@ pub(super) struct Place<'t> {
 /// Lookup tables for resolving links.
 pub(super) struct LinkIndex<'a> {
     archive: &'a Archive,
-    /// Content path → target and the anchors of its page.
-    paths: HashMap<String, (Target, Vec<String>)>,
+    /// Content path → the target and the document, whose anchors are listed
+    /// only when a link asks for one.
+    paths: HashMap<&'a str, (Target, &'a Document)>,
+    /// `threads/ID.md` → thread.
+    threads: HashMap<String, ThreadId>,
     /// Meetings on a date.
     by_date: HashMap<NaiveDate, Vec<MeetingId>>,
     /// Meetings that have an item with this number.
@@ -74,7 +77,7 @@ impl<'a> LinkIndex<'a> {
                     DocumentKind::Notice if m.minutes.is_some() => Target::Notice(id, None),
                     _ => Target::Meeting(id, None),
                 };
-                paths.insert(doc.content_path.clone(), (target, document_anchors(doc)));
+                paths.insert(doc.content_path.as_str(), (target, doc));
                 for item in &doc.items {
                     let list = by_item.entry(item.number.clone()).or_default();
                     if list.last() != Some(&id) {
@@ -83,12 +86,12 @@ impl<'a> LinkIndex<'a> {
                 }
             }
         }
-        for (ti, t) in archive.threads.iter().enumerate() {
-            paths.insert(
-                format!("threads/{}.md", t.id),
-                (Target::Thread(ThreadId(ti)), Vec::new()),
-            );
-        }
+        let threads = archive
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| (format!("threads/{}.md", t.id), ThreadId(ti)))
+            .collect();
         let body_names = archive
             .bodies
             .iter()
@@ -114,6 +117,7 @@ impl<'a> LinkIndex<'a> {
         Self {
             archive,
             paths,
+            threads,
             by_date,
             by_item,
             body_names,
@@ -172,8 +176,25 @@ impl<'a> LinkIndex<'a> {
             Some((p, a)) => (p, Some(a).filter(|a| !a.is_empty())),
             None => (rest, None),
         };
-        let Some((target, anchors)) = self.paths.get(path) else {
-            let hint = suggestion(path, self.paths.keys().map(String::as_str))
+        if let Some(t) = self.threads.get(path) {
+            return match anchor {
+                None => Ok(Target::Thread(*t)),
+                Some(anchor) => Err(Diagnostic::error(
+                    md.file,
+                    span,
+                    format!("@/{path} har ikke noe anker #{anchor}"),
+                )
+                .label("en saksgang har ingen ankre")
+                .help("fjern #-delen av lenken")),
+            };
+        }
+        let Some((target, doc)) = self.paths.get(path) else {
+            let known = self
+                .paths
+                .keys()
+                .copied()
+                .chain(self.threads.keys().map(String::as_str));
+            let hint = suggestion(path, known)
                 .map(|s| format!("mente du «@/{s}»? "))
                 .unwrap_or_default();
             return Err(Diagnostic::error(md.file, span, format!("lenken peker på @/{path}, som ikke finnes"))
@@ -183,6 +204,7 @@ impl<'a> LinkIndex<'a> {
         let Some(anchor) = anchor else {
             return Ok(target.clone());
         };
+        let anchors = document_anchors(doc);
         if !anchors.iter().any(|a| a == anchor) {
             return Err(Diagnostic::error(
                 md.file,
