@@ -43,6 +43,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "redirect.html",
     "404.html",
     "years.html",
+    "meeting_items.html",
     "attendance_rows.html",
     "mention_rows.html",
     "member_rows.html",
