@@ -434,17 +434,8 @@ pub fn load(content_dir: &Path) -> RawArchive {
     archive.document_paths =
         markdown_files(&content_dir.join("meetings"), &mut archive.diagnostics);
     let threads = markdown_files(&content_dir.join("threads"), &mut archive.diagnostics);
-    let headings = DecisionHeadings::default();
-    let (threads, diagnostics) = read_parallel(
-        content_dir,
-        &threads,
-        &mut archive.sources,
-        &headings,
-        |item| match item {
-            ParsedItem::Thread(t) => Some(*t),
-            ParsedItem::Document(_) => None,
-        },
-    );
+    let (threads, diagnostics) =
+        read_parallel(content_dir, &threads, &mut archive.sources, parse_thread);
     archive.threads = threads;
     archive.diagnostics.extend(diagnostics);
     archive
@@ -462,53 +453,42 @@ pub fn documents<T: Send>(
     headings: &DecisionHeadings,
     convert: impl Fn(RawDocument) -> T + Sync,
 ) -> (Vec<T>, Vec<Diagnostic>) {
-    read_parallel(content_dir, paths, sources, headings, |item| match item {
-        ParsedItem::Document(d) => Some(convert(*d)),
-        ParsedItem::Thread(_) => None,
+    read_parallel(content_dir, paths, sources, |file, path, text| {
+        let (doc, diagnostics) =
+            parse_meeting(file, content_path(content_dir, path), text, headings);
+        (doc.map(&convert), diagnostics)
     })
 }
 
+/// Reads the files at `paths` in parallel and parses each with `parse`.
 fn read_parallel<T: Send>(
     content_dir: &Path,
     paths: &[PathBuf],
     sources: &mut Sources,
-    headings: &DecisionHeadings,
-    convert: impl Fn(ParsedItem) -> Option<T> + Sync,
+    parse: impl Fn(FileId, &Path, &str) -> (Option<T>, Vec<Diagnostic>) + Sync,
 ) -> (Vec<T>, Vec<Diagnostic>) {
     let base = sources.len();
-    let is_meeting = paths
-        .first()
-        .is_some_and(|p| p.starts_with(content_dir.join("meetings")));
     let parsed: Vec<Parsed<T>> = paths
         .par_iter()
         .enumerate()
         .map(|(i, path)| {
-            let file = FileId(base + i);
             let shown = shown_path(content_dir, path);
-            let text = match read_text(path, &shown) {
-                Ok(text) => text,
-                Err(d) => {
-                    return Parsed {
+            match read_text(path, &shown) {
+                Ok(text) => {
+                    let (item, diagnostics) = parse(FileId(base + i), path, &text);
+                    Parsed {
                         shown,
-                        text: String::new(),
-                        item: None,
-                        diagnostics: vec![d],
-                    };
+                        text,
+                        item,
+                        diagnostics,
+                    }
                 }
-            };
-            let (item, diagnostics) = if is_meeting {
-                let (doc, d) =
-                    parse_meeting(file, content_path(content_dir, path), &text, headings);
-                (doc.map(|d| ParsedItem::Document(Box::new(d))), d)
-            } else {
-                let (thread, d) = parse_thread(file, path, &text);
-                (thread.map(|t| ParsedItem::Thread(Box::new(t))), d)
-            };
-            Parsed {
-                shown,
-                text,
-                item: item.and_then(&convert),
-                diagnostics,
+                Err(d) => Parsed {
+                    shown,
+                    text: String::new(),
+                    item: None,
+                    diagnostics: vec![d],
+                },
             }
         })
         .collect();
@@ -528,11 +508,6 @@ struct Parsed<T> {
     text: String,
     item: Option<T>,
     diagnostics: Vec<Diagnostic>,
-}
-
-enum ParsedItem {
-    Document(Box<RawDocument>),
-    Thread(Box<RawThread>),
 }
 
 /// The path as shown to writers: relative to the archive root (`content/…`).
