@@ -5,14 +5,15 @@
 //! place of the old. Pages are rendered in parallel and streamed to disk as
 //! they are made, so memory does not grow with the number of pages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Sources};
-use crate::render::Renderer;
-use crate::{load, resolve, theme, write};
+use crate::model::Archive;
+use crate::render::{Page, Renderer};
+use crate::{load, manifest, resolve, theme, write};
 
 /// What a build was asked to do.
 #[derive(Debug, Clone)]
@@ -21,6 +22,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Where the site goes.
     pub output: PathBuf,
+    /// The manifest of a previous build to compare with; by default the one in `output`.
+    pub previous: Option<PathBuf>,
 }
 
 /// How long one stage took.
@@ -115,11 +118,23 @@ fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Builds the site: everything or nothing.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let start = Instant::now();
+/// Reads and checks the archive under `root` without rendering it: the model,
+/// the files read, and the warnings; or every error.
+pub fn read_archive(root: &Path) -> Result<(Archive, Sources, Vec<Diagnostic>), BuildFailure> {
     let mut clock = Clock::new();
-    let content = options.root.join("content");
+    let (archive, sources, diagnostics) = read(root, &mut clock);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(BuildFailure {
+            diagnostics,
+            sources,
+        });
+    }
+    Ok((archive, sources, diagnostics))
+}
+
+/// load and resolve, streaming the documents.
+fn read(root: &Path, clock: &mut Clock) -> (Archive, Sources, Vec<Diagnostic>) {
+    let content = root.join("content");
     let mut raw = load::load(&content);
     let prelude = resolve::prelude(&mut raw);
     // Each document is resolved as soon as it is read, so that the parsed form of
@@ -135,11 +150,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let sources = raw.sources;
     let (archive, resolve_diagnostics) = prelude.finish(documents, &sources);
     diagnostics.extend(resolve_diagnostics);
-    let (theme, theme_diagnostics) = theme::load(&options.root, &archive.site.theme);
-    diagnostics.extend(theme_diagnostics);
     // Report in file order, and in reading order within a file.
     diagnostics.sort_by_key(|d| (d.file, d.span.start));
     clock.lap("sjekk");
+    (archive, sources, diagnostics)
+}
+
+/// Builds the site: everything or nothing.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let start = Instant::now();
+    let mut clock = Clock::new();
+    let (archive, sources, mut diagnostics) = read(&options.root, &mut clock);
+    let (theme, theme_diagnostics) = theme::load(&options.root, &archive.site.theme);
+    diagnostics.extend(theme_diagnostics);
     let fail = |mut diagnostics: Vec<Diagnostic>, more: Vec<Diagnostic>, sources: Sources| {
         diagnostics.extend(more);
         Err(BuildFailure {
@@ -158,6 +181,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Ok(p) => p,
         Err(errors) => return fail(diagnostics, errors, sources),
     };
+    // Published addresses must not disappear: compare with the previous manifest.
+    let addresses = manifest::addresses(&archive, &plan);
+    let previous = options
+        .previous
+        .clone()
+        .unwrap_or_else(|| options.output.join(manifest::FILE));
+    match std::fs::read_to_string(&previous) {
+        Ok(text) => {
+            diagnostics.extend(manifest::compare(&text, &addresses, &archive.site.base_url))
+        }
+        Err(e) if options.previous.is_some() => {
+            return fail(
+                diagnostics,
+                vec![Diagnostic::global(format!(
+                    "kunne ikke lese {}: {e}",
+                    previous.display()
+                ))],
+                sources,
+            );
+        }
+        Err(_) => {}
+    }
     let staging = match write::Staging::begin(&options.output) {
         Ok(s) => s,
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
@@ -178,6 +223,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(_) => render_all(),
     };
     drop(renderer);
+    let manifest_page = Page {
+        path: manifest::FILE.to_string(),
+        bytes: manifest::text(&addresses).into_bytes(),
+    };
+    if let Err(e) = staging.put(&manifest_page) {
+        errors.push(write_diagnostic(e));
+    }
     clock.lap("sider");
     if !errors.is_empty() {
         staging.abort();

@@ -112,6 +112,14 @@ impl Diagnostic {
         }
     }
 
+    /// A warning that belongs to no file.
+    pub fn global_warning(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::global(message)
+        }
+    }
+
     /// Sets the text shown under the caret.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();

@@ -6,7 +6,9 @@
 
 pub mod build;
 pub mod diag;
+pub mod link;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod norsk;
 pub mod render;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use saksgang::build::{BuildOptions, BuildReport, build};
+use saksgang::build::{BuildOptions, BuildReport, build, read_archive};
+use saksgang::link::Query;
 use saksgang::{diag, serve};
 
 /// saksgang: static site generator for minutes and notices of governance bodies.
@@ -30,6 +31,10 @@ enum Command {
         /// Print how long each stage took (wall and CPU time) to stderr.
         #[arg(long)]
         timings: bool,
+        /// The manifest.txt of the published site, to warn of addresses that would
+        /// disappear; by default the one in the output folder.
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
     /// Build the site, then serve it on http://127.0.0.1:PORT/ for reading locally.
     Serve {
@@ -43,23 +48,52 @@ enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Print the public address of a meeting, item or thread, for an invitation.
+    ///
+    /// Examples: `saksgang link content/meetings/2017/2017-02-23-radmannsgruppen.md`,
+    /// `saksgang link --sak 04/2017 --body radmannsgruppen`, `saksgang link --thread khs-videreforing`.
+    Link {
+        /// A content file (meetings/… or threads/…), optionally with #anchor.
+        path: Option<String>,
+        /// An item number, like 04/2017.
+        #[arg(long)]
+        sak: Option<String>,
+        /// The body of the item (an id from bodies.yaml).
+        #[arg(long)]
+        body: Option<String>,
+        /// A thread id.
+        #[arg(long)]
+        thread: Option<String>,
+        /// The archive folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (root, output, port, timings) = match cli.command {
+    let (root, output, port, timings, previous) = match cli.command {
         Command::Build {
             root,
             output,
             timings,
-        } => (root, output, None, timings),
-        Command::Serve { root, output, port } => (root, output, Some(port), false),
+            previous,
+        } => (root, output, None, timings, previous),
+        Command::Serve { root, output, port } => (root, output, Some(port), false, None),
+        Command::Link {
+            path,
+            sak,
+            body,
+            thread,
+            root,
+        } => return link(root, path, sak, body, thread),
     };
     let output = output.unwrap_or_else(|| root.join("public"));
     let color = std::io::stderr().is_terminal();
     match build(&BuildOptions {
         root,
         output: output.clone(),
+        previous,
     }) {
         Ok(report) => {
             if !report.warnings.is_empty() {
@@ -100,6 +134,46 @@ fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+fn link(
+    root: PathBuf,
+    path: Option<String>,
+    sak: Option<String>,
+    body: Option<String>,
+    thread: Option<String>,
+) -> ExitCode {
+    let query = match (path, sak, thread) {
+        (Some(p), None, None) => Query::Path(p),
+        (None, Some(number), None) => Query::Item { number, body },
+        (None, None, Some(t)) => Query::Thread(t),
+        _ => {
+            eprintln!("feil: oppgi én av: en sti, --sak NN/ÅÅÅÅ (med --body), eller --thread ID");
+            return ExitCode::FAILURE;
+        }
+    };
+    let color = std::io::stderr().is_terminal();
+    match read_archive(&root) {
+        Err(failure) => {
+            eprint!(
+                "{}",
+                diag::render(&failure.diagnostics, &failure.sources, color)
+            );
+            ExitCode::FAILURE
+        }
+        Ok((archive, _, _)) => match saksgang::link::find(&archive, &query) {
+            Ok(urls) => {
+                for u in urls {
+                    println!("{u}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("feil: {message}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod contract;
 mod errors;
+mod invitations;
 mod output;
 mod scale;
 mod seed;

@@ -1,0 +1,123 @@
+//! `saksgang link`: the public address of a meeting, an item or a thread, for
+//! pasting into a meeting invitation. It reads and checks the archive like a
+//! build does, and writes nothing.
+
+use chrono::Datelike;
+
+use crate::model::{Archive, Document, DocumentKind, ThreadId};
+use crate::render::urls;
+use crate::resolve::item_number;
+
+/// What to find the address of.
+#[derive(Debug, Clone)]
+pub enum Query {
+    /// A content file (`meetings/2017/x.md`, `content/threads/y.md`), optionally with `#anchor`.
+    Path(String),
+    /// An item by number (`04/2017` or `4/2017`), optionally of one body.
+    Item {
+        /// The number as written.
+        number: String,
+        /// The body's id.
+        body: Option<String>,
+    },
+    /// A thread by id.
+    Thread(String),
+}
+
+/// The public addresses (under `base_url`) that answer the query, or why there are none.
+pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
+    let base = archive.site.base_url.trim_end_matches('/');
+    let full = |path: String| format!("{base}/{path}");
+    match query {
+        Query::Path(p) => {
+            let p = p.trim_start_matches("@/").trim_start_matches("./");
+            let p = p.strip_prefix("content/").unwrap_or(p);
+            let (path, anchor) = match p.split_once('#') {
+                Some((a, b)) => (a, Some(b)),
+                None => (p, None),
+            };
+            let with_anchor = |url: String| match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url,
+            };
+            if let Some(id) = path
+                .strip_prefix("threads/")
+                .and_then(|t| t.strip_suffix(".md"))
+            {
+                return thread(archive, id)
+                    .map(|t| vec![full(urls::thread(&archive.threads[t.0].id))]);
+            }
+            for m in &archive.meetings {
+                for doc in m.documents() {
+                    if doc.content_path == path {
+                        let page = if doc.kind == DocumentKind::Notice && m.minutes.is_some() {
+                            urls::notice(&m.slug)
+                        } else {
+                            urls::meeting(&m.slug)
+                        };
+                        return Ok(vec![with_anchor(full(page))]);
+                    }
+                }
+            }
+            Err(format!(
+                "fant ingen møtefil eller saksgang med stien {path} i content/"
+            ))
+        }
+        Query::Thread(id) => {
+            thread(archive, id).map(|t| vec![full(urls::thread(&archive.threads[t.0].id))])
+        }
+        Query::Item { number, body } => {
+            let (num, year) = number
+                .split_once('/')
+                .map(|(n, y)| (n.trim(), y.trim()))
+                .filter(|(n, y)| !n.is_empty() && (y.len() == 4 || y.len() == 2))
+                .ok_or_else(|| {
+                    format!("«{number}» er ikke et saksnummer; skriv det som 04/2017")
+                })?;
+            let body_id = match body {
+                Some(b) => Some(archive.bodies.iter().position(|x| &x.id == b).ok_or_else(
+                    || format!("ukjent organ «{b}»; bruk en id fra content/bodies.yaml"),
+                )?),
+                None => None,
+            };
+            let mut found = Vec::new();
+            for m in archive
+                .meetings
+                .iter()
+                .filter(|m| body_id.is_none_or(|b| m.body.0 == b))
+            {
+                let wanted = item_number(num, year, m.date.year());
+                let has = |doc: Option<&Document>| {
+                    doc.is_some_and(|d| d.items.iter().any(|i| i.number == wanted))
+                };
+                // The meeting page shows the minutes, or the notice until they come.
+                let page = if has(m.minutes.as_deref())
+                    || (m.minutes.is_none() && has(m.notice.as_deref()))
+                {
+                    urls::meeting(&m.slug)
+                } else if has(m.notice.as_deref()) {
+                    urls::notice(&m.slug)
+                } else {
+                    continue;
+                };
+                found.push(full(format!("{page}#{}", wanted.anchor())));
+            }
+            match found.len() {
+                0 => Err(format!(
+                    "fant ingen sak {number}{} i arkivet",
+                    body.as_ref().map(|b| format!(" i {b}")).unwrap_or_default()
+                )),
+                _ => Ok(found),
+            }
+        }
+    }
+}
+
+fn thread(archive: &Archive, id: &str) -> Result<ThreadId, String> {
+    archive
+        .threads
+        .iter()
+        .position(|t| t.id == id)
+        .map(ThreadId)
+        .ok_or_else(|| format!("fant ingen saksgang «{id}» i content/threads/"))
+}
