@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Sources};
 use crate::model::Archive;
 use crate::render::{Page, Renderer};
-use crate::{load, manifest, resolve, theme, write};
+use crate::{feeds, load, manifest, resolve, theme, write};
 
 /// What a build was asked to do.
 #[derive(Debug, Clone)]
@@ -223,12 +223,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(_) => render_all(),
     };
     drop(renderer);
-    let manifest_page = Page {
-        path: manifest::FILE.to_string(),
-        bytes: manifest::text(&addresses).into_bytes(),
-    };
-    if let Err(e) = staging.put(&manifest_page) {
-        errors.push(write_diagnostic(e));
+    let files = [
+        (manifest::FILE, manifest::text(&addresses)),
+        (
+            "sitemap.xml",
+            feeds::sitemap(&addresses, &archive.site.base_url),
+        ),
+        ("moter.ics", feeds::calendar(&archive)),
+    ];
+    for (path, text) in files {
+        let page = Page {
+            path: path.to_string(),
+            bytes: text.into_bytes(),
+        };
+        if let Err(e) = staging.put(&page) {
+            errors.push(write_diagnostic(e));
+        }
     }
     clock.lap("sider");
     if !errors.is_empty() {

@@ -106,7 +106,14 @@ impl Renderer<'_> {
             // A long thread shows the steps nearest this one; the thread page has all.
             let here = thread.steps.iter().position(is_current).unwrap_or(0);
             let first = here.saturating_sub(BOX_STEPS_AROUND);
-            let last = (here + BOX_STEPS_AROUND + 1).min(thread.steps.len());
+            // A notice is what an invitation links to: its box shows the earlier
+            // treatment of the item, up to this step.
+            let notice = doc.kind == DocumentKind::Notice;
+            let last = if notice {
+                here + 1
+            } else {
+                (here + BOX_STEPS_AROUND + 1).min(thread.steps.len())
+            };
             let steps = thread.steps[first..last]
                 .iter()
                 .map(|s| {
@@ -120,6 +127,12 @@ impl Renderer<'_> {
                 sub_item: it.sub_item.clone(),
                 status: status_label(thread.status).to_string(),
                 level: 3,
+                title: if notice {
+                    "Tidligere behandling"
+                } else {
+                    "Saksgang"
+                }
+                .to_string(),
                 steps,
                 earlier: first,
                 later: thread.steps.len() - last,

@@ -257,6 +257,8 @@ pub struct ThreadBox {
     pub status: String,
     /// Level of the box's heading.
     pub level: u8,
+    /// The box's heading: "Saksgang", or "Tidligere behandling" on a notice.
+    pub title: String,
     /// The steps nearest the current one, which is marked.
     pub steps: Vec<StepSummary>,
     /// Steps before the first one shown.

@@ -189,3 +189,25 @@ fn an_old_address_redirects_to_the_page() {
     );
     assert!(old.contains(r#"<a href="../../moter/2006-03-09-tr/">gå til siden</a>"#));
 }
+
+#[test]
+fn a_calendar_of_meetings_and_a_sitemap_are_written() {
+    let b = build(&fixture("contract"));
+    let ics = b.page("moter.ics");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+    // The two-day meeting ends the day after its end_date (all-day events).
+    assert!(ics.contains(
+        "UID:2006-03-09-tr@example.org\r\nDTSTAMP:20060309T000000Z\r\nDTSTART;VALUE=DATE:20060309\r\nDTEND;VALUE=DATE:20060311\r\nSUMMARY:Trondheimsregionen\r\nLOCATION:Rica Nidelven\r\nDESCRIPTION:Tid: kl. 10\r\nURL:https://example.org/arkiv/moter/2006-03-09-tr/\r\n"
+    ), "{ics}");
+    // A meeting known only from its notice is in the calendar, marked as such.
+    assert!(
+        ics.contains("DESCRIPTION:Innkalling\\; referatet er ikke publisert ennå."),
+        "{ics}"
+    );
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 4);
+    let sitemap = b.page("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.org/arkiv/moter/2020-01-15-fsu/innkalling/</loc>")
+    );
+    assert!(!sitemap.contains('#'), "anchors are not pages");
+}

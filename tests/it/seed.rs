@@ -488,3 +488,27 @@ fn one_person_written_two_ways_is_one_person() {
          Kjersti Bærug Hulbakk (også skrevet Kjersti B. Hulbakk) – til stede på 1 møte, forfall til 1"
     );
 }
+
+#[test]
+fn a_notice_shows_the_earlier_treatment_of_its_items() {
+    // What an invitation links to: the notice's item 01/2018 with the steps before it.
+    let notice = site().page(KHS_NOTICE);
+    let aside = between(&notice, "id=\"sak-01-2018\"", "</aside>");
+    assert!(
+        aside.contains(">Tidligere behandling: <a href=\"../../../saker/khs-videreforing/\">"),
+        "{aside}"
+    );
+    assert!(aside.contains(
+        r##"<a href="../../../moter/2017-02-23-radmannsgruppen/#sak-04-2017">Sak 04/2017</a>"##
+    ));
+    assert!(aside.contains(
+        r##"<a href="../../../moter/2017-06-01-radmannsgruppen/#sak-17-2017">Sak 17/2017</a>"##
+    ));
+    assert!(aside.contains("<strong>Sak 01/2018 (innkalling) – denne saken</strong>"));
+    assert!(
+        !aside.contains("ordforermote/#sak-01-2018"),
+        "later steps are left to the thread page"
+    );
+    // The minutes, the mayors' decision and the two steps after it.
+    assert!(aside.contains(">4 senere behandlinger</a>"), "{aside}");
+}
