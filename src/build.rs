@@ -230,6 +230,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             feeds::sitemap(&addresses, &archive.site.base_url),
         ),
         ("moter.ics", feeds::calendar(&archive)),
+        ("nytt.xml", feeds::atom(&archive)),
     ];
     for (path, text) in files {
         let page = Page {

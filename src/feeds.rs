@@ -1,6 +1,6 @@
-//! Files for other programs: `sitemap.xml` for search engines and
-//! `moter.ics`, an iCalendar file of every meeting (notices of future meetings
-//! included) that people can subscribe to. Both are made from the model and the
+//! Files for other programs: `sitemap.xml` for search engines, `moter.ics`, an
+//! iCalendar file of every meeting (notices of future meetings included), and
+//! `nytt.xml`, an Atom feed of the newest documents, both to subscribe to. Both are made from the model and the
 //! manifest, with no I/O, and are deterministic: no "now" in them.
 
 use std::collections::BTreeSet;
@@ -84,6 +84,64 @@ pub fn calendar(archive: &Archive) -> String {
         fold(&line, &mut out);
     }
     out
+}
+
+/// How many documents the Atom feed lists, newest first.
+pub const FEED_ENTRIES: usize = 50;
+
+/// `nytt.xml`: an Atom feed of the newest notices and minutes. A document's
+/// time is its meeting's date (the content has no publication time), so the
+/// feed is the same for the same content.
+pub fn atom(archive: &Archive) -> String {
+    let base = archive.site.base_url.trim_end_matches('/');
+    let mut docs: Vec<(chrono::NaiveDate, &str, String, String)> = Vec::new();
+    for m in archive.meetings.iter().rev() {
+        let body = &archive.bodies[m.body.0].name;
+        let date = crate::norsk::long_date(m.date);
+        if m.minutes.is_some() {
+            docs.push((
+                m.date,
+                "referat",
+                format!("Referat: {body} {date}"),
+                urls::meeting(&m.slug),
+            ));
+        }
+        if m.notice.is_some() {
+            let url = if m.minutes.is_some() {
+                urls::notice(&m.slug)
+            } else {
+                urls::meeting(&m.slug)
+            };
+            docs.push((
+                m.date,
+                "innkalling",
+                format!("Innkalling: {body} {date}"),
+                url,
+            ));
+        }
+        if docs.len() >= FEED_ENTRIES {
+            break;
+        }
+    }
+    docs.truncate(FEED_ENTRIES);
+    let updated = docs
+        .first()
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.0.to_string());
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{base}/</id>\n  <link href=\"{base}/\"/>\n  <link rel=\"self\" href=\"{base}/nytt.xml\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        xml_escape(&archive.site.language),
+        xml_escape(&archive.site.title),
+    );
+    for (date, kind, title, url) in docs {
+        let link = xml_escape(&format!("{base}/{url}"));
+        s.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <id>{link}#{kind}</id>\n    <link href=\"{link}\"/>\n    <updated>{date}T00:00:00Z</updated>\n    <author><name>{}</name></author>\n  </entry>\n",
+            xml_escape(&title),
+            xml_escape(&archive.site.title),
+        ));
+    }
+    s.push_str("</feed>\n");
+    s
 }
 
 /// Escapes iCalendar text values.

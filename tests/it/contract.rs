@@ -211,3 +211,31 @@ fn a_calendar_of_meetings_and_a_sitemap_are_written() {
     );
     assert!(!sitemap.contains('#'), "anchors are not pages");
 }
+
+#[test]
+fn an_atom_feed_lists_the_newest_documents_first() {
+    let b = build(&fixture("contract"));
+    let feed = b.page("nytt.xml");
+    assert!(
+        feed.contains("<updated>2020-01-15T00:00:00Z</updated>"),
+        "the newest document's date: {feed}"
+    );
+    let titles: Vec<&str> = feed
+        .split("<title>")
+        .skip(2)
+        .map(|t| t.split("</title>").next().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Referat: Felles styringsutvalg onsdag 15. januar 2020",
+            "Innkalling: Felles styringsutvalg onsdag 15. januar 2020",
+            "Referat: Trondheimsregionen torsdag 9. mars 2006",
+            "Referat: Trondheimsregionen onsdag 1. februar 2006",
+        ]
+    );
+    assert!(
+        b.page("index.html")
+            .contains("<a href=\"./nytt.xml\">nye dokumenter (Atom)</a>")
+    );
+}
