@@ -1,10 +1,9 @@
 //! Links printed in invitations: `saksgang link`, and the manifest that warns
 //! when a published address would disappear.
 
-use std::path::Path;
 use std::process::Command;
 
-use crate::support::{build_into, fixture, repo};
+use crate::support::{build_into, copy_dir, fixture, repo};
 
 fn link(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
@@ -57,20 +56,6 @@ fn link_says_plainly_when_there_is_nothing_to_link_to() {
     let (ok, _, err) = link(&["--sak", "04/2017", "--body", "radmannsgrupen"]);
     assert!(!ok);
     assert!(err.contains("ukjent organ «radmannsgrupen»"), "{err}");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -98,3 +98,18 @@ pub(crate) fn text(html: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Copies a fixture, so a test can change it.
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
