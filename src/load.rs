@@ -364,8 +364,6 @@ pub struct RawArchive {
     pub sources: Sources,
     /// `site.yaml`.
     pub site: RawSite,
-    /// The `site.yaml` file, if any.
-    pub site_file: Option<FileId>,
     /// `bodies.yaml`.
     pub bodies: RawList<RawBody>,
     /// `municipalities.yaml`.
@@ -385,7 +383,6 @@ pub fn load(content_dir: &Path) -> RawArchive {
     let mut archive = RawArchive {
         sources: Sources::default(),
         site: RawSite::default(),
-        site_file: None,
         bodies: RawList::default(),
         municipalities: RawList::default(),
         people: RawList::default(),
@@ -407,8 +404,7 @@ pub fn load(content_dir: &Path) -> RawArchive {
         content_dir,
         archive: &mut archive,
     };
-    if let Some((file, site)) = loader.yaml_file::<RawSite>("site.yaml", false) {
-        loader.archive.site_file = Some(file);
+    if let Some((_, site)) = loader.yaml_file::<RawSite>("site.yaml", false) {
         loader.archive.site = site;
     }
     if let Some((file, list)) = loader.yaml_file::<Vec<RawBody>>("bodies.yaml", true) {
