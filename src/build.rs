@@ -12,7 +12,8 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Sources};
 use crate::model::Archive;
-use crate::render::{Page, Renderer};
+use crate::render::search::SearchIndex;
+use crate::render::{Download, Edition, Page, Renderer, Task};
 use crate::{feeds, load, manifest, resolve, theme, write};
 
 /// What a build was asked to do.
@@ -24,6 +25,11 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// The manifest of a previous build to compare with; by default the one in `output`.
     pub previous: Option<PathBuf>,
+    /// Which site: for the web (the default) or for reading from disk.
+    pub edition: Edition,
+    /// Also write the offline edition as `arkiv.zip` into the web edition, with
+    /// a link to it on every page.
+    pub bundle: bool,
 }
 
 /// How long one stage took.
@@ -156,82 +162,120 @@ fn read(root: &Path, clock: &mut Clock) -> (Archive, Sources, Vec<Diagnostic>) {
     (archive, sources, diagnostics)
 }
 
+/// A failed build: every diagnostic so far and `more`.
+fn fail<T>(
+    mut diagnostics: Vec<Diagnostic>,
+    more: Vec<Diagnostic>,
+    sources: Sources,
+) -> Result<T, BuildFailure> {
+    diagnostics.extend(more);
+    Err(BuildFailure {
+        diagnostics,
+        sources,
+    })
+}
+
+/// The archive and the theme, checked; or every error.
+fn prepare(
+    root: &Path,
+    clock: &mut Clock,
+) -> Result<(Archive, Sources, theme::Theme, Vec<Diagnostic>), BuildFailure> {
+    let (archive, sources, mut diagnostics) = read(root, clock);
+    let (theme, theme_diagnostics) = theme::load(root, &archive.site.theme);
+    diagnostics.extend(theme_diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return fail(diagnostics, Vec::new(), sources);
+    }
+    Ok((archive, sources, theme, diagnostics))
+}
+
 /// Builds the site: everything or nothing.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut clock = Clock::new();
-    let (archive, sources, mut diagnostics) = read(&options.root, &mut clock);
-    let (theme, theme_diagnostics) = theme::load(&options.root, &archive.site.theme);
-    diagnostics.extend(theme_diagnostics);
-    let fail = |mut diagnostics: Vec<Diagnostic>, more: Vec<Diagnostic>, sources: Sources| {
-        diagnostics.extend(more);
-        Err(BuildFailure {
-            diagnostics,
-            sources,
-        })
-    };
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return fail(diagnostics, Vec::new(), sources);
-    }
-    let renderer = match Renderer::new(&archive, &sources, &theme) {
-        Ok(r) => r,
-        Err(errors) => return fail(diagnostics, errors, sources),
-    };
-    let plan = match renderer.plan() {
-        Ok(p) => p,
-        Err(errors) => return fail(diagnostics, errors, sources),
-    };
-    // Published addresses must not disappear: compare with the previous manifest.
-    let addresses = manifest::addresses(&archive, &plan);
-    let previous = options
-        .previous
-        .clone()
-        .unwrap_or_else(|| options.output.join(manifest::FILE));
-    match std::fs::read_to_string(&previous) {
-        Ok(text) => {
-            diagnostics.extend(manifest::compare(&text, &addresses, &archive.site.base_url))
-        }
-        Err(e) if options.previous.is_some() => {
-            return fail(
-                diagnostics,
-                vec![Diagnostic::global(format!(
-                    "kunne ikke lese {}: {e}",
-                    previous.display()
-                ))],
-                sources,
-            );
-        }
-        Err(_) => {}
-    }
+    let (archive, sources, theme, mut diagnostics) = prepare(&options.root, &mut clock)?;
     let staging = match write::Staging::begin(&options.output) {
         Ok(s) => s,
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
-    // Creating a file waits on the disk more than on the processor, so this
-    // stage runs more threads than there are cores.
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) * IO_THREADS_PER_CORE;
-    let render_all = || -> Vec<Diagnostic> {
-        plan.par_iter()
-            .filter_map(|(path, task)| match renderer.render(path, task) {
-                Ok(page) => staging.put(&page).err().map(write_diagnostic),
-                Err(d) => Some(d),
-            })
-            .collect()
+    let pool = render_pool();
+    // The downloadable copy first: pages of the web edition show its size.
+    let mut download = None;
+    if options.bundle && options.edition == Edition::Web {
+        let zip = offline_zip(&archive, &sources, &theme, &pool).and_then(|bytes| {
+            let size = human_bytes(bytes.len() as u64);
+            let page = Page {
+                path: BUNDLE_FILE.to_string(),
+                bytes,
+            };
+            staging.put(&page).map_err(|e| vec![write_diagnostic(e)])?;
+            Ok(size)
+        });
+        match zip {
+            Ok(size) => {
+                download = Some(Download {
+                    href: BUNDLE_FILE.to_string(),
+                    size,
+                })
+            }
+            Err(errors) => {
+                staging.abort();
+                return fail(diagnostics, errors, sources);
+            }
+        }
+        clock.lap("nedlasting");
+    }
+    let renderer = match Renderer::new(&archive, &sources, &theme, options.edition, download) {
+        Ok(r) => r,
+        Err(errors) => {
+            staging.abort();
+            return fail(diagnostics, errors, sources);
+        }
     };
-    let mut errors = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(render_all),
-        Err(_) => render_all(),
+    let plan = match renderer.plan() {
+        Ok(p) => p,
+        Err(errors) => {
+            staging.abort();
+            return fail(diagnostics, errors, sources);
+        }
     };
-    drop(renderer);
-    let files = [
-        (manifest::FILE, manifest::text(&addresses)),
-        (
+    let mut files = Vec::new();
+    if options.edition == Edition::Web {
+        // Published addresses must not disappear: compare with the previous manifest.
+        let addresses = manifest::addresses(&archive, &plan);
+        let previous = options
+            .previous
+            .clone()
+            .unwrap_or_else(|| options.output.join(manifest::FILE));
+        match std::fs::read_to_string(&previous) {
+            Ok(text) => {
+                diagnostics.extend(manifest::compare(&text, &addresses, &archive.site.base_url))
+            }
+            Err(e) if options.previous.is_some() => {
+                staging.abort();
+                return fail(
+                    diagnostics,
+                    vec![Diagnostic::global(format!(
+                        "kunne ikke lese {}: {e}",
+                        previous.display()
+                    ))],
+                    sources,
+                );
+            }
+            Err(_) => {}
+        }
+        files.push((manifest::FILE, manifest::text(&addresses)));
+        files.push((
             "sitemap.xml",
-            feeds::sitemap(&addresses, &archive.site.base_url),
-        ),
-        ("moter.ics", feeds::calendar(&archive)),
-        ("nytt.xml", feeds::atom(&archive)),
-    ];
+            feeds::sitemap(&manifest::pages(&plan), &archive.site.base_url),
+        ));
+        files.push(("moter.ics", feeds::calendar(&archive)));
+        files.push(("nytt.xml", feeds::atom(&archive)));
+    }
+    let mut errors = render_into(&pool, &renderer, &plan, |page| {
+        staging.put(page).map_err(write_diagnostic)
+    });
+    drop(renderer);
     for (path, text) in files {
         let page = Page {
             path: path.to_string(),
@@ -242,16 +286,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     }
     clock.lap("sider");
+    let index = SearchIndex::new(&archive, &sources, options.edition);
+    let write_index = || -> Vec<Diagnostic> {
+        (0..index.files())
+            .into_par_iter()
+            .filter_map(|n| staging.put(&index.file(n)).err().map(write_diagnostic))
+            .collect()
+    };
+    errors.extend(match &pool {
+        Some(pool) => pool.install(write_index),
+        None => write_index(),
+    });
+    drop(index);
+    clock.lap("søk");
     if !errors.is_empty() {
         staging.abort();
-        let more = errors.len().saturating_sub(MAX_RENDER_ERRORS);
-        errors.truncate(MAX_RENDER_ERRORS);
-        if more > 0 {
-            errors.push(Diagnostic::global(format!(
-                "… og {more} sider til med feil"
-            )));
-        }
-        return fail(diagnostics, errors, sources);
+        return fail(diagnostics, limit_errors(errors), sources);
     }
     let written = match staging.commit() {
         Ok(w) => w,
@@ -265,6 +315,167 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         elapsed: start.elapsed(),
         phases: clock.phases,
     })
+}
+
+/// The file name of the downloadable offline copy in the web edition.
+pub const BUNDLE_FILE: &str = "arkiv.zip";
+
+/// The folder that the downloadable copy unpacks to.
+const BUNDLE_FOLDER: &str = "arkiv";
+
+/// Pages rendered together before they are added to a zip file, in order.
+const ZIP_BATCH: usize = 256;
+
+/// A finished `saksgang bundle`.
+#[derive(Debug)]
+pub struct BundleReport {
+    /// Size of the zip file.
+    pub bytes: u64,
+    /// Files in it.
+    pub files: usize,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// The files read, for rendering the warnings.
+    pub sources: Sources,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// Writes the offline edition of the archive under `root` as one zip file:
+/// everything or nothing, as a build.
+pub fn bundle(root: &Path, file: &Path) -> Result<BundleReport, BuildFailure> {
+    let start = Instant::now();
+    let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new())?;
+    let bytes = match offline_zip(&archive, &sources, &theme, &render_pool()) {
+        Ok(b) => b,
+        Err(errors) => return fail(diagnostics, errors, sources),
+    };
+    if let Err(e) = write::replace_file(file, &bytes) {
+        return fail(diagnostics, vec![write_diagnostic(e)], sources);
+    }
+    let files = zip_entries(&bytes);
+    Ok(BundleReport {
+        bytes: bytes.len() as u64,
+        files,
+        warnings: diagnostics,
+        sources,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Entries in a zip file, from its end-of-central-directory record.
+fn zip_entries(bytes: &[u8]) -> usize {
+    let eocd = bytes.len().saturating_sub(22);
+    bytes
+        .get(eocd + 10..eocd + 12)
+        .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+/// Threads for rendering and writing pages: creating a file waits on the disk
+/// more than on the processor, so there are more threads than cores.
+fn render_pool() -> Option<rayon::ThreadPool> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) * IO_THREADS_PER_CORE;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok()
+}
+
+/// Renders every page of `plan` in parallel and hands each to `put`.
+fn render_into(
+    pool: &Option<rayon::ThreadPool>,
+    renderer: &Renderer<'_>,
+    plan: &[(String, Task)],
+    put: impl Fn(&Page) -> Result<(), Diagnostic> + Sync,
+) -> Vec<Diagnostic> {
+    let all = || -> Vec<Diagnostic> {
+        plan.par_iter()
+            .filter_map(|(path, task)| renderer.render(path, task).and_then(|p| put(&p)).err())
+            .collect()
+    };
+    match pool {
+        Some(pool) => pool.install(all),
+        None => all(),
+    }
+}
+
+/// The offline edition as a zip file in memory. Pages are rendered in parallel
+/// in batches, and added in plan order, so the zip is the same every time.
+fn offline_zip(
+    archive: &Archive,
+    sources: &Sources,
+    theme: &theme::Theme,
+    pool: &Option<rayon::ThreadPool>,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let renderer = Renderer::new(archive, sources, theme, Edition::Offline, None)?;
+    let plan = renderer.plan()?;
+    let mut bundle = write::Bundle::new(BUNDLE_FOLDER);
+    let mut errors = Vec::new();
+    for batch in plan.chunks(ZIP_BATCH) {
+        let render = || -> Vec<Result<Page, Diagnostic>> {
+            batch
+                .par_iter()
+                .map(|(path, task)| renderer.render(path, task))
+                .collect()
+        };
+        let pages = match pool {
+            Some(pool) => pool.install(render),
+            None => render(),
+        };
+        for page in pages {
+            match page {
+                Ok(page) => {
+                    if let Err(e) = bundle.add(&page) {
+                        errors.push(write_diagnostic(e));
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if errors.len() > MAX_RENDER_ERRORS {
+            break;
+        }
+    }
+    let index = SearchIndex::new(archive, sources, Edition::Offline);
+    let numbers: Vec<usize> = (0..index.files()).collect();
+    for batch in numbers.chunks(ZIP_BATCH) {
+        let make = || -> Vec<Page> { batch.par_iter().map(|n| index.file(*n)).collect() };
+        let pages = match pool {
+            Some(pool) => pool.install(make),
+            None => make(),
+        };
+        for page in pages {
+            if let Err(e) = bundle.add(&page) {
+                errors.push(write_diagnostic(e));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(limit_errors(errors));
+    }
+    bundle.finish().map_err(|e| vec![write_diagnostic(e)])
+}
+
+/// The first few errors, and how many more there were: a broken template
+/// fails every page.
+fn limit_errors(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let more = errors.len().saturating_sub(MAX_RENDER_ERRORS);
+    errors.truncate(MAX_RENDER_ERRORS);
+    if more > 0 {
+        errors.push(Diagnostic::global(format!(
+            "… og {more} sider til med feil"
+        )));
+    }
+    errors
+}
+
+/// Bytes for people: `1,2 MB`, `312 kB`.
+pub fn human_bytes(n: u64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} kB", n.div_ceil(1024))
+    }
 }
 
 fn write_diagnostic(e: write::WriteError) -> Diagnostic {

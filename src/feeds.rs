@@ -10,7 +10,7 @@ use chrono::Days;
 use crate::model::Archive;
 use crate::render::urls;
 
-/// `sitemap.xml`: every page address (not anchors) under `base_url`.
+/// `sitemap.xml`: every page address (not anchors, not redirects) under `base_url`.
 pub fn sitemap(addresses: &BTreeSet<String>, base_url: &str) -> String {
     let base = base_url.trim_end_matches('/');
     let mut s = String::from(

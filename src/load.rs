@@ -752,17 +752,18 @@ fn explain_yaml(message: &str) -> (String, String, String) {
             "kolon inne i teksten".to_string(),
             "sett hele teksten i anførselstegn, for eksempel title: \"Referat: møte\"".to_string(),
         )
+    } else if message.contains("duplicate") {
+        // Before tabs: the message of a duplicate key names the key, which may hold "tab".
+        (
+            "det samme feltet står to ganger".to_string(),
+            "andre gang".to_string(),
+            "slå sammen de to linjene til én".to_string(),
+        )
     } else if message.contains("tab") {
         (
             "tabulator brukt som innrykk".to_string(),
             "tabulator".to_string(),
             "bruk mellomrom, ikke tabulator, til innrykk i toppteksten".to_string(),
-        )
-    } else if message.contains("duplicate") {
-        (
-            "det samme feltet står to ganger".to_string(),
-            "andre gang".to_string(),
-            "slå sammen de to linjene til én".to_string(),
         )
     } else {
         (

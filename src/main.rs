@@ -1,13 +1,16 @@
 //! The `saksgang` command: argument parsing and reporting only; the work is in the library.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use saksgang::build::{BuildOptions, BuildReport, build, read_archive};
+use saksgang::build::{
+    BUNDLE_FILE, BuildFailure, BuildOptions, BuildReport, build, bundle, human_bytes, read_archive,
+};
 use saksgang::link::Query;
+use saksgang::render::Edition;
 use saksgang::{diag, serve};
 
 /// saksgang: static site generator for minutes and notices of governance bodies.
@@ -35,8 +38,27 @@ enum Command {
         /// disappear; by default the one in the output folder.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// Build the edition for reading from disk (file://) instead of the web
+        /// edition: links name index.html, no feeds; output defaults to ROOT/public-offline.
+        #[arg(long, conflicts_with_all = ["bundle", "previous"])]
+        offline: bool,
+        /// Also put the offline edition as arkiv.zip into the site, with a
+        /// "Last ned arkivet" link on every page.
+        #[arg(long)]
+        bundle: bool,
     },
-    /// Build the site, then serve it on http://127.0.0.1:PORT/ for reading locally.
+    /// Write the offline edition of the archive as one zip file, to download and
+    /// read without a network or server.
+    Bundle {
+        /// The archive folder, holding content/ (and optionally themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The zip file to write; defaults to ROOT/arkiv.zip.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Build the site (with the downloadable zip), then serve it on
+    /// http://127.0.0.1:PORT/ for reading locally.
     Serve {
         /// The archive folder, holding content/ (and optionally themes/).
         #[arg(long, default_value = ".")]
@@ -72,14 +94,26 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (root, output, port, timings, previous) = match cli.command {
+    let (root, output, port, timings, previous, edition, bundle) = match cli.command {
         Command::Build {
             root,
             output,
             timings,
             previous,
-        } => (root, output, None, timings, previous),
-        Command::Serve { root, output, port } => (root, output, Some(port), false, None),
+            offline,
+            bundle,
+        } => {
+            let edition = if offline {
+                Edition::Offline
+            } else {
+                Edition::Web
+            };
+            (root, output, None, timings, previous, edition, bundle)
+        }
+        Command::Serve { root, output, port } => {
+            (root, output, Some(port), false, None, Edition::Web, true)
+        }
+        Command::Bundle { root, output } => return write_bundle(root, output),
         Command::Link {
             path,
             sak,
@@ -88,12 +122,19 @@ fn main() -> ExitCode {
             root,
         } => return link(root, path, sak, body, thread),
     };
-    let output = output.unwrap_or_else(|| root.join("public"));
+    let output = output.unwrap_or_else(|| {
+        root.join(match edition {
+            Edition::Web => "public",
+            Edition::Offline => "public-offline",
+        })
+    });
     let color = std::io::stderr().is_terminal();
     match build(&BuildOptions {
         root,
         output: output.clone(),
         previous,
+        edition,
+        bundle,
     }) {
         Ok(report) => {
             if !report.warnings.is_empty() {
@@ -111,6 +152,12 @@ fn main() -> ExitCode {
                 }
             }
             println!("{}", summary_line(&report, &output));
+            if edition == Edition::Offline {
+                println!(
+                    "åpne {} i en nettleser; mappen kan kopieres og leses uten nett",
+                    output.join("index.html").display()
+                );
+            }
             match port {
                 None => ExitCode::SUCCESS,
                 Some(port) => match serve::serve(&output, port) {
@@ -122,18 +169,42 @@ fn main() -> ExitCode {
                 },
             }
         }
-        Err(failure) => {
-            eprint!(
-                "{}",
-                diag::render(&failure.diagnostics, &failure.sources, color)
+        Err(failure) => report_failure(&failure, "bygget", &output, color),
+    }
+}
+
+/// Prints every diagnostic of a failed build, and that `output` is untouched.
+fn report_failure(failure: &BuildFailure, what: &str, output: &Path, color: bool) -> ExitCode {
+    eprint!(
+        "{}",
+        diag::render(&failure.diagnostics, &failure.sources, color)
+    );
+    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "{what} stoppet med {errors} feil; ingenting ble skrevet, og {} er som før",
+        output.display()
+    );
+    ExitCode::FAILURE
+}
+
+fn write_bundle(root: PathBuf, output: Option<PathBuf>) -> ExitCode {
+    let file = output.unwrap_or_else(|| root.join(BUNDLE_FILE));
+    let color = std::io::stderr().is_terminal();
+    match bundle(&root, &file) {
+        Ok(report) => {
+            if !report.warnings.is_empty() {
+                eprint!("{}", diag::render(&report.warnings, &report.sources, color));
+            }
+            println!(
+                "skrev {} ({} filer, {}) på {} s; pakk den ut og åpne arkiv/index.html",
+                file.display(),
+                report.files,
+                human_bytes(report.bytes),
+                format!("{:.2}", report.elapsed.as_secs_f64()).replace('.', ","),
             );
-            let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "bygget stoppet med {errors} feil; ingenting ble skrevet, og {} er som før",
-                output.display()
-            );
-            ExitCode::FAILURE
+            ExitCode::SUCCESS
         }
+        Err(failure) => report_failure(&failure, "pakkingen", &file, color),
     }
 }
 
@@ -192,12 +263,4 @@ fn summary_line(report: &BuildReport, output: &std::path::Path) -> String {
         w.unchanged,
         w.removed,
     )
-}
-
-fn human_bytes(n: u64) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)).replace('.', ",")
-    } else {
-        format!("{} kB", n.div_ceil(1024))
-    }
 }

@@ -43,6 +43,17 @@ pub fn addresses(archive: &Archive, plan: &[(String, Task)]) -> BTreeSet<String>
     out
 }
 
+/// The address of every page that has content of its own (`/moter/x/`): the
+/// manifest's pages without redirects and the 404 page, for `sitemap.xml`.
+pub fn pages(plan: &[(String, Task)]) -> BTreeSet<String> {
+    plan.iter()
+        .filter(|(path, task)| {
+            path.ends_with(".html") && !matches!(task, Task::NotFound | Task::Redirect(_))
+        })
+        .map(|(path, _)| format!("/{}", path.trim_end_matches("index.html")))
+        .collect()
+}
+
 /// The manifest's text.
 pub fn text(addresses: &BTreeSet<String>) -> String {
     let mut s = String::new();

@@ -12,6 +12,8 @@
 mod lists;
 mod markdown;
 mod meeting;
+mod offline;
+pub mod search;
 mod thread;
 mod views;
 
@@ -90,6 +92,26 @@ pub const FULL_LIST: usize = 60;
 /// Threads per page of `/saker/`.
 pub const THREADS_PER_PAGE: usize = 100;
 
+/// Which site a build makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Edition {
+    /// For a web server under `base_url`: clean addresses (`moter/x/`), feeds, sitemap.
+    #[default]
+    Web,
+    /// For opening from disk (`file://`): every link names a file
+    /// (`moter/x/index.html`), and nothing on a page points outside the folder.
+    Offline,
+}
+
+/// The downloadable offline copy that pages of the web edition link to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Download {
+    /// Site path of the zip file.
+    pub href: String,
+    /// Its size, for people: `1,2 MB`.
+    pub size: String,
+}
+
 /// One page to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Task {
@@ -119,6 +141,8 @@ pub enum Task {
     Body(BodyId),
     /// A body's meetings and members in one year.
     BodyYear(BodyId, i32),
+    /// `/sok/`, the search page.
+    Search,
     /// `404.html`.
     NotFound,
     /// A redirect from an old URL to a site path.
@@ -135,6 +159,8 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     tera: Tera,
     index: Index,
+    edition: Edition,
+    download: Option<Download>,
 }
 
 /// An item of a document: meeting, which document, index among its items.
@@ -243,11 +269,14 @@ impl Index {
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme's templates and indexes the archive.
+    /// Compiles the theme's templates and indexes the archive, for one edition;
+    /// pages of the web edition link to `download` where there is one.
     pub fn new(
         archive: &'a Archive,
         sources: &'a Sources,
         theme: &'a Theme,
+        edition: Edition,
+        download: Option<Download>,
     ) -> Result<Self, Vec<Diagnostic>> {
         Ok(Self {
             archive,
@@ -255,7 +284,14 @@ impl<'a> Renderer<'a> {
             theme,
             tera: templates(theme)?,
             index: Index::new(archive),
+            edition,
+            download: download.filter(|_| edition == Edition::Web),
         })
+    }
+
+    /// The edition this renderer makes.
+    pub fn edition(&self) -> Edition {
+        self.edition
     }
 
     /// Every page of the site with its path, in path order. Fails if two pages
@@ -269,6 +305,7 @@ impl<'a> Renderer<'a> {
             ("saker/index.html".to_string(), Task::Threads(1)),
             ("kommuner/index.html".to_string(), Task::Municipalities),
             ("organer/index.html".to_string(), Task::Bodies),
+            ("sok/index.html".to_string(), Task::Search),
             ("404.html".to_string(), Task::NotFound),
         ];
         // Year pages exist only where a list is too long for one page.
@@ -394,6 +431,7 @@ impl<'a> Renderer<'a> {
             Task::BodyYear(id, y) => {
                 self.page(path, "body_year.html", "organer", &self.body_year(*id, *y))
             }
+            Task::Search => self.page(path, "search.html", "sok", &self.search_page()),
             Task::NotFound => self.page(
                 path,
                 "404.html",
@@ -408,13 +446,36 @@ impl<'a> Renderer<'a> {
                 "",
                 &Redirect {
                     title: "Siden har flyttet".to_string(),
-                    to: self.index.redirects[old].clone(),
+                    to: match self.edition {
+                        Edition::Web => self.index.redirects[old].clone(),
+                        Edition::Offline => format!("{}index.html", self.index.redirects[old]),
+                    },
                 },
             ),
             Task::Static(p) => Ok(Page {
                 path: path.to_string(),
                 bytes: self.theme.statics[p].clone(),
             }),
+        }
+    }
+}
+
+impl Renderer<'_> {
+    fn search_page(&self) -> SearchPage {
+        let mut bodies: Vec<SearchBody> = self
+            .archive
+            .bodies
+            .iter()
+            .map(|b| SearchBody {
+                id: b.id.clone(),
+                name: b.name.clone(),
+            })
+            .collect();
+        norsk::sort_by_name(&mut bodies, |b| &b.name);
+        SearchPage {
+            title: "Søk i arkivet".to_string(),
+            bodies,
+            years: self.index.by_year.keys().rev().copied().collect(),
         }
     }
 }
@@ -463,6 +524,21 @@ fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     Ok(tera)
 }
 
+/// The path part of a web address, ending in `/`: `/arkiv/` for
+/// `https://vestregionen.no/arkiv/`, `/` when it has none.
+fn server_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
 /// The relative prefix from a page to the site root: `../../` for `moter/x/index.html`.
 fn root_of(path: &str) -> String {
     let depth = path.matches('/').count();
@@ -488,16 +564,29 @@ impl Renderer<'_> {
                 title: self.archive.site.title.clone(),
                 description: self.archive.site.description.clone(),
                 language: self.archive.site.language.clone(),
+                base_url: self.archive.site.base_url.clone(),
             },
         );
-        ctx.insert("root", &root_of(path));
+        // A web server shows 404.html at any depth, so its links start from the
+        // site's path on the server (`/arkiv/`), not from the page.
+        let root = if template == "404.html" && self.edition == Edition::Web {
+            server_path(&self.archive.site.base_url)
+        } else {
+            root_of(path)
+        };
+        ctx.insert("root", &root);
         ctx.insert("section", section);
+        ctx.insert("offline", &(self.edition == Edition::Offline));
+        ctx.insert("download", &self.download);
         ctx.insert("page", view);
         self.tera
             .render(template, &ctx)
             .map(|html| Page {
                 path: path.to_string(),
-                bytes: html.into_bytes(),
+                bytes: match self.edition {
+                    Edition::Web => html.into_bytes(),
+                    Edition::Offline => offline::name_index_files(&html).into_bytes(),
+                },
             })
             .map_err(|e| {
                 Diagnostic::global(format!(

@@ -49,13 +49,27 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "member_rows.html",
     "municipality_year.html",
     "body_year.html",
+    "search.html",
 ];
 
 /// The built-in default static files.
-const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+macro_rules! builtin_static {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../themes/default/static/", $name)))),*]
+    };
+}
+
+/// The built-in default static files: the stylesheet, and the search page's
+/// scripts with the licences of the vendored ones (see `themes/default/VENDORED.md`).
+const DEFAULT_STATIC: &[(&str, &[u8])] = builtin_static![
     "style.css",
-    include_bytes!("../themes/default/static/style.css"),
-)];
+    "sok/sok.js",
+    "sok/lunr.min.js",
+    "sok/lunr.stemmer.support.min.js",
+    "sok/lunr.no.min.js",
+    "sok/LICENSE-lunr.txt",
+    "sok/LICENSE-lunr-languages.txt",
+];
 
 /// The built-in default theme.
 pub fn builtin() -> Theme {

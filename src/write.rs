@@ -192,6 +192,61 @@ impl Staging {
     }
 }
 
+/// A zip file of a site, made in memory: the downloadable offline edition.
+/// Entries are stored in the order they are added, with a fixed time and
+/// permissions, so the same pages give the same bytes.
+pub struct Bundle {
+    zip: zip::ZipWriter<io::Cursor<Vec<u8>>>,
+    folder: String,
+}
+
+impl Bundle {
+    /// An empty zip whose files all lie in `folder/`.
+    pub fn new(folder: &str) -> Self {
+        Self {
+            zip: zip::ZipWriter::new(io::Cursor::new(Vec::new())),
+            folder: folder.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Adds one page.
+    pub fn add(&mut self, page: &Page) -> Result<(), WriteError> {
+        use std::io::Write;
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644);
+        let name = format!("{}/{}", self.folder, page.path);
+        let fail = |e: io::Error| WriteError::Io(PathBuf::from(&name), e);
+        self.zip
+            .start_file(name.as_str(), options)
+            .map_err(|e| fail(io::Error::other(e)))?;
+        self.zip.write_all(&page.bytes).map_err(fail)
+    }
+
+    /// The zip file's bytes.
+    pub fn finish(self) -> Result<Vec<u8>, WriteError> {
+        self.zip
+            .finish()
+            .map(io::Cursor::into_inner)
+            .map_err(|e| WriteError::Io(PathBuf::from(&self.folder), io::Error::other(e)))
+    }
+}
+
+/// Writes `bytes` to the file `path`, whole or not at all: into a file beside
+/// it first, which is then renamed over it.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let new = sibling(path, "saksgang-ny");
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    std::fs::write(&new, bytes).map_err(io_err(&new))?;
+    std::fs::rename(&new, path).map_err(|e| {
+        let _ = std::fs::remove_file(&new);
+        WriteError::Io(path.to_path_buf(), e)
+    })
+}
+
 /// Writes `pages` as the whole site in `out`.
 pub fn write(out: &Path, pages: &[Page]) -> Result<WriteSummary, WriteError> {
     let staging = Staging::begin(out)?;

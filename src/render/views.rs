@@ -19,6 +19,8 @@ pub struct SiteView {
     pub description: Option<String>,
     /// `nb`.
     pub language: String,
+    /// The web address of the archive, shown (not linked) in the offline edition.
+    pub base_url: String,
 }
 
 /// A link.
@@ -661,6 +663,26 @@ pub struct BodyYearPage {
     pub members: Vec<MemberRow>,
     /// All year pages.
     pub years: Vec<YearLink>,
+}
+
+/// The search page.
+#[derive(Debug, Serialize)]
+pub struct SearchPage {
+    /// Title.
+    pub title: String,
+    /// Bodies to filter by, in the order of `sok/indeks.js`: id and name.
+    pub bodies: Vec<SearchBody>,
+    /// Years with meetings, newest first.
+    pub years: Vec<i32>,
+}
+
+/// A body in the search page's filter.
+#[derive(Debug, Serialize)]
+pub struct SearchBody {
+    /// Id, the filter's value.
+    pub id: String,
+    /// Name.
+    pub name: String,
 }
 
 /// The 404 page.

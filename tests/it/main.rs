@@ -1,9 +1,11 @@
 //! Integration tests: each builds a small archive from `tests/fixtures/<case>/`
 //! (or the bundled `content/`) with the real binary and reads the pages it wrote.
 
+mod browser;
 mod contract;
 mod errors;
 mod invitations;
+mod offline;
 mod output;
 mod scale;
 mod seed;

@@ -47,12 +47,18 @@ pub(crate) fn build(root: &Path) -> Built {
 
 /// Builds `root` into `out`.
 pub(crate) fn build_into(root: &Path, out: &Path) -> Built {
+    build_with(root, out, &[])
+}
+
+/// Builds `root` into `out` with more arguments (`--offline`, `--bundle`).
+pub(crate) fn build_with(root: &Path, out: &Path, args: &[&str]) -> Built {
     let output = Command::new(env!("CARGO_BIN_EXE_saksgang"))
         .arg("build")
         .arg("--root")
         .arg(root)
         .arg("--output")
         .arg(out)
+        .args(args)
         .output()
         .expect("run saksgang");
     Built {
@@ -97,6 +103,34 @@ pub(crate) fn text(html: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Every HTML file under `dir`, as paths relative to it with `/`.
+pub(crate) fn html_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The values of an attribute (`href="…"`) on a page, in order.
+pub(crate) fn attribute_values(html: &str, attribute: &str) -> Vec<String> {
+    let marker = format!(" {attribute}=\"");
+    html.split(&marker)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|v| v.replace("&amp;", "&"))
+        .collect()
 }
 
 /// Copies a fixture, so a test can change it.

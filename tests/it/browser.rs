@@ -1,0 +1,114 @@
+//! The seed archive in a real browser: headless Chromium (Debian's `chromium`),
+//! driven by `tests/browser/check.mjs` through playwright-core.
+//!
+//! The offline edition is opened from disk (`file://`) and crawled from
+//! `index.html`: every internal link opens a file, every `#anchor` exists, no
+//! page logs an error or makes a network request. Searches and an old address
+//! (`aliases:`) are tried from `file://` and over http, where the web edition is
+//! served under a path (`/arkiv/`), as on vestregionen.no.
+//!
+//! Needs `/usr/bin/chromium` (or `CHROMIUM`), Node.js and `npm ci` in
+//! `tests/browser/`. Without them the test says so and passes, except on CI
+//! (`CI=true`), where it fails: `.ci/run` installs them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{build_with, copy_dir, repo};
+
+fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+}
+
+/// Why the browser test cannot run here, if it cannot.
+fn missing() -> Option<String> {
+    let browser = repo().join("tests/browser");
+    if !chromium().exists() {
+        return Some(format!(
+            "{} is missing (apt-get install -y chromium)",
+            chromium().display()
+        ));
+    }
+    if !browser.join("node_modules/playwright-core").exists() {
+        return Some("tests/browser/node_modules is missing (cd tests/browser && npm ci)".into());
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is missing".into());
+    }
+    None
+}
+
+/// The seed archive with one old address, as a printed invitation may have it.
+fn seed_with_alias(dir: &Path) -> PathBuf {
+    let root = dir.join("arkiv");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    let meeting = root.join("content/meetings/2017/2017-02-23-radmannsgruppen.md");
+    let text = std::fs::read_to_string(&meeting).unwrap();
+    let text = text.replacen(
+        "---\n",
+        "---\naliases: [/referater/radmannsgruppen-2017-02-23/]\n",
+        1,
+    );
+    std::fs::write(&meeting, text).unwrap();
+    root
+}
+
+#[test]
+fn the_seed_archive_works_in_chromium_from_disk_and_over_http() {
+    if let Some(why) = missing() {
+        if std::env::var_os("CI").is_some_and(|v| v == "true") {
+            panic!("the browser test must run on CI, but {why}");
+        }
+        eprintln!("browser test not run: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = seed_with_alias(dir.path());
+    let offline = dir.path().join("offline");
+    let web = dir.path().join("web");
+    for (out, args) in [(&offline, &["--offline"][..]), (&web, &[][..])] {
+        let built = build_with(&root, out, args);
+        assert!(built.success, "{}", built.stderr);
+    }
+    let spec = serde_json::json!({
+        "offline": offline,
+        "web": web,
+        "web_prefix": "/arkiv/",
+        "crawl": true,
+        "crawl_web": true,
+        "searches": [
+            // Stemming: "kommunene" finds the plural and the genitive.
+            {"q": "kommunene", "expect_title_contains": "Sak 17/2017 Kommunehelsesamarbeidet", "expect_kind": "Sak", "expect_mark": "kommunene"},
+            // Without æ: Bærum, the municipality, first.
+            {"q": "baerum", "expect_title_contains": "Bærum", "expect_kind": "Kommune", "expect_mark": "Bærum"},
+            {"q": "Barum", "expect_title_contains": "Bærum", "expect_kind": "Kommune"},
+            // An item number, as written with and without the leading zero.
+            {"q": "17/2017", "expect_title_contains": "Sak 17/2017", "expect_kind": "Sak"},
+            {"q": "4/2017", "expect_title_contains": "Sak 04/2017 Videreføring av Kommnehelsesamarbeidet", "expect_kind": "Sak"},
+            {"q": "videreføring", "expect_title_contains": "Videreføring av Kommunehelsesamarbeidet", "expect_kind": "Saksgang", "expect_mark": "videreføring"},
+            // A date finds the meeting of that day.
+            {"q": "23.02.2017", "expect_title_contains": "Rådmannsgruppen torsdag 23. februar 2017", "expect_kind": "Møte"},
+        ],
+        "redirects": [
+            {"from": "referater/radmannsgruppen-2017-02-23/", "to_contains": "moter/2017-02-23-radmannsgruppen/"}
+        ]
+    });
+    let spec_file = dir.path().join("spec.json");
+    std::fs::write(&spec_file, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser/check.mjs"))
+        .arg(&spec_file)
+        .env("CHROMIUM", chromium())
+        .output()
+        .expect("run node");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{report}");
+    assert!(
+        out.status.success(),
+        "the browser found problems:\n{report}"
+    );
+}
