@@ -8,8 +8,13 @@
 //                here on 127.0.0.1 (free port) under web_prefix (default "/")
 //   crawl        crawl the offline site from index.html; crawl_web does the same
 //                for the web site from web_prefix
-//   searches     [{q, expect_title_contains, expect_kind?, expect_mark?}], run on
-//                each site given (sok/index.html?q=… offline, sok/?q=… on the web)
+//   searches     [{q, expect_title_contains, expect_kind?, expect_mark?, params?,
+//                expect_every_meta_contains?}], run on each site given
+//                (sok/index.html?q=… offline, sok/?q=… on the web); params are
+//                more query parameters (the filters: organ, ar, type)
+//   keyboard     [{q, expect_title_contains}]: from the front page, Tab to the
+//                search box, type q, press Enter; the results page must show it
+//   no_js        text the search page must show with JavaScript turned off
 //   redirects    [{from, to_contains}], run on each site given
 //
 // A crawl visits every internal HTML page once (breadth first) and checks each
@@ -89,13 +94,15 @@ function serve(root, prefix) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
+const query = (q, params) => new URLSearchParams({ q, ...(params ?? {}) }).toString();
+
 function offlineSite(root) {
   const base = pathToFileURL(root + '/').href;
   return {
     name: 'offline', base, start: base + 'index.html',
     fileOf: (u) => (u.protocol === 'file:' ? { file: fileURLToPath(u) } : null),
     badRequest: (url) => !/^(file|data|blob|about):/.test(url),
-    searchUrl: (q) => `${base}sok/index.html?q=${encodeURIComponent(q)}`,
+    searchUrl: (q, params) => `${base}sok/index.html?${query(q, params)}`,
     redirectUrl: (from) => base + (from === '' || from.endsWith('/') ? from + 'index.html' : from),
     foldersOk: false,
   };
@@ -107,7 +114,7 @@ function webSite(root, prefix, origin) {
     name: 'web', base, start: base,
     fileOf: (u) => (u.origin === origin ? { file: serverFile(root, prefix, u.pathname) } : null),
     badRequest: (url) => !url.startsWith(origin + '/') && !/^(data|blob|about):/.test(url),
-    searchUrl: (q) => `${base}sok/?q=${encodeURIComponent(q)}`,
+    searchUrl: (q, params) => `${base}sok/?${query(q, params)}`,
     redirectUrl: (from) => base + from,
     foldersOk: true,
   };
@@ -232,9 +239,14 @@ async function crawl(site) {
 
 async function search(site, s) {
   stats.searches++;
-  const url = site.searchUrl(s.q);
-  const where = `[${site.name}] search "${s.q}"`;
+  const url = site.searchUrl(s.q, s.params);
+  const where = `[${site.name}] search "${s.q}"${s.params ? ` ${JSON.stringify(s.params)}` : ''}`;
   if (!await open(site, url, where)) return;
+  await results(site, s, where);
+}
+
+/** Checks the results on the search page now open, and follows the expected one. */
+async function results(site, s, where) {
   try {
     await page.waitForSelector('#sok[data-ferdig="ja"]', { state: 'attached', timeout: 10000 });
   } catch {
@@ -246,6 +258,7 @@ async function search(site, s) {
     return {
       title: a?.textContent.trim() ?? '', href: a?.href ?? '',
       kind: li.querySelector('.sok-type')?.textContent.trim() ?? '',
+      meta: li.querySelector('.sok-meta')?.textContent.trim() ?? '',
       marks: [...li.querySelectorAll('a.sok-tittel mark, .sok-utdrag mark')].map((m) => m.textContent),
     };
   }));
@@ -255,6 +268,11 @@ async function search(site, s) {
   const i = hits.findIndex((h) => h.title.includes(want) && (!s.expect_kind || h.kind === s.expect_kind));
   if (i < 0) {
     fail(where, `no result whose title contains "${want}"${s.expect_kind ? ` of kind "${s.expect_kind}"` : ''}`);
+  }
+  const outside = s.expect_every_meta_contains
+    && hits.filter((h) => !h.meta.includes(s.expect_every_meta_contains));
+  if (outside?.length) {
+    fail(where, `${outside.length} results are not "${s.expect_every_meta_contains}": ${outside[0].title} (${outside[0].meta})`);
   }
   if (s.expect_mark && !hits.some((h) => h.marks.some((m) => m.toLowerCase() === s.expect_mark.toLowerCase()))) {
     fail(where, `no title or snippet marks "${s.expect_mark}" with <mark>`);
@@ -273,6 +291,41 @@ async function search(site, s) {
   }
   const id = new URL(href).hash.slice(1);
   if (id && !await hasAnchor(decodeURIComponent(id))) fail(here, `the result page has no element with id "${id}"`);
+}
+
+async function keyboard(site, k) {
+  stats.searches++;
+  const where = `[${site.name}] keyboard search "${k.q}"`;
+  if (!await open(site, site.start, where)) return;
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.name === 'q');
+  }
+  if (!reached) { fail(where, 'Tab never reached the search box'); return; }
+  await page.keyboard.type(k.q);
+  try {
+    await Promise.all([page.waitForURL(/sok\//, { waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  } catch (e) {
+    fail(where, `Enter in the search box did not open the search page: ${firstLine(e.message)}`);
+    return;
+  }
+  await results(site, k, where);
+}
+
+async function withoutJavaScript(site, text) {
+  const where = `[${site.name}] search page without JavaScript`;
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const p = await context.newPage();
+  try {
+    await p.goto(site.searchUrl('baerum'), { waitUntil: 'load' });
+    const shown = await p.evaluate(() => document.body.innerText);
+    if (!shown.includes(text)) fail(where, `the page does not say "${text}"`);
+  } catch (e) {
+    fail(where, `could not open the search page: ${firstLine(e.message)}`);
+  } finally {
+    await context.close();
+  }
 }
 
 async function redirect(site, r) {
@@ -305,6 +358,8 @@ try {
   if (spec.crawl_web) web ? await crawl(web) : fail(specFile, '"crawl_web" needs "web"');
   for (const site of sites) {
     for (const s of spec.searches ?? []) await search(site, s);
+    for (const k of spec.keyboard ?? []) await keyboard(site, k);
+    if (spec.no_js) await withoutJavaScript(site, spec.no_js);
     for (const r of spec.redirects ?? []) await redirect(site, r);
   }
 } catch (e) {

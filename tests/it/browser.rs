@@ -88,7 +88,17 @@ fn the_seed_archive_works_in_chromium_from_disk_and_over_http() {
             {"q": "videreføring", "expect_title_contains": "Videreføring av Kommunehelsesamarbeidet", "expect_kind": "Saksgang", "expect_mark": "videreføring"},
             // A date finds the meeting of that day.
             {"q": "23.02.2017", "expect_title_contains": "Rådmannsgruppen torsdag 23. februar 2017", "expect_kind": "Møte"},
+            // Filters by body and by year keep only what they name.
+            {"q": "kommunene", "params": {"organ": "radmannsgruppen"}, "expect_title_contains": "Sak 17/2017", "expect_every_meta_contains": "Rådmannsgruppen ·"},
+            {"q": "kommunene", "params": {"ar": "2018"}, "expect_title_contains": "Sak 01/2018", "expect_every_meta_contains": ".2018 ·"},
+            {"q": "khs", "params": {"type": "t"}, "expect_title_contains": "Videreføring av Kommunehelsesamarbeidet", "expect_every_meta_contains": "Saksgang"},
         ],
+        // The search box in the header, by keyboard alone.
+        "keyboard": [
+            {"q": "baerum", "expect_title_contains": "Bærum", "expect_kind": "Kommune"}
+        ],
+        // Without JavaScript the search page says so, and where to browse instead.
+        "no_js": "Søket kjører i nettleseren og trenger JavaScript",
         "redirects": [
             {"from": "referater/radmannsgruppen-2017-02-23/", "to_contains": "moter/2017-02-23-radmannsgruppen/"}
         ]

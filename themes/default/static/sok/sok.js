@@ -172,15 +172,17 @@
         if (organ >= 0 && S.organ.charCodeAt(id) - 48 !== organ) return;
         if (year && (id < year[0] || id >= year[1])) return;
         if (type && S.typer.charAt(id) !== type) return;
-        var score = 0;
+        var score = 0, inTitle = false;
         for (var i = 0; i < sets.length; i++) {
           var t = sets[i].get(id);
           if (t === undefined) return;
+          inTitle = inTitle || t === 1;
           score += (1 + 2 * t) * Math.log(1 + S.antall / sets[i].size);
         }
-        // A thread or a municipality is the overview of a matter: first among equals.
+        // A thread or a municipality named in the query is the overview of the
+        // matter: first among equals.
         var kind = S.typer.charAt(id);
-        if (kind === "t" || kind === "k") score *= 1.25;
+        if (inTitle && (kind === "t" || kind === "k")) score *= 1.25;
         scored.push([score, id]);
       });
       scored.sort(function (a, b) { return b[0] - a[0] || b[1] - a[1]; });
