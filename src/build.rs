@@ -286,17 +286,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     }
     clock.lap("sider");
-    let index = SearchIndex::new(&archive, &sources, options.edition);
-    let write_index = || -> Vec<Diagnostic> {
-        (0..index.files())
-            .into_par_iter()
-            .filter_map(|n| staging.put(&index.file(n)).err().map(write_diagnostic))
-            .collect()
+    let put_all = |pages: &[Page]| -> Vec<Diagnostic> {
+        let put = || -> Vec<Diagnostic> {
+            pages
+                .par_iter()
+                .filter_map(|p| staging.put(p).err().map(write_diagnostic))
+                .collect()
+        };
+        match &pool {
+            Some(pool) => pool.install(put),
+            None => put(),
+        }
     };
-    errors.extend(match &pool {
-        Some(pool) => pool.install(write_index),
-        None => write_index(),
+    let index = SearchIndex::new(&archive, &sources, options.edition, |pages| {
+        errors.extend(put_all(&pages));
     });
+    let numbers: Vec<usize> = (0..index.files()).collect();
+    for chunk in numbers.chunks(ZIP_BATCH) {
+        let made: Vec<Page> = chunk.par_iter().map(|n| index.file(*n)).collect();
+        errors.extend(put_all(&made));
+    }
     drop(index);
     clock.lap("søk");
     if !errors.is_empty() {
@@ -323,7 +332,8 @@ pub const BUNDLE_FILE: &str = "arkiv.zip";
 /// The folder that the downloadable copy unpacks to.
 const BUNDLE_FOLDER: &str = "arkiv";
 
-/// Pages rendered together before they are added to a zip file, in order.
+/// Pages made together in parallel before they are written (or added to a
+/// zip file) in order.
 const ZIP_BATCH: usize = 256;
 
 /// A finished `saksgang bundle`.
@@ -436,20 +446,24 @@ fn offline_zip(
             break;
         }
     }
-    let index = SearchIndex::new(archive, sources, Edition::Offline);
-    let numbers: Vec<usize> = (0..index.files()).collect();
-    for batch in numbers.chunks(ZIP_BATCH) {
-        let make = || -> Vec<Page> { batch.par_iter().map(|n| index.file(*n)).collect() };
-        let pages = match pool {
-            Some(pool) => pool.install(make),
-            None => make(),
-        };
+    let mut add_all = |pages: Vec<Page>| {
         for page in pages {
             if let Err(e) = bundle.add(&page) {
                 errors.push(write_diagnostic(e));
             }
         }
+    };
+    let index = match pool {
+        Some(pool) => {
+            pool.install(|| SearchIndex::new(archive, sources, Edition::Offline, &mut add_all))
+        }
+        None => SearchIndex::new(archive, sources, Edition::Offline, &mut add_all),
+    };
+    let numbers: Vec<usize> = (0..index.files()).collect();
+    for chunk in numbers.chunks(ZIP_BATCH) {
+        add_all(chunk.par_iter().map(|n| index.file(*n)).collect());
     }
+    drop(index);
     if !errors.is_empty() {
         return Err(limit_errors(errors));
     }

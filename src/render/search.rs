@@ -10,7 +10,9 @@
 //!   character each), and where each year's records begin;
 //! - `sok/t/<xx>.js`: the terms that begin with `xx`, each with its records;
 //! - `sok/d/<n>.js`: 64 records each (title, address, date line, text) for
-//!   showing results with a snippet.
+//!   showing results with a snippet; an address that is only `#anchor` is on
+//!   the page of the record before, and a date line `0` is that of the record
+//!   before.
 //!
 //! Records are meetings (a document's page), items (sak), threads (saksgang) and
 //! municipalities. Terms are Norwegian Snowball stems (the same algorithm as
@@ -286,13 +288,16 @@ impl Tokenizer {
 
     /// Every term of `text`, in order, repeats included.
     pub fn terms(&self, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        self.terms_into(text, &mut out, &mut WordCache::default());
-        out
+        let mut ids = Vec::new();
+        let mut terms = Terms::default();
+        self.terms_into(text, &mut ids, &mut terms);
+        ids.into_iter()
+            .map(|id| terms.names[id as usize].clone())
+            .collect()
     }
 
-    /// Adds the terms of `text` to `out`; `cache` remembers the term of each word seen.
-    fn terms_into(&self, text: &str, out: &mut Vec<String>, cache: &mut WordCache) {
+    /// Adds the terms of `text` to `out`, as ids in `terms`.
+    fn terms_into(&self, text: &str, out: &mut Vec<u32>, terms: &mut Terms) {
         let lower = text.to_lowercase();
         let mut words_from = 0;
         let mut at = 0;
@@ -303,28 +308,30 @@ impl Tokenizer {
             } else {
                 date_term(&c[3], &c[4], &c[5])
             };
-            self.words(&lower[words_from..whole.start()], out, cache);
-            out.extend(term);
+            self.words(&lower[words_from..whole.start()], out, terms);
+            out.extend(term.map(|t| terms.id(t)));
             // The character after the match may begin the next one.
             let end = whole.end() - trailing_separator_len(whole);
             words_from = end;
             at = end;
         }
-        self.words(&lower[words_from..], out, cache);
+        self.words(&lower[words_from..], out, terms);
     }
 
-    fn words(&self, text: &str, out: &mut Vec<String>, cache: &mut WordCache) {
+    fn words(&self, text: &str, out: &mut Vec<u32>, terms: &mut Terms) {
         for word in text.split(|c: char| !(c.is_alphabetic() || c.is_numeric())) {
             if word.is_empty() {
                 continue;
             }
-            if let Some(term) = cache.0.get(word) {
-                out.extend(term.iter().cloned());
-                continue;
-            }
-            let term = self.word(word);
-            out.extend(term.iter().cloned());
-            cache.0.insert(word.into(), term);
+            let id = match terms.words.get(word) {
+                Some(id) => *id,
+                None => {
+                    let id = self.word(word).map(|t| terms.id(t));
+                    terms.words.insert(word.into(), id);
+                    id
+                }
+            };
+            out.extend(id);
         }
     }
 
@@ -342,9 +349,29 @@ impl Tokenizer {
     }
 }
 
-/// Words already cut into terms, by one thread.
+/// The terms one thread has met, by number, and the term of each word it
+/// has cut, so that a word is stemmed once and a term is a number.
 #[derive(Default)]
-struct WordCache(HashMap<Box<str>, Option<String>>);
+struct Terms {
+    /// Word → its term's number, or none for a stop word.
+    words: HashMap<Box<str>, Option<u32>>,
+    /// Term → its number.
+    numbers: HashMap<String, u32>,
+    /// Number → term.
+    names: Vec<String>,
+}
+
+impl Terms {
+    fn id(&mut self, term: String) -> u32 {
+        if let Some(id) = self.numbers.get(&term) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(term.clone());
+        self.numbers.insert(term, id);
+        id
+    }
+}
 
 fn trailing_separator_len(m: regex::Match<'_>) -> usize {
     let s = m.as_str();
@@ -405,11 +432,16 @@ pub fn shard_of(term: &str) -> String {
     key
 }
 
-/// Records cut into terms together, in parallel.
-const RECORDS_PER_BATCH: usize = 2048;
+/// Records cut into terms together by one thread: 32 record files.
+const RECORDS_PER_BATCH: usize = RECORDS_PER_FILE * 32;
 
-/// The search index of one edition of the site, ready to be written as files:
-/// `sok/indeks.js`, then the term files, then the record files.
+/// Batches done in parallel before their terms are merged and their record
+/// files handed on, which bounds the memory they take.
+const BATCHES_PER_GROUP: usize = 16;
+
+/// The search index of one edition of the site: `sok/indeks.js` and the term
+/// files, made from it one at a time; the record files are handed on while
+/// the index is made.
 pub struct SearchIndex<'a> {
     archive: &'a Archive,
     sources: &'a Sources,
@@ -425,8 +457,15 @@ pub struct SearchIndex<'a> {
 }
 
 impl<'a> SearchIndex<'a> {
-    /// Cuts every record of the archive into terms.
-    pub fn new(archive: &'a Archive, sources: &'a Sources, edition: Edition) -> Self {
+    /// Cuts every record of the archive into terms, in parallel. The record
+    /// files (`sok/d/N.js`) are made in the same pass, from the same words, and
+    /// handed to `put` in order, some hundreds at a time.
+    pub fn new(
+        archive: &'a Archive,
+        sources: &'a Sources,
+        edition: Edition,
+        mut put: impl FnMut(Vec<Page>),
+    ) -> Self {
         let mut index = Self {
             archive,
             sources,
@@ -436,38 +475,34 @@ impl<'a> SearchIndex<'a> {
             terms: Vec::new(),
             shards: Vec::new(),
         };
-        // Terms of each batch of records in parallel; batches merged in order,
-        // so every term's records stay in id order.
-        let batches: Vec<HashMap<String, Vec<u32>>> = index
-            .records
-            .par_chunks(RECORDS_PER_BATCH)
-            .enumerate()
-            .map(|(b, batch)| {
-                let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-                let mut cache = WordCache::default();
-                for (i, source) in batch.iter().enumerate() {
-                    let id = (b * RECORDS_PER_BATCH + i) as u32;
-                    let record = index.record(*source);
-                    for (term, in_title) in index.record_terms(&record, &mut cache) {
-                        postings
-                            .entry(term)
-                            .or_default()
-                            .push((id << 1) | u32::from(in_title));
+        let mut all: HashMap<String, (Vec<u8>, u32)> = HashMap::new();
+        let group_len = RECORDS_PER_BATCH * BATCHES_PER_GROUP;
+        for (g, group) in index.records.chunks(group_len).enumerate() {
+            // Batches in parallel; merged in order, so every term's records stay in id order.
+            let batches: Vec<(Terms, Vec<Vec<u32>>, Vec<Page>)> = group
+                .par_chunks(RECORDS_PER_BATCH)
+                .enumerate()
+                .map(|(b, batch)| {
+                    let first = g * group_len + b * RECORDS_PER_BATCH;
+                    index.batch(first, batch)
+                })
+                .collect();
+            let mut pages = Vec::new();
+            for (terms, postings, files) in batches {
+                for (term, list) in terms.names.into_iter().zip(postings) {
+                    if list.is_empty() {
+                        continue;
+                    }
+                    let (bytes, previous) = all.entry(term).or_insert_with(|| (Vec::new(), 0));
+                    for entry in list {
+                        let id = entry >> 1;
+                        push_varint(bytes, ((id - *previous) << 1) | (entry & 1));
+                        *previous = id;
                     }
                 }
-                postings
-            })
-            .collect();
-        let mut all: HashMap<String, (Vec<u8>, u32)> = HashMap::new();
-        for batch in batches {
-            for (term, list) in batch {
-                let (bytes, previous) = all.entry(term).or_insert_with(|| (Vec::new(), 0));
-                for entry in list {
-                    let id = entry >> 1;
-                    push_varint(bytes, ((id - *previous) << 1) | (entry & 1));
-                    *previous = id;
-                }
+                pages.extend(files);
             }
+            put(pages);
         }
         let mut terms: Vec<(Box<str>, Vec<u8>)> = all
             .into_iter()
@@ -490,9 +525,77 @@ impl<'a> SearchIndex<'a> {
         index
     }
 
-    /// How many files the index has.
+    /// The terms of the records of one batch, whose first id is `first`, and
+    /// its record files.
+    fn batch(&self, first: usize, batch: &[Source]) -> (Terms, Vec<Vec<u32>>, Vec<Page>) {
+        let mut terms = Terms::default();
+        // Term number → its records: id × 2 + 1 if in the title.
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut files = Vec::new();
+        let mut js = String::new();
+        // An item's address and date line repeat its document's: within a file
+        // they are written once, and later records say "as before".
+        let mut page = String::new();
+        let mut meta = String::new();
+        let mut last = None;
+        for (i, source) in batch.iter().enumerate() {
+            let id = first + i;
+            let record = self.record(*source, &mut last);
+            for (term, in_title) in self.record_terms(&record, &mut terms) {
+                let term = term as usize;
+                if postings.len() <= term {
+                    postings.resize_with(term + 1, Vec::new);
+                }
+                postings[term].push(((id as u32) << 1) | u32::from(in_title));
+            }
+            if id.is_multiple_of(RECORDS_PER_FILE) {
+                js = format!("saksgangSok.inn(\"d/{}\",[", id / RECORDS_PER_FILE);
+                page.clear();
+                meta.clear();
+            } else {
+                js.push_str(",\n");
+            }
+            let (this_page, anchor) = match record.href.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (record.href.as_str(), None),
+            };
+            // `#sak-04-2017` alone: on the page of the record before.
+            let href = match anchor {
+                Some(a) if this_page == page => format!("#{a}"),
+                _ => record.href.clone(),
+            };
+            page.clear();
+            page.push_str(this_page);
+            let text = cut(&record.text, SNIPPET_SOURCE);
+            js.push('[');
+            js.push_str(&json_string(&record.title));
+            js.push(',');
+            js.push_str(&json_string(&href));
+            js.push(',');
+            // `0`: the date line of the record before.
+            if record.meta == meta && !meta.is_empty() {
+                js.push('0');
+            } else {
+                js.push_str(&json_string(&record.meta));
+                meta.clone_from(&record.meta);
+            }
+            js.push(',');
+            js.push_str(&json_string(text));
+            js.push(']');
+            if id % RECORDS_PER_FILE == RECORDS_PER_FILE - 1 || i == batch.len() - 1 {
+                js.push_str("]);\n");
+                files.push(Page {
+                    path: format!("sok/d/{}.js", id / RECORDS_PER_FILE),
+                    bytes: std::mem::take(&mut js).into_bytes(),
+                });
+            }
+        }
+        (terms, postings, files)
+    }
+
+    /// How many files [`SearchIndex::file`] makes: `sok/indeks.js` and the term files.
     pub fn files(&self) -> usize {
-        1 + self.shard_keys().len() + self.records.len().div_ceil(RECORDS_PER_FILE)
+        1 + self.shard_keys().len()
     }
 
     /// The distinct term file keys, in order.
@@ -502,16 +605,13 @@ impl<'a> SearchIndex<'a> {
         keys
     }
 
-    /// File number `n` of [`SearchIndex::files`].
+    /// File number `n` of [`SearchIndex::files`]: the main file, then the term files.
     pub fn file(&self, n: usize) -> Page {
         if n == 0 {
-            return self.main_file();
+            self.main_file()
+        } else {
+            self.term_file(self.shard_keys()[n - 1])
         }
-        let keys = self.shard_keys();
-        if n <= keys.len() {
-            return self.term_file(keys[n - 1]);
-        }
-        self.record_file(n - 1 - keys.len())
     }
 
     fn term_file(&self, key: &str) -> Page {
@@ -546,51 +646,23 @@ impl<'a> SearchIndex<'a> {
         }
     }
 
-    fn record_file(&self, n: usize) -> Page {
-        let mut js = format!("saksgangSok.inn(\"d/{n}\",[");
-        let start = n * RECORDS_PER_FILE;
-        let end = (start + RECORDS_PER_FILE).min(self.records.len());
-        for (i, source) in self.records[start..end].iter().enumerate() {
-            if i > 0 {
-                js.push_str(",\n");
-            }
-            let r = self.record(*source);
-            let text = cut(&r.text, SNIPPET_SOURCE);
-            js.push('[');
-            for (j, field) in [r.title.as_str(), &r.href, &r.meta, text]
-                .iter()
-                .enumerate()
-            {
-                if j > 0 {
-                    js.push(',');
-                }
-                js.push_str(&json_string(field));
-            }
-            js.push(']');
-        }
-        js.push_str("]);\n");
-        Page {
-            path: format!("sok/d/{n}.js"),
-            bytes: js.into_bytes(),
-        }
-    }
-
-    /// The distinct terms of a record, and whether each is in its title.
-    fn record_terms(&self, r: &Record, cache: &mut WordCache) -> Vec<(String, bool)> {
+    /// The distinct terms of a record, by number, and whether each is in its title.
+    fn record_terms(&self, r: &Record, terms: &mut Terms) -> Vec<(u32, bool)> {
         let mut title = Vec::new();
-        self.tokenizer.terms_into(&r.title, &mut title, cache);
+        self.tokenizer.terms_into(&r.title, &mut title, terms);
         let mut text = Vec::new();
-        self.tokenizer.terms_into(&r.text, &mut text, cache);
-        let mut terms: Vec<(String, bool)> = title
-            .into_iter()
-            .map(|t| (t, true))
-            .chain(r.extra.iter().cloned())
-            .chain(text.into_iter().map(|t| (t, false)))
-            .collect();
+        self.tokenizer.terms_into(&r.text, &mut text, terms);
+        let mut all: Vec<(u32, bool)> = title.into_iter().map(|t| (t, true)).collect();
+        all.extend(
+            r.extra
+                .iter()
+                .map(|(t, in_title)| (terms.id(t.clone()), *in_title)),
+        );
+        all.extend(text.into_iter().map(|t| (t, false)));
         // Title first among equal terms, so that dedup keeps the title mark.
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        terms.dedup_by(|a, b| a.0 == b.0);
-        terms
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        all.dedup_by(|a, b| a.0 == b.0);
+        all
     }
 
     /// `sok/indeks.js`: what the search page needs before any query.
@@ -645,8 +717,9 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
         }
     }
 
-    /// The words of one record, from the model.
-    fn record(&self, source: Source) -> Record {
+    /// The words of one record, from the model; `last` keeps the strings of the
+    /// document of the record before.
+    fn record(&self, source: Source, last: &mut Option<DocumentStrings>) -> Record {
         let archive = self.archive;
         match source {
             Source::Municipality(id) => {
@@ -709,21 +782,37 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
                     .document(m, kind)
                     .expect("records are made only for documents that exist");
                 let body = &archive.bodies[meeting.body.0];
-                let page = if kind == DocumentKind::Notice && meeting.minutes.is_some() {
-                    urls::notice(&meeting.slug)
-                } else {
-                    urls::meeting(&meeting.slug)
-                };
-                let (document_name, title_kind) = match kind {
-                    DocumentKind::Minutes => ("referat", "Referat"),
-                    DocumentKind::Notice => ("innkalling", "Innkalling"),
-                };
-                let meta = format!(
-                    "{} · {} · {document_name}",
-                    body.name,
-                    norsk::short_date(meeting.date)
+                // A document's items follow it: its strings are made once.
+                if last.as_ref().is_none_or(|l| l.document != (m, kind)) {
+                    let document_name = match kind {
+                        DocumentKind::Minutes => "referat",
+                        DocumentKind::Notice => "innkalling",
+                    };
+                    *last = Some(DocumentStrings {
+                        document: (m, kind),
+                        page: if kind == DocumentKind::Notice && meeting.minutes.is_some() {
+                            urls::notice(&meeting.slug)
+                        } else {
+                            urls::meeting(&meeting.slug)
+                        },
+                        meta: format!(
+                            "{} · {} · {document_name}",
+                            body.name,
+                            norsk::short_date(meeting.date)
+                        ),
+                        date_term: meeting.date.format("%Y-%m-%d").to_string(),
+                    });
+                }
+                let strings = last.as_ref().expect("just made");
+                let (page, meta, date_term) = (
+                    strings.page.clone(),
+                    strings.meta.clone(),
+                    strings.date_term.clone(),
                 );
-                let date_term = meeting.date.format("%Y-%m-%d").to_string();
+                let title_kind = match kind {
+                    DocumentKind::Minutes => "Referat",
+                    DocumentKind::Notice => "Innkalling",
+                };
                 let src = &self.sources.get(doc.file).text;
                 if let Source::Item(_, _, i) = source {
                     let item = &doc.items[i];
@@ -768,6 +857,14 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
             }
         }
     }
+}
+
+/// Strings shared by a document's record and its items' records.
+struct DocumentStrings {
+    document: (MeetingId, DocumentKind),
+    page: String,
+    meta: String,
+    date_term: String,
 }
 
 fn kind_of(source: Source) -> Kind {
@@ -891,6 +988,24 @@ mod tests {
         assert_eq!(t.terms("17/2017 18/2017"), vec!["17/2017", "18/2017"]);
         // Stop words and short bare numbers are not terms.
         assert_eq!(t.terms("og i på 12"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_stop_words_are_those_of_the_browser() {
+        // The query is cut by lunr.no in the browser; a stop word there that is a
+        // term here (or the other way round) could never be found.
+        let js = include_str!("../../themes/default/static/sok/lunr.no.min.js");
+        let list = js
+            .split("generateStopWordFilter(\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("lunr.no has its stop word list");
+        let mut browser: Vec<&str> = list.split(' ').collect();
+        browser.sort_unstable();
+        browser.dedup();
+        let mut ours = STOP_WORDS.to_vec();
+        ours.sort_unstable();
+        assert_eq!(ours, browser);
     }
 
     #[test]

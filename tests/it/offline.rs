@@ -262,8 +262,22 @@ fn search_records(out: &Path) -> Vec<Vec<String>> {
         };
         let start = js.find(",[").unwrap() + 1;
         let end = js.rfind(");").unwrap();
-        let list: Vec<Vec<String>> = serde_json::from_str(&js[start..end]).unwrap();
-        records.extend(list);
+        let list: Vec<Vec<serde_json::Value>> = serde_json::from_str(&js[start..end]).unwrap();
+        // "#anchor" is on the page of the record before; date line 0 is the one before.
+        let (mut page, mut meta) = (String::new(), String::new());
+        for r in list {
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            let mut href = text(&r[1]);
+            if href.starts_with('#') {
+                href = format!("{page}{href}");
+            } else {
+                page = href.split('#').next().unwrap().to_string();
+            }
+            if r[2] != serde_json::json!(0) {
+                meta = text(&r[2]);
+            }
+            records.push(vec![text(&r[0]), href, meta.clone(), text(&r[3])]);
+        }
     }
     records
 }

@@ -195,6 +195,22 @@
     });
   }
 
+  /* A record file lists [title, address, date line, text]; an address that is
+     only "#anchor" is on the page of the record before, and a date line 0 is
+     that of the record before. Expanded once, when the file arrives. */
+  function expand(file) {
+    if (!file || file.expanded) return file;
+    var page = "", meta = "";
+    file.forEach(function (r) {
+      if (r[1].charAt(0) === "#") r[1] = page + r[1];
+      else page = r[1].split("#")[0];
+      if (r[2] === 0) r[2] = meta;
+      else meta = r[2];
+    });
+    file.expanded = true;
+    return file;
+  }
+
   function showMore(ticket) {
     var batch = results.slice(shown, shown + PAGE);
     shown += batch.length;
@@ -203,7 +219,7 @@
     return Promise.all(Object.keys(files).map(function (n) { return load("d/" + n); })).then(function () {
       if (ticket !== current) return;
       batch.forEach(function (id) {
-        var file = S.filer["d/" + Math.floor(id / S.perFil)];
+        var file = expand(S.filer["d/" + Math.floor(id / S.perFil)]);
         if (file) list.appendChild(result(id, file[id % S.perFil]));
       });
       more.hidden = shown >= results.length;
