@@ -239,7 +239,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return fail(diagnostics, errors, sources);
         }
     };
-    let mut files = Vec::new();
+    let mut errors = Vec::new();
     if options.edition == Edition::Web {
         // Published addresses must not disappear: compare with the previous manifest.
         let addresses = manifest::addresses(&archive, &plan);
@@ -264,27 +264,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             }
             Err(_) => {}
         }
-        files.push((manifest::FILE, manifest::text(&addresses)));
-        files.push((
-            "sitemap.xml",
-            feeds::sitemap(&manifest::pages(&plan), &archive.site.base_url),
-        ));
-        files.push(("moter.ics", feeds::calendar(&archive)));
-        files.push(("nytt.xml", feeds::atom(&archive)));
-    }
-    let mut errors = render_into(&pool, &renderer, &plan, |page| {
-        staging.put(page).map_err(write_diagnostic)
-    });
-    drop(renderer);
-    for (path, text) in files {
-        let page = Page {
-            path: path.to_string(),
-            bytes: text.into_bytes(),
-        };
-        if let Err(e) = staging.put(&page) {
-            errors.push(write_diagnostic(e));
+        // Each file is made and written in turn, before the pages: at 100,000
+        // meetings the manifest alone is some hundred megabytes.
+        let files: [(&str, &dyn Fn() -> String); 4] = [
+            (manifest::FILE, &|| manifest::text(&addresses)),
+            ("sitemap.xml", &|| {
+                feeds::sitemap(&manifest::pages(&plan), &archive.site.base_url)
+            }),
+            ("moter.ics", &|| feeds::calendar(&archive)),
+            ("nytt.xml", &|| feeds::atom(&archive)),
+        ];
+        for (path, make) in files {
+            let page = Page {
+                path: path.to_string(),
+                bytes: make().into_bytes(),
+            };
+            if let Err(e) = staging.put(&page) {
+                errors.push(write_diagnostic(e));
+            }
         }
     }
+    errors.extend(render_into(&pool, &renderer, &plan, |page| {
+        staging.put(page).map_err(write_diagnostic)
+    }));
+    drop(renderer);
     clock.lap("sider");
     let put_all = |pages: &[Page]| -> Vec<Diagnostic> {
         let put = || -> Vec<Diagnostic> {

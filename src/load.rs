@@ -753,13 +753,25 @@ fn explain_yaml(message: &str) -> (String, String, String) {
             "sett hele teksten i anførselstegn, for eksempel title: \"Referat: møte\"".to_string(),
         )
     } else if message.contains("duplicate") {
-        // Before tabs: the message of a duplicate key names the key, which may hold "tab".
+        // "duplicate mapping key: aliases, set DuplicateKeyPolicy …"
+        let key = message
+            .split_once("key: ")
+            .and_then(|(_, rest)| rest.split(',').next())
+            .map(str::trim)
+            .filter(|k| !k.is_empty());
         (
-            "det samme feltet står to ganger".to_string(),
+            match key {
+                Some(k) => format!("feltet «{k}» står to ganger"),
+                None => "det samme feltet står to ganger".to_string(),
+            },
             "andre gang".to_string(),
             "slå sammen de to linjene til én".to_string(),
         )
-    } else if message.contains("tab") {
+    } else if message
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w == "tab" || w == "tabs")
+    {
+        // The word, not the letters: "acceptable" (in the duplicate key message) has them.
         (
             "tabulator brukt som innrykk".to_string(),
             "tabulator".to_string(),

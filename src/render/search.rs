@@ -506,7 +506,10 @@ impl<'a> SearchIndex<'a> {
         }
         let mut terms: Vec<(Box<str>, Vec<u8>)> = all
             .into_iter()
-            .map(|(t, (bytes, _))| (t.into_boxed_str(), bytes))
+            .map(|(t, (mut bytes, _))| {
+                bytes.shrink_to_fit();
+                (t.into_boxed_str(), bytes)
+            })
             .collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut shards: Vec<(String, std::ops::Range<usize>)> = Vec::new();

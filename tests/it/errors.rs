@@ -114,3 +114,37 @@ bygget stoppet med 1 feil; ingenting ble skrevet, og PUBLIC er som før
 "
     );
 }
+
+#[test]
+fn a_field_written_twice_is_named_as_such() {
+    // The parser's message for this ends "if acceptable", whose letters "tab"
+    // once made saksgang explain it as a tab in the indentation.
+    assert_eq!(
+        failed("duplicate-field"),
+        "\
+feil: feltet «aliases» står to ganger
+ --> content/meetings/2017/2017-06-01-radmannsgruppen.md:7:1
+  |
+7 | aliases: [/gamle/radmannsgruppen-2017-06-01/]
+  | ^ andre gang
+  |
+slik retter du det: slå sammen de to linjene til én
+
+bygget stoppet med 1 feil; ingenting ble skrevet, og PUBLIC er som før
+"
+    );
+}
+
+#[test]
+fn a_tab_in_the_indentation_is_named_as_such() {
+    let out = failed("tab-indent");
+    assert!(
+        out.starts_with("feil: tabulator brukt som innrykk\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("content/meetings/2017/2017-06-01-radmannsgruppen.md:6:"),
+        "{out}"
+    );
+    assert!(out.contains("slik retter du det: bruk mellomrom, ikke tabulator"));
+}
