@@ -289,11 +289,6 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The edition this renderer makes.
-    pub fn edition(&self) -> Edition {
-        self.edition
-    }
-
     /// Every page of the site with its path, in path order. Fails if two pages
     /// would be written to one path (an old address over a page that exists).
     pub fn plan(&self) -> Result<Vec<(String, Task)>, Vec<Diagnostic>> {

@@ -278,9 +278,10 @@ impl Tokenizer {
     pub fn new() -> Self {
         Self {
             stemmer: Stemmer::create(Algorithm::Norwegian),
-            // An item number (04/2017, 4 / 2017, 35/06) or a date (23.02.2017).
+            // An item number (04/2017, 4 / 2017, 35/06) or a date (23.02.2017);
+            // ASCII digits, as `\d` in the browser's regular expressions.
             special: Regex::new(
-                r"(?:^|[^\p{Alphabetic}\p{N}])(?:(\d{1,3}) ?/ ?(\d{4}|\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4}))(?:$|[^\p{Alphabetic}\p{N}])",
+                r"(?:^|[^\p{Alphabetic}\p{N}])(?:([0-9]{1,3}) ?/ ?([0-9]{4}|[0-9]{2})|([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4}))(?:$|[^\p{Alphabetic}\p{N}])",
             )
             .expect("a valid regular expression"),
         }

@@ -670,7 +670,7 @@ pub struct BodyYearPage {
 pub struct SearchPage {
     /// Title.
     pub title: String,
-    /// Bodies to filter by, in the order of `sok/indeks.js`: id and name.
+    /// Bodies to filter by, sorted by name; the filter's values are their ids.
     pub bodies: Vec<SearchBody>,
     /// Years with meetings, newest first.
     pub years: Vec<i32>,
