@@ -289,6 +289,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }));
     drop(renderer);
     clock.lap("sider");
+    if !errors.is_empty() {
+        staging.abort();
+        return fail(diagnostics, limit_errors(errors), sources);
+    }
     let put_all = |pages: &[Page]| -> Vec<Diagnostic> {
         let put = || -> Vec<Diagnostic> {
             pages
@@ -305,7 +309,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         errors.extend(put_all(&pages));
     });
     let numbers: Vec<usize> = (0..index.files()).collect();
-    for chunk in numbers.chunks(ZIP_BATCH) {
+    for chunk in numbers.chunks(INDEX_FILES_AT_ONCE) {
         let made: Vec<Page> = chunk.par_iter().map(|n| index.file(*n)).collect();
         errors.extend(put_all(&made));
     }
@@ -328,6 +332,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         phases: clock.phases,
     })
 }
+
+/// Term files of the search index made at once: at 100,000 meetings they are
+/// megabytes each.
+const INDEX_FILES_AT_ONCE: usize = 16;
 
 /// The file name of the downloadable offline copy in the web edition.
 pub const BUNDLE_FILE: &str = "arkiv.zip";
@@ -463,7 +471,7 @@ fn offline_zip(
         None => SearchIndex::new(archive, sources, Edition::Offline, &mut add_all),
     };
     let numbers: Vec<usize> = (0..index.files()).collect();
-    for chunk in numbers.chunks(ZIP_BATCH) {
+    for chunk in numbers.chunks(INDEX_FILES_AT_ONCE) {
         add_all(chunk.par_iter().map(|n| index.file(*n)).collect());
     }
     drop(index);

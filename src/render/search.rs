@@ -438,7 +438,7 @@ const RECORDS_PER_BATCH: usize = RECORDS_PER_FILE * 32;
 
 /// Batches done in parallel before their terms are merged and their record
 /// files handed on, which bounds the memory they take.
-const BATCHES_PER_GROUP: usize = 16;
+const BATCHES_PER_GROUP: usize = 8;
 
 /// The search index of one edition of the site: `sok/indeks.js` and the term
 /// files, made from it one at a time; the record files are handed on while
