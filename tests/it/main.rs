@@ -10,3 +10,4 @@ mod output;
 mod scale;
 mod seed;
 mod support;
+mod terms;

@@ -13,6 +13,16 @@
  * Results are built with DOM calls and textContent only: no HTML from data. */
 (function () {
   "use strict";
+  var SPECIAL = /(^|[^\p{Alphabetic}\p{N}])(?:(\d{1,3}) ?\/ ?(\d{4}|\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4}))(?=$|[^\p{Alphabetic}\p{N}])/gu;
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+
+  /* The terms of a text, in order: what saksgang's Tokenizer::terms gives for
+     it. tests/it/terms.rs compares the two on every text of the archive. */
+  window.saksgangSokTermer = function (text) {
+    return pieces(text).map(function (p) { return p.term; }).filter(function (t) { return t; });
+  };
+  if (typeof document === "undefined") return;
+
   var S = window.saksgangSok;
   var form = document.getElementById("sok-skjema");
   if (!S || !form || !window.lunr || !lunr.no) return;
@@ -29,8 +39,6 @@
   var PAGE = 20;
   var KIND = { m: "Møte", s: "Sak", t: "Saksgang", k: "Kommune" };
 
-  var SPECIAL = /(^|[^\p{Alphabetic}\p{N}])(?:(\d{1,3}) ?\/ ?(\d{4}|\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4}))(?=$|[^\p{Alphabetic}\p{N}])/gu;
-  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
 
   function fold(stem) {
     var s = stem.replace(/[æäåáà]/g, "a").replace(/[øöóò]/g, "o").replace(/[éèê]/g, "e").replace(/ü/g, "u");
