@@ -293,27 +293,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         staging.abort();
         return fail(diagnostics, limit_errors(errors), sources);
     }
-    let put_all = |pages: &[Page]| -> Vec<Diagnostic> {
-        let put = || -> Vec<Diagnostic> {
+    search_files(&archive, &sources, options.edition, &pool, |pages| {
+        errors.extend(on_pool(&pool, || {
             pages
                 .par_iter()
                 .filter_map(|p| staging.put(p).err().map(write_diagnostic))
-                .collect()
-        };
-        match &pool {
-            Some(pool) => pool.install(put),
-            None => put(),
-        }
-    };
-    let index = SearchIndex::new(&archive, &sources, options.edition, |pages| {
-        errors.extend(put_all(&pages));
+                .collect::<Vec<_>>()
+        }));
     });
-    let numbers: Vec<usize> = (0..index.files()).collect();
-    for chunk in numbers.chunks(INDEX_FILES_AT_ONCE) {
-        let made: Vec<Page> = chunk.par_iter().map(|n| index.file(*n)).collect();
-        errors.extend(put_all(&made));
-    }
-    drop(index);
     clock.lap("søk");
     if !errors.is_empty() {
         staging.abort();
@@ -409,15 +396,37 @@ fn render_into(
     plan: &[(String, Task)],
     put: impl Fn(&Page) -> Result<(), Diagnostic> + Sync,
 ) -> Vec<Diagnostic> {
-    let all = || -> Vec<Diagnostic> {
+    on_pool(pool, || {
         plan.par_iter()
             .filter_map(|(path, task)| renderer.render(path, task).and_then(|p| put(&p)).err())
             .collect()
-    };
+    })
+}
+
+/// Runs `f` on the render pool, or on rayon's own if none could be made.
+fn on_pool<R: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
     match pool {
-        Some(pool) => pool.install(all),
-        None => all(),
+        Some(pool) => pool.install(f),
+        None => f(),
     }
+}
+
+/// Makes the search index of one edition and hands every file of it to `put`,
+/// some at a time, always in the same order.
+fn search_files(
+    archive: &Archive,
+    sources: &Sources,
+    edition: Edition,
+    pool: &Option<rayon::ThreadPool>,
+    mut put: impl FnMut(Vec<Page>) + Send,
+) {
+    on_pool(pool, || {
+        let index = SearchIndex::new(archive, sources, edition, &mut put);
+        let numbers: Vec<usize> = (0..index.files()).collect();
+        for chunk in numbers.chunks(INDEX_FILES_AT_ONCE) {
+            put(chunk.par_iter().map(|n| index.file(*n)).collect());
+        }
+    });
 }
 
 /// The offline edition as a zip file in memory. Pages are rendered in parallel
@@ -433,16 +442,12 @@ fn offline_zip(
     let mut bundle = write::Bundle::new(BUNDLE_FOLDER);
     let mut errors = Vec::new();
     for batch in plan.chunks(ZIP_BATCH) {
-        let render = || -> Vec<Result<Page, Diagnostic>> {
+        let pages: Vec<Result<Page, Diagnostic>> = on_pool(pool, || {
             batch
                 .par_iter()
                 .map(|(path, task)| renderer.render(path, task))
                 .collect()
-        };
-        let pages = match pool {
-            Some(pool) => pool.install(render),
-            None => render(),
-        };
+        });
         for page in pages {
             match page {
                 Ok(page) => {
@@ -457,24 +462,13 @@ fn offline_zip(
             break;
         }
     }
-    let mut add_all = |pages: Vec<Page>| {
+    search_files(archive, sources, Edition::Offline, pool, |pages| {
         for page in pages {
             if let Err(e) = bundle.add(&page) {
                 errors.push(write_diagnostic(e));
             }
         }
-    };
-    let index = match pool {
-        Some(pool) => {
-            pool.install(|| SearchIndex::new(archive, sources, Edition::Offline, &mut add_all))
-        }
-        None => SearchIndex::new(archive, sources, Edition::Offline, &mut add_all),
-    };
-    let numbers: Vec<usize> = (0..index.files()).collect();
-    for chunk in numbers.chunks(INDEX_FILES_AT_ONCE) {
-        add_all(chunk.par_iter().map(|n| index.file(*n)).collect());
-    }
-    drop(index);
+    });
     if !errors.is_empty() {
         return Err(limit_errors(errors));
     }
