@@ -899,6 +899,13 @@ fn headings(text: &str, body_offset: usize) -> Vec<RawHeading> {
                     s.push_str(&t);
                 }
             }
+            // Raw HTML is words of the minutes, as in the text: `<utkast>` stays in
+            // the title (the page escapes it); comments are dropped.
+            Event::InlineHtml(t) | Event::Html(t) if !t.trim_start().starts_with("<!--") => {
+                if let Some((_, s, _)) = current.as_mut() {
+                    s.push_str(&t);
+                }
+            }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some((_, s, _)) = current.as_mut() {
                     s.push(' ');

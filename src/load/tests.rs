@@ -114,3 +114,13 @@ fn body_is_cut_into_preamble_items_decisions_and_after() {
     assert!(matches!(&after[0], RawPart::Heading(h) if h.text == "Vedlegg"));
     assert!(matches!(&after[1], RawPart::Text(m) if &text[m.range.clone()] == "Liste."));
 }
+
+#[test]
+fn raw_html_in_a_heading_stays_in_its_text() {
+    let text = "## Sak 05/2017 Budsjett <utkast>\n\n### Vedlegg <b>fet</b><!-- merknad -->\n";
+    let hs = headings(text, 0);
+    assert_eq!(hs[0].text, "Sak 05/2017 Budsjett <utkast>");
+    assert_eq!(hs[1].text, "Vedlegg <b>fet</b>");
+    let h = parse_item_heading(&hs[0].text).unwrap();
+    assert_eq!(h.title, "Budsjett <utkast>");
+}
