@@ -207,7 +207,7 @@ pub struct Document {
     pub items: Vec<Item>,
     /// Sections after the items (`## Vedlegg`), in order.
     pub after: Vec<Part>,
-    /// Resolved references in the text of this document.
+    /// Resolved references in the text of this document, sorted by where they start.
     pub links: Vec<TextLink>,
 }
 
@@ -423,7 +423,7 @@ pub struct Thread {
     pub background: Markdown,
     /// Old URLs of this page.
     pub aliases: Vec<String>,
-    /// Resolved references in the background text.
+    /// Resolved references in the background text, sorted by where they start.
     pub links: Vec<TextLink>,
     /// Every step, in date order.
     pub steps: Vec<Step>,

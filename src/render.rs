@@ -10,7 +10,7 @@
 //! every map handed to Tera keeps its order, so output is deterministic.
 
 mod lists;
-mod markdown;
+pub(crate) mod markdown;
 mod meeting;
 mod offline;
 pub mod search;

@@ -986,6 +986,8 @@ impl Resolver {
             };
             if let Some(doc) = doc {
                 doc.links = scan.refs;
+                // Sorted by place, so render finds a paragraph's references by search.
+                doc.links.sort_by_key(|l| (l.range.start, l.range.end));
                 doc.links.shrink_to_fit();
                 for (item, found) in doc.items.iter_mut().zip(mentions) {
                     item.mentions = found;
@@ -996,6 +998,7 @@ impl Resolver {
             path_links.extend(scan.path_links);
             self.diagnostics.extend(scan.diagnostics);
             t.links = scan.refs;
+            t.links.sort_by_key(|l| (l.range.start, l.range.end));
         }
         archive.path_links = path_links;
     }

@@ -17,7 +17,7 @@ use crate::model::{Markdown, Target, TextLink};
 pub(crate) struct MdContext<'a> {
     /// The whole text of the source file.
     pub(crate) text: &'a str,
-    /// Resolved prose references of that file.
+    /// Resolved prose references of that file, sorted by where they start.
     pub(crate) links: &'a [TextLink],
     /// Resolved `@/` links.
     pub(crate) path_links: &'a BTreeMap<String, Target>,
@@ -25,10 +25,163 @@ pub(crate) struct MdContext<'a> {
     pub(crate) href: &'a dyn Fn(&Target) -> String,
 }
 
+/// Why a link or image address of the minutes is not put on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// A scheme other than `http:`, `https:`, `mailto:` and `tel:` (lower case,
+    /// as a browser reads it): `javascript`, `data`, `vbscript`, `file`, …
+    Scheme(String),
+    /// `//host/…` (or with backslashes): an address on another site with the
+    /// scheme of the page, which is `file:` in the offline edition.
+    ProtocolRelative,
+}
+
+/// Whether an address written in the minutes may become a link or an image.
+/// The one rule for the whole program: `render` leaves a refused link out of the
+/// page (its words stay, as text) and `resolve` warns about it at its place.
+pub(crate) fn safe_link(dest: &str) -> bool {
+    link_refusal(dest).is_none()
+}
+
+/// Why `dest` may not be a link, or `None` if it may.
+///
+/// The address is read the way a browser reads it: character references
+/// decoded (`&#106;`, `&colon;`), control characters and white space around
+/// it trimmed, tabs and line breaks (and any other control character) inside it
+/// dropped, and letters compared in any case. Allowed are `http:`, `https:`,
+/// `mailto:`, `tel:`, addresses with no scheme (relative, `#anchor`, `?query`,
+/// `/path`) and `@/` links to the archive. Refused are every other scheme and
+/// protocol-relative `//host` addresses.
+pub(crate) fn link_refusal(dest: &str) -> Option<Refused> {
+    let decoded = decode_references(dest);
+    let s: String = decoded
+        .trim_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if s.starts_with("@/") {
+        return None;
+    }
+    if ["//", "\\\\", "/\\", "\\/"]
+        .iter()
+        .any(|p| s.starts_with(p))
+    {
+        return Some(Refused::ProtocolRelative);
+    }
+    let end = s.find([':', '/', '?', '#', '\\'])?;
+    if !s[end..].starts_with(':') {
+        return None;
+    }
+    let scheme = &s[..end];
+    (!["http", "https", "mailto", "tel"].contains(&scheme))
+        .then(|| Refused::Scheme(scheme.to_string()))
+}
+
+/// Decodes numeric character references and the named ones that can hide a
+/// scheme (`&colon;`, `&Tab;`, `&NewLine;`, …), with or without the `;`.
+fn decode_references(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return s.into();
+    }
+    const NAMED: [(&str, char); 9] = [
+        ("colon", ':'),
+        ("tab", '\t'),
+        ("newline", '\n'),
+        ("sol", '/'),
+        ("bsol", '\\'),
+        ("num", '#'),
+        ("quest", '?'),
+        ("nbsp", '\u{a0}'),
+        ("amp", '&'),
+    ];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        let (c, len) = if let Some(num) = rest.strip_prefix('#') {
+            let (hex, digits) = match num.strip_prefix(['x', 'X']) {
+                Some(h) => (true, h),
+                None => (false, num),
+            };
+            let n = digits
+                .find(|c: char| {
+                    !if hex {
+                        c.is_ascii_hexdigit()
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                })
+                .unwrap_or(digits.len());
+            let radix = if hex { 16 } else { 10 };
+            let value = digits[..n].chars().try_fold(0u32, |v, d| {
+                v.checked_mul(radix)?.checked_add(d.to_digit(radix)?)
+            });
+            if n == 0 {
+                (None, 0)
+            } else {
+                // A number too large for a character is a character all the same.
+                let c = value.and_then(char::from_u32).unwrap_or('\u{fffd}');
+                (Some(c), num.len() - digits.len() + n + 1)
+            }
+        } else {
+            let n = rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            let name = rest[..n].to_ascii_lowercase();
+            match NAMED.iter().find(|(k, _)| *k == name) {
+                Some((_, c)) => (Some(*c), n),
+                None => (None, 0),
+            }
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[len..];
+                if let Some(r) = rest.strip_prefix(';') {
+                    rest = r;
+                }
+            }
+            None => out.push('&'),
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many prose references `to_html` looked at, in this thread (tests only):
+    /// the work of putting them in must grow with the text, not text × references.
+    static EXAMINED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn examined(n: usize) {
+    #[cfg(test)]
+    EXAMINED.with(|e| e.set(e.get() + n));
+    #[cfg(not(test))]
+    let _ = n;
+}
+
 /// Renders one piece of Markdown to HTML.
+///
+/// A link or image whose address [`safe_link`] refuses is left out: its words
+/// (a link's text, an image's description) stay on the page as text.
 pub(crate) fn to_html(md: &Markdown, ctx: &MdContext<'_>) -> String {
     let slice = &ctx.text[md.range.clone()];
     let base = md.range.start;
+    let links = ctx.links;
+    // The references of this piece: the first at or after its start, found once;
+    // from there a cursor moves forward with the text.
+    let from_start = |start: usize| {
+        examined(usize::BITS as usize - links.len().leading_zeros() as usize);
+        links.partition_point(|l| l.range.start < start)
+    };
+    let mut cursor = from_start(base);
+    let mut last_start = base;
+    // For each open link or image: whether it was left out.
+    let mut open: Vec<bool> = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
     for (event, range) in Parser::new_ext(slice, markdown_options()).into_offset_iter() {
         match event {
@@ -37,12 +190,19 @@ pub(crate) fn to_html(md: &Markdown, ctx: &MdContext<'_>) -> String {
                     events.push(Event::Text(h));
                 }
             }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if !safe_link(dest_url) =>
+            {
+                open.push(true);
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) if open.pop() == Some(true) => {}
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) if dest_url.starts_with("@/") => {
+                open.push(false);
                 let href = ctx
                     .path_links
                     .get(dest_url.as_ref())
@@ -54,19 +214,31 @@ pub(crate) fn to_html(md: &Markdown, ctx: &MdContext<'_>) -> String {
                     id,
                 }));
             }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                open.push(false);
+                events.push(Event::Start(tag));
+            }
             Event::Text(t) => {
                 let abs = base + range.start..base + range.end;
-                let inside: Vec<&TextLink> = ctx
-                    .links
-                    .iter()
-                    .filter(|l| l.range.start >= abs.start && l.range.end <= abs.end)
-                    .collect();
-                if inside.is_empty() || slice.get(range.clone()) != Some(&*t) {
+                if abs.start < last_start {
+                    cursor = from_start(abs.start);
+                }
+                last_start = abs.start;
+                while cursor < links.len() && links[cursor].range.start < abs.start {
+                    examined(1);
+                    cursor += 1;
+                }
+                let mut end = cursor;
+                while end < links.len() && links[end].range.start < abs.end {
+                    examined(1);
+                    end += 1;
+                }
+                if cursor == end || slice.get(range.clone()) != Some(&*t) {
                     events.push(Event::Text(t));
                     continue;
                 }
                 let mut pos = abs.start;
-                for l in inside {
+                for l in links[cursor..end].iter().filter(|l| l.range.end <= abs.end) {
                     if l.range.start < pos {
                         continue;
                     }
@@ -277,6 +449,158 @@ mod tests {
         assert!(!html.contains("sidehode"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
+    }
+
+    #[test]
+    fn only_web_mail_phone_relative_and_archive_links_are_safe() {
+        for ok in [
+            "https://example.org/side",
+            "HTTP://example.org",
+            " https://example.org ",
+            "mailto:post@example.org",
+            "MailTo:post@example.org",
+            "tel:+4712345678",
+            "../side/",
+            "side/index.html",
+            "/arkiv/moter/",
+            "#sak-04-2017",
+            "?q=javascript:alert(1)",
+            "side/javascript:alert(1)",
+            "side#javascript:alert(1)",
+            "@/meetings/2017/2017-02-23-radmannsgruppen.md#sak-04-2017",
+            "",
+            "Rapport&amp;vedlegg.pdf",
+        ] {
+            assert!(safe_link(ok), "{ok:?} is safe");
+        }
+        let scheme = |s: &str| Some(Refused::Scheme(s.to_string()));
+        for (bad, why) in [
+            ("javascript:alert(1)", scheme("javascript")),
+            ("JaVaScRiPt:alert(1)", scheme("javascript")),
+            (" javascript:alert(1)", scheme("javascript")),
+            ("\u{1}\u{1f} javascript:alert(1)", scheme("javascript")),
+            ("\u{a0}javascript:alert(1)", scheme("javascript")),
+            ("java\tscript:alert(1)", scheme("javascript")),
+            ("java\nscr\ript:alert(1)", scheme("javascript")),
+            ("java\u{0}script:alert(1)", scheme("javascript")),
+            ("&#106;avascript:alert(1)", scheme("javascript")),
+            ("&#x6A;avascript&#x3A;alert(1)", scheme("javascript")),
+            ("&#0000106avascript:alert(1)", scheme("javascript")),
+            ("javascript&colon;alert(1)", scheme("javascript")),
+            ("java&Tab;script:alert(1)", scheme("javascript")),
+            ("java&NewLine;script:alert(1)", scheme("javascript")),
+            ("java&#9;script:alert(1)", scheme("javascript")),
+            ("&#32;javascript:alert(1)", scheme("javascript")),
+            ("vbscript:msgbox(1)", scheme("vbscript")),
+            ("VBScript:msgbox(1)", scheme("vbscript")),
+            ("data:text/html;base64,PHNjcmlwdD4=", scheme("data")),
+            ("DATA:image/svg+xml,<svg/onload=alert(1)>", scheme("data")),
+            ("file:///etc/passwd", scheme("file")),
+            ("java script:alert(1)", scheme("java script")),
+            ("//evil.example/x", Some(Refused::ProtocolRelative)),
+            (" //evil.example", Some(Refused::ProtocolRelative)),
+            ("\\\\evil.example", Some(Refused::ProtocolRelative)),
+            ("/\\evil.example", Some(Refused::ProtocolRelative)),
+            ("\t//evil.example", Some(Refused::ProtocolRelative)),
+            ("&sol;&sol;evil.example", Some(Refused::ProtocolRelative)),
+            ("&#99999999999;javascript:x", scheme("\u{fffd}javascript")),
+        ] {
+            assert_eq!(link_refusal(bad), why, "{bad:?}");
+            assert!(!safe_link(bad), "{bad:?}");
+        }
+    }
+
+    fn render(text: &str, links: &[TextLink]) -> String {
+        let md = Markdown {
+            file: FileId(0),
+            range: 0..text.len(),
+        };
+        let path_links = BTreeMap::new();
+        let href = |t: &Target| match t {
+            Target::Meeting(m, _) => format!("m{}/", m.0),
+            _ => String::new(),
+        };
+        let ctx = MdContext {
+            text,
+            links,
+            path_links: &path_links,
+            href: &href,
+        };
+        to_html(&md, &ctx)
+    }
+
+    #[test]
+    fn a_refused_link_or_image_keeps_its_words() {
+        let html = render(
+            "Se [vedlegget](javascript:alert(1)), <vbscript:x> og ![kartet](data:image/png;base64,AA). \
+             [Nett](https://example.org/) ![Logo](logo.png)\n",
+            &[],
+        );
+        assert_eq!(
+            html,
+            "<p>Se vedlegget, vbscript:x og kartet. \
+             <a href=\"https://example.org/\">Nett</a> <img src=\"logo.png\" alt=\"Logo\" /></p>\n"
+        );
+        // An image inside a refused link, and a refused image inside a link.
+        let html = render(
+            "[![bilde](a.png)](javascript:x) [![bilde](javascript:x)](b/)\n",
+            &[],
+        );
+        assert_eq!(
+            html,
+            "<p><img src=\"a.png\" alt=\"bilde\" /> <a href=\"b/\">bilde</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn putting_in_references_costs_what_the_text_holds() {
+        // Many paragraphs, each with a reference, rendered as one piece and as
+        // one piece per paragraph: the references looked at grow with the text,
+        // not with text × references (which would be 10^8 here).
+        let n = 10_000;
+        let mut text = String::new();
+        let mut links = Vec::new();
+        let mut pieces = Vec::new();
+        for i in 0..n {
+            let start = text.len();
+            text.push_str("Avsnitt med møte 16.3.2017 i.\n\n");
+            let at = start + "Avsnitt med ".len();
+            links.push(TextLink {
+                range: at..at + "møte 16.3.2017".len(),
+                target: Target::Meeting(crate::model::MeetingId(i), None),
+            });
+            pieces.push(start..text.len() - 2);
+        }
+        let count = |f: &dyn Fn()| {
+            EXAMINED.with(|e| e.set(0));
+            f();
+            EXAMINED.with(|e| e.get())
+        };
+        let whole = count(&|| {
+            let html = render(&text, &links);
+            assert_eq!(html.matches("<a href=").count(), n);
+            assert!(html.contains("<p>Avsnitt med <a href=\"m9999/\">møte 16.3.2017</a> i.</p>"));
+        });
+        assert!(whole <= 4 * n, "{whole} references looked at for {n}");
+        let path_links = BTreeMap::new();
+        let href = |_: &Target| String::from("x/");
+        let ctx = MdContext {
+            text: &text,
+            links: &links,
+            path_links: &path_links,
+            href: &href,
+        };
+        let each = count(&|| {
+            for range in &pieces {
+                let md = Markdown {
+                    file: FileId(0),
+                    range: range.clone(),
+                };
+                assert!(to_html(&md, &ctx).contains("<a href=\"x/\">"));
+            }
+        });
+        // One search per piece (log2 of the references), then the cursor.
+        assert!(each <= n * (4 + 14), "{each} references looked at for {n}");
     }
 
     #[test]

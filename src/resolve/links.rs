@@ -20,6 +20,7 @@ use super::{item_number, suggestion};
 use crate::diag::Diagnostic;
 use crate::load;
 use crate::model::*;
+use crate::render::markdown::{Refused, link_refusal};
 
 /// What scanning one piece of Markdown found.
 #[derive(Debug, Default)]
@@ -141,12 +142,20 @@ impl<'a> LinkIndex<'a> {
                 Event::Start(Tag::Link { dest_url, .. }) => {
                     self.references(&block, place, &mut scan.refs);
                     block.clear();
-                    if let Some(rest) = dest_url.strip_prefix("@/") {
-                        let span = range.start + r.start..range.start + r.end;
+                    let span = range.start + r.start..range.start + r.end;
+                    if let Some(why) = link_refusal(&dest_url) {
+                        scan.diagnostics.push(refused(md, span, "lenken", &why));
+                    } else if let Some(rest) = dest_url.strip_prefix("@/") {
                         match self.path_link(md, rest, span) {
                             Ok(target) => scan.path_links.push((dest_url.to_string(), target)),
                             Err(d) => scan.diagnostics.push(d),
                         }
+                    }
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    if let Some(why) = link_refusal(&dest_url) {
+                        let span = range.start + r.start..range.start + r.end;
+                        scan.diagnostics.push(refused(md, span, "bildet", &why));
                     }
                 }
                 Event::End(
@@ -360,6 +369,30 @@ impl<'a> LinkIndex<'a> {
             }
         }
     }
+}
+
+/// The warning for a link or image that is shown as text, because its address
+/// could run script in the reader's browser or leave the site unnoticed.
+fn refused(md: &Markdown, span: Range<usize>, what: &str, why: &Refused) -> Diagnostic {
+    let (message, help) = match why {
+        Refused::Scheme(scheme) => (
+            format!("{what} bruker «{scheme}:», som ikke er tillatt i referatene"),
+            "bare http:, https:, mailto:, tel:, lenker i arkivet (@/…) og relative lenker \
+             blir lenker; rett adressen eller fjern lenken",
+        ),
+        Refused::ProtocolRelative => (
+            format!("{what} begynner med //, uten http: eller https:"),
+            "skriv hele adressen, for eksempel https://www.example.org/side",
+        ),
+    };
+    let shown = if what == "bildet" {
+        "vises som tekst (bildeteksten), ikke som bilde"
+    } else {
+        "vises som tekst, ikke som lenke"
+    };
+    Diagnostic::warning(md.file, span, message)
+        .label(shown)
+        .help(help)
 }
 
 /// A block of text prepared for finding what its references point at.

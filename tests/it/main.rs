@@ -7,6 +7,7 @@ mod errors;
 mod invitations;
 mod offline;
 mod output;
+mod safety;
 mod scale;
 mod seed;
 mod support;
