@@ -195,6 +195,8 @@ pub(crate) fn to_html(md: &Markdown, ctx: &MdContext<'_>) -> String {
             {
                 open.push(true);
             }
+            // Every end closes the innermost open link or image: the guard takes
+            // it off the stack, and the end of a kept one falls through to be kept.
             Event::End(TagEnd::Link | TagEnd::Image) if open.pop() == Some(true) => {}
             Event::Start(Tag::Link {
                 link_type,
