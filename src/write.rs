@@ -59,7 +59,8 @@ pub struct WriteSummary {
     /// Files in the output that saksgang did not write, but whose path the new
     /// site now has (or needs as a folder): the new site's file won.
     pub replaced: Vec<String>,
-    /// What was cleaned up or put back from a build that was stopped.
+    /// What was cleaned up or put back from a build that was stopped, and
+    /// whether the folder could not be locked.
     pub recovered: Vec<String>,
 }
 
@@ -146,6 +147,9 @@ pub fn real_output(out: &Path) -> io::Result<PathBuf> {
 #[derive(Debug)]
 pub struct OutputLock {
     _file: File,
+    /// Why the folder could not be locked (a file system without locks): the
+    /// write goes on, with a warning.
+    unlocked: Option<String>,
 }
 
 impl OutputLock {
@@ -169,12 +173,26 @@ impl OutputLock {
                 on_wait();
                 file.lock().map_err(io_err(&path))?;
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(WriteError::Io(path, e)),
+            Err(std::fs::TryLockError::Error(e)) => {
+                // Some network file systems have no locks; that must not stop a build.
+                let unlocked = Some(format!(
+                    "kunne ikke låse {} ({}), så en annen bygging til samme mappe samtidig blir ikke stoppet; bygg én om gangen",
+                    real.display(),
+                    crate::diag::io_problem(&e).0
+                ));
+                return Ok(Self {
+                    _file: file,
+                    unlocked,
+                });
+            }
         }
         // The process id is for people looking; the lock is the OS lock.
         file.set_len(0).map_err(io_err(&path))?;
         writeln!(file, "{}", std::process::id()).map_err(io_err(&path))?;
-        Ok(Self { _file: file })
+        Ok(Self {
+            _file: file,
+            unlocked: None,
+        })
     }
 }
 
@@ -248,7 +266,7 @@ impl Staging {
     pub fn begin_or_wait(out: &Path, on_wait: impl FnOnce()) -> Result<Self, WriteError> {
         let real = real_output(out).map_err(io_err(out))?;
         let lock = OutputLock::acquire(&real, on_wait)?;
-        let mut recovered = Vec::new();
+        let mut recovered: Vec<String> = lock.unlocked.iter().cloned().collect();
         let old = sibling(&real, "saksgang-gammel");
         if exists(&old) {
             // A build stopped between its two renames (or before removing the
