@@ -544,10 +544,10 @@ fn output_warnings(written: &write::WriteSummary, output: &Path) -> Vec<Diagnost
         .collect();
     out.extend(written.replaced.iter().map(|path| {
         Diagnostic::global_warning(format!(
-            "{} var ikke laget av saksgang, men bygget lager nå en fil med samme navn (eller en mappe der), og den nye siden bruker bygget sin",
+            "{} var ikke laget av saksgang, men bygget lager nå en fil med samme navn (eller en mappe der); filen fra bygget er brukt i den nye siden",
             output.join(path).display()
         ))
-        .help("vil du ha en egen fil i nettstedet, gi den et navn som saksgang ikke bruker; den gamle filen er ikke med i den nye mappen")
+        .help("den gamle filen er ikke med i den nye mappen; vil du ha en egen fil i nettstedet, gi den et navn som saksgang ikke bruker")
     }));
     out
 }
