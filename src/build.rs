@@ -194,7 +194,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut clock = Clock::new();
     let (archive, sources, theme, mut diagnostics) = prepare(&options.root, &mut clock)?;
-    let staging = match write::Staging::begin(&options.output) {
+    // The output is locked from here until the new site is in place; a second
+    // build into the same folder waits for this one.
+    let staging = match write::Staging::begin_or_wait(&options.output, || {
+        eprintln!(
+            "venter på at en annen bygging av {}/ blir ferdig …",
+            options.output.display()
+        );
+    }) {
         Ok(s) => s,
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
@@ -240,6 +247,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let mut errors = Vec::new();
+    let mut gone = std::collections::BTreeSet::new();
     if options.edition == Edition::Web {
         // Published addresses must not disappear: compare with the previous manifest.
         let addresses = manifest::addresses(&archive, &plan);
@@ -247,27 +255,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .previous
             .clone()
             .unwrap_or_else(|| options.output.join(manifest::FILE));
-        match std::fs::read_to_string(&previous) {
-            Ok(text) => {
-                diagnostics.extend(manifest::compare(&text, &addresses, &archive.site.base_url))
-            }
-            Err(e) if options.previous.is_some() => {
+        let accepted_file = options.root.join(manifest::ACCEPTED_FILE);
+        let accepted = match std::fs::read_to_string(&accepted_file) {
+            Ok(text) => manifest::accepted(&text, &archive.site.base_url),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+            Err(e) => {
                 staging.abort();
                 return fail(
                     diagnostics,
-                    vec![Diagnostic::global(format!(
-                        "kunne ikke lese {}: {e}",
-                        previous.display()
-                    ))],
+                    vec![read_diagnostic(&accepted_file, &e)],
                     sources,
                 );
+            }
+        };
+        match std::fs::read_to_string(&previous) {
+            Ok(text) => {
+                let (warnings, still_gone) =
+                    manifest::compare(&text, &addresses, &accepted, &archive.site.base_url);
+                diagnostics.extend(warnings);
+                gone = still_gone;
+            }
+            Err(e) if options.previous.is_some() => {
+                staging.abort();
+                return fail(diagnostics, vec![read_diagnostic(&previous, &e)], sources);
             }
             Err(_) => {}
         }
         // Each file is made and written in turn, before the pages: at 100,000
         // meetings the manifest alone is some hundred megabytes.
         let files: [(&str, &dyn Fn() -> String); 4] = [
-            (manifest::FILE, &|| manifest::text(&addresses)),
+            (manifest::FILE, &|| manifest::text(&addresses, &gone)),
             ("sitemap.xml", &|| {
                 feeds::sitemap(&manifest::pages(&plan), &archive.site.base_url)
             }),
@@ -311,6 +328,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
     clock.lap("bytte");
+    diagnostics.extend(output_warnings(&written, &options.output));
     Ok(BuildReport {
         written,
         warnings: diagnostics,
@@ -353,11 +371,20 @@ pub struct BundleReport {
 /// everything or nothing, as a build.
 pub fn bundle(root: &Path, file: &Path) -> Result<BundleReport, BuildFailure> {
     let start = Instant::now();
+    // Never replace a file that is not an earlier bundle: checked before the
+    // work, and again before writing.
+    let check = || write::check_zip_target(file, BUNDLE_FOLDER).map_err(write_diagnostic);
+    if let Err(d) = check() {
+        return fail(Vec::new(), vec![d], Sources::default());
+    }
     let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new())?;
     let bytes = match offline_zip(&archive, &sources, &theme, &render_pool()) {
         Ok(b) => b,
         Err(errors) => return fail(diagnostics, errors, sources),
     };
+    if let Err(d) = check() {
+        return fail(diagnostics, vec![d], sources);
+    }
     if let Err(e) = write::replace_file(file, &bytes) {
         return fail(diagnostics, vec![write_diagnostic(e)], sources);
     }
@@ -498,6 +525,29 @@ pub fn human_bytes(n: u64) -> String {
 }
 
 fn write_diagnostic(e: write::WriteError) -> Diagnostic {
-    Diagnostic::global(e.to_string())
-        .help("velg en annen mappe med --output, eller tøm mappen først")
+    Diagnostic::global(e.to_string()).help(e.hint())
+}
+
+/// A file that could not be read, in Norwegian with a hint.
+fn read_diagnostic(path: &Path, e: &std::io::Error) -> Diagnostic {
+    let (what, hint) = crate::diag::io_problem(e);
+    Diagnostic::global(format!("kunne ikke lese {}: {what}", path.display())).help(hint)
+}
+
+/// Warnings about the output folder: files saksgang did not write that the new
+/// site replaced, and what a stopped build left behind.
+fn output_warnings(written: &write::WriteSummary, output: &Path) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = written
+        .recovered
+        .iter()
+        .map(|r| Diagnostic::global_warning(r.clone()))
+        .collect();
+    out.extend(written.replaced.iter().map(|path| {
+        Diagnostic::global_warning(format!(
+            "{} var ikke laget av saksgang, men bygget lager nå en fil med samme navn (eller en mappe der); filen fra bygget er brukt i den nye siden",
+            output.join(path).display()
+        ))
+        .help("den gamle filen er ikke med i den nye mappen; vil du ha en egen fil i nettstedet, gi den et navn som saksgang ikke bruker")
+    }));
+    out
 }

@@ -180,6 +180,63 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
     out
 }
 
+/// An error of the operating system in Norwegian: what happened, and a hint
+/// that fits it. The system's own (English) text is given only for an error
+/// this does not know.
+pub fn io_problem(err: &std::io::Error) -> (String, String) {
+    use std::io::ErrorKind as K;
+    let (what, hint) = match err.kind() {
+        K::StorageFull | K::QuotaExceeded => (
+            "disken er full",
+            "frigjør plass på disken (eller skriv til en annen disk med --output), og prøv igjen",
+        ),
+        K::ReadOnlyFilesystem => (
+            "disken eller mappen kan bare leses, ikke skrives til",
+            "velg en mappe du kan skrive til med --output, eller be den som har ansvar for maskinen om skrivetilgang",
+        ),
+        K::PermissionDenied => (
+            "du har ikke tilgang",
+            "sjekk at brukeren din har lov til å lese og skrive filen og mappen den ligger i, og at filen ikke er åpen i et annet program",
+        ),
+        K::NotADirectory => (
+            "en del av stien er en fil, ikke en mappe",
+            "en fil står der det skal være en mappe: flytt eller gi nytt navn til filen, eller velg en annen sti",
+        ),
+        K::AlreadyExists => (
+            "det finnes allerede en fil med det navnet",
+            "en fil står der det skal være en mappe: flytt eller gi nytt navn til filen, eller velg en annen sti",
+        ),
+        K::IsADirectory => (
+            "det er en mappe, ikke en fil",
+            "en mappe står der det skal være en fil: flytt eller gi nytt navn til mappen, eller velg en annen sti",
+        ),
+        K::NotFound => (
+            "finnes ikke",
+            "sjekk at stien er skrevet riktig, og at filen eller mappen ikke er flyttet eller slettet",
+        ),
+        K::DirectoryNotEmpty => (
+            "mappen er ikke tom",
+            "flytt det som ligger i mappen, eller velg en annen mappe",
+        ),
+        K::InvalidFilename => (
+            "navnet er for langt eller har tegn som ikke er lov her",
+            "gi filen eller mappen et kortere navn uten spesialtegn",
+        ),
+        K::ResourceBusy | K::ExecutableFileBusy => (
+            "filen er i bruk av et annet program",
+            "lukk programmet som har filen åpen, og prøv igjen",
+        ),
+        _ => {
+            return (
+                format!("uventet feil fra operativsystemet ({err})"),
+                "prøv igjen; skjer det igjen, send hele meldingen til den som har ansvar for maskinen"
+                    .to_string(),
+            );
+        }
+    };
+    (what.to_string(), hint.to_string())
+}
+
 /// Keeps a span inside the text and on character boundaries, so that a slightly
 /// wrong span can never make the renderer panic.
 fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
@@ -214,6 +271,36 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("mente du «radmannsgruppen»?"), "{out}");
+    }
+
+    #[test]
+    fn os_errors_are_told_in_norwegian_with_a_fitting_hint() {
+        use std::io::{Error, ErrorKind};
+        let told = |kind: ErrorKind| io_problem(&Error::from(kind));
+        assert_eq!(told(ErrorKind::StorageFull).0, "disken er full");
+        assert!(told(ErrorKind::StorageFull).1.contains("frigjør plass"));
+        assert!(
+            told(ErrorKind::ReadOnlyFilesystem)
+                .0
+                .contains("kan bare leses")
+        );
+        assert!(told(ErrorKind::PermissionDenied).0.contains("ikke tilgang"));
+        assert!(
+            told(ErrorKind::NotADirectory)
+                .0
+                .contains("er en fil, ikke en mappe")
+        );
+        assert!(
+            told(ErrorKind::AlreadyExists)
+                .1
+                .contains("en fil står der det skal være en mappe")
+        );
+        assert_eq!(told(ErrorKind::NotFound).0, "finnes ikke");
+        // The real errno of a full disk, as the system gives it.
+        let (what, _) = io_problem(&Error::from_raw_os_error(28));
+        assert_eq!(what, "disken er full");
+        let (what, _) = io_problem(&Error::other("noe rart"));
+        assert!(what.contains("noe rart"), "{what}");
     }
 
     #[test]

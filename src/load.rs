@@ -515,8 +515,10 @@ fn shown_path(content_dir: &Path, path: &Path) -> PathBuf {
 
 /// Reads a file as UTF-8 without a byte order mark, normalized to NFC.
 fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|err| Diagnostic::global(format!("kunne ikke lese {}: {err}", shown.display())))?;
+    let bytes = std::fs::read(path).map_err(|err| {
+        let (what, hint) = crate::diag::io_problem(&err);
+        Diagnostic::global(format!("kunne ikke lese {}: {what}", shown.display())).help(hint)
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Diagnostic::global(format!("{} er ikke lagret som UTF-8", shown.display())).help(
             "lagre filen med tegnkodingen UTF-8 (i de fleste redigeringsprogram: «Lagre som» → UTF-8)",

@@ -252,8 +252,16 @@ fn link(
 fn summary_line(report: &BuildReport, output: &std::path::Path) -> String {
     let w = &report.written;
     let others = w.files - w.pages;
+    let kept = if w.kept > 0 {
+        format!(
+            "; {} som saksgang ikke har laget, ble beholdt",
+            saksgang::norsk::count(w.kept, "fil", "filer")
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "skrev {} og {} ({}) til {} på {} s: {} nye eller endret, {} uendret, {} fjernet",
+        "skrev {} og {} ({}) til {} på {} s: {} nye eller endret, {} uendret, {} fjernet{kept}",
         saksgang::norsk::count(w.pages, "side", "sider"),
         saksgang::norsk::count(others, "annen fil", "andre filer"),
         human_bytes(w.bytes),

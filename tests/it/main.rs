@@ -4,6 +4,7 @@
 mod browser;
 mod contract;
 mod errors;
+mod folder;
 mod invitations;
 mod offline;
 mod output;
