@@ -50,6 +50,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "municipality_year.html",
     "body_year.html",
     "search.html",
+    "csp.html",
 ];
 
 /// The built-in default static files.

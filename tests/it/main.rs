@@ -7,6 +7,7 @@ mod errors;
 mod invitations;
 mod offline;
 mod output;
+mod publish;
 mod scale;
 mod seed;
 mod support;
