@@ -89,10 +89,31 @@ pub fn builtin() -> Theme {
     theme
 }
 
+/// Whether `name` can name a theme: one plain folder name (letters, digits,
+/// `-`, `_`, `.`, not starting with a dot), so that `ROOT/themes/<name>` is
+/// always a folder directly in `themes/`, never `..`, an absolute path or a
+/// path with `/` in it.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// The built-in theme with the files of `ROOT/themes/<name>` laid over it.
+/// A name that is not a plain folder name (`resolve` reports it at its place in
+/// site.yaml) reads nothing and gives the built-in theme.
 pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
     let mut theme = builtin();
     let mut diagnostics = Vec::new();
+    if !valid_name(name) {
+        diagnostics.push(
+            Diagnostic::global(format!("temaet «{name}» er ikke et mappenavn i themes/"))
+                .help("skriv bare navnet på en mappe i themes/ i «theme:» i content/site.yaml"),
+        );
+        return (theme, diagnostics);
+    }
     let dir = root.join("themes").join(name);
     if !dir.is_dir() {
         if name != "default" {
