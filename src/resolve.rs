@@ -197,6 +197,27 @@ fn at<T: Clone>(s: &serde_saphyr::Spanned<T>, yaml_offset: usize) -> At<T> {
     }
 }
 
+/// The dates a meeting, a step or a municipality's change can plausibly have:
+/// from 1900 to two years from today. Only a warning depends on today, never
+/// the site.
+fn plausible_dates() -> (NaiveDate, NaiveDate) {
+    static LAST: std::sync::OnceLock<NaiveDate> = std::sync::OnceLock::new();
+    let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = *LAST.get_or_init(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let today = i64::try_from(now)
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .map_or(first, |t| t.date_naive());
+        today
+            .checked_add_months(chrono::Months::new(24))
+            .unwrap_or(NaiveDate::MAX)
+    });
+    (first, last)
+}
+
 /// Why a setting of `site.yaml` cannot be used, in the words of a diagnostic.
 struct SettingProblem {
     message: String,
@@ -373,7 +394,29 @@ impl Resolver {
 
     fn date(&mut self, file: FileId, value: &At<String>, field: &str) -> Option<NaiveDate> {
         match NaiveDate::parse_from_str(value.value.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) => {
+                let (first, last) = plausible_dates();
+                if d < first || d > last {
+                    self.error(
+                        Diagnostic::warning(
+                            file,
+                            value.span.clone(),
+                            format!("datoen {d} er neppe riktig"),
+                        )
+                        .label(format!(
+                            "{field} er {} {}",
+                            if d < first { "før" } else { "etter" },
+                            if d < first { first } else { last }
+                        ))
+                        .help(format!(
+                            "sjekk årstallet: en dato før {} eller mer enn to år frem i tid \
+                             (etter {last}) er nok en skrivefeil; arkivet bygges likevel",
+                            first.year(),
+                        )),
+                    );
+                }
+                Some(d)
+            }
             Err(_) => {
                 self.error(
                     Diagnostic::error(

@@ -437,3 +437,60 @@ fn theme_must_name_a_folder_in_themes_and_nothing_outside_is_published() {
         );
     }
 }
+
+#[test]
+fn an_implausible_date_is_a_warning_at_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = contract_with(
+        dir.path(),
+        &[
+            ("meetings/2020/2020-01-15-fsu.md", &|t: String| {
+                t.replace(
+                    "date: 2020-01-15\n",
+                    "date: 2020-01-15\nend_date: 2071-06-01\n",
+                )
+            }),
+            ("threads/forvaltningsreformen.md", &|t: String| {
+                t.replace("  - date: 2006-06-01", "  - date: 0000-01-01")
+            }),
+            ("municipalities.yaml", &|t: String| {
+                t.replace(
+                    "valid_to: 2019-12-31\n  merged_into: trondheim",
+                    "valid_to: 1899-12-31\n  merged_into: trondheim",
+                )
+            }),
+        ],
+    );
+    let b = build(&root);
+    assert!(b.success, "only warnings: {}", b.stderr);
+    for (date, at, label) in [
+        (
+            "2071-06-01",
+            "content/meetings/2020/2020-01-15-fsu.md:5:11",
+            "end_date er etter",
+        ),
+        (
+            "0000-01-01",
+            "content/threads/forvaltningsreformen.md:6:11",
+            "date er før 1900-01-01",
+        ),
+        (
+            "1899-12-31",
+            "content/municipalities.yaml:8:13",
+            "valid_to er før 1900-01-01",
+        ),
+    ] {
+        assert!(
+            b.stderr.contains(&format!(
+                "advarsel: datoen {date} er neppe riktig\n --> {at}\n"
+            )),
+            "{date}: {}",
+            b.stderr
+        );
+        assert!(b.stderr.contains(label), "{label}: {}", b.stderr);
+    }
+    assert!(b.stderr.contains("sjekk årstallet"), "{}", b.stderr);
+    // A plausible date says nothing.
+    let quiet = build(&fixture("contract"));
+    assert!(!quiet.stderr.contains("neppe riktig"), "{}", quiet.stderr);
+}
