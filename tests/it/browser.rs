@@ -47,17 +47,19 @@ fn missing() -> Option<String> {
     None
 }
 
-/// The seed archive with one old address, as a printed invitation may have it.
+/// The seed archive with one old address, as a printed invitation may have it,
+/// and a table with aligned columns.
 fn seed_with_alias(dir: &Path) -> PathBuf {
     let root = dir.join("arkiv");
     copy_dir(&repo().join("content"), &root.join("content"));
     let meeting = root.join("content/meetings/2017/2017-02-23-radmannsgruppen.md");
     let text = std::fs::read_to_string(&meeting).unwrap();
+    // A table with aligned columns: the one inline style the policy allows.
     let text = text.replacen(
         "---\n",
         "---\naliases: [/referater/radmannsgruppen-2017-02-23/]\n",
         1,
-    );
+    ) + "\n| Kommune | Beløp | Merknad |\n|:--|--:|:-:|\n| Asker | 100 | ja |\n";
     std::fs::write(&meeting, text).unwrap();
     root
 }
