@@ -269,7 +269,7 @@ fn check_base_url(url: &str) -> Result<(), SettingProblem> {
     if host.is_empty()
         || !host
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+            .all(|c| c.is_alphanumeric() || "-.:[]".contains(c))
     {
         return problem(
             "base_url mangler et gyldig vertsnavn",

@@ -124,6 +124,23 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
         }
         return (theme, diagnostics);
     }
+    // A folder in themes/ that is a link to somewhere else is not read: a theme's
+    // files are published, so they must be the archive's own.
+    let inside = match (dir.canonicalize(), root.join("themes").canonicalize()) {
+        (Ok(d), Ok(themes)) => d.parent() == Some(themes.as_path()),
+        _ => false,
+    };
+    if !inside {
+        diagnostics.push(
+            Diagnostic::global(format!(
+                "temaet «{name}» er en lenke til en mappe utenfor themes/"
+            ))
+            .help(format!(
+                "legg filene til temaet i selve mappen themes/{name}, ikke i en lenke dit"
+            )),
+        );
+        return (theme, diagnostics);
+    }
     for (sub, is_template) in [("templates", true), ("static", false)] {
         let base = dir.join(sub);
         if !base.is_dir() {

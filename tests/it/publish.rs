@@ -522,3 +522,41 @@ fn an_implausible_date_is_a_warning_at_the_date() {
     let quiet = build(&fixture("contract"));
     assert!(!quiet.stderr.contains("neppe riktig"), "{}", quiet.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_theme_folder_that_links_outside_themes_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = contract_with(dir.path(), &[("site.yaml", &set("theme", "lenket"))]);
+    let outside = dir.path().join("utenfor");
+    std::fs::create_dir_all(outside.join("static")).unwrap();
+    std::fs::write(outside.join("static/hemmelig.txt"), "hemmelig").unwrap();
+    std::fs::create_dir_all(root.join("themes")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("themes/lenket")).unwrap();
+    let b = build(&root);
+    assert!(
+        !b.has("static/hemmelig.txt"),
+        "a file outside themes/ was published"
+    );
+    assert!(!b.success, "{}", b.stderr);
+    assert!(
+        b.stderr
+            .contains("feil: temaet «lenket» er en lenke til en mappe utenfor themes/"),
+        "{}",
+        b.stderr
+    );
+}
+
+#[test]
+fn base_url_may_have_a_port_a_letter_beyond_ascii_and_a_path() {
+    for ok in [
+        "http://127.0.0.1:8000/",
+        "https://bærum.kommune.no/møter/",
+        "HTTPS://EXAMPLE.ORG/Arkiv/2017/",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = contract_with(dir.path(), &[("site.yaml", &set("base_url", ok))]);
+        let b = build(&root);
+        assert!(b.success, "{ok}: {}", b.stderr);
+    }
+}
