@@ -2,6 +2,14 @@
 //! iCalendar file of every meeting (notices of future meetings included), and
 //! `nytt.xml`, an Atom feed of the newest documents, both to subscribe to. Both are made from the model and the
 //! manifest, with no I/O, and are deterministic: no "now" in them.
+//!
+//! Every value is escaped for where it goes, whatever the settings and the
+//! minutes hold: in the XML files every text and attribute value (`xml_escape`,
+//! which also drops the characters XML 1.0 forbids, so the file stays
+//! well-formed), in the calendar every TEXT value (RFC 5545: `\\`, `;`, `,` and
+//! newlines escaped, every other control character dropped, so that no value can
+//! end its line and start a forged property or event), and every line of the
+//! calendar is cleared of control characters before it is folded.
 
 use std::collections::BTreeSet;
 
@@ -25,10 +33,26 @@ pub fn sitemap(addresses: &BTreeSet<String>, base_url: &str) -> String {
     s
 }
 
+/// Escapes a text or attribute value for XML, and drops what XML 1.0 does not
+/// allow in a document at all (control characters other than tab, newline and
+/// carriage return; U+FFFE and U+FFFF) or only discourages (DEL and the C1
+/// controls), so that whatever a setting holds, the file stays well-formed.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `moter.ics`: one all-day event per meeting, with its body, place and address.
@@ -57,7 +81,7 @@ pub fn calendar(archive: &Archive) -> String {
             .unwrap_or(m.date);
         let stamp = m.date.format("%Y%m%dT000000Z");
         lines.push("BEGIN:VEVENT".to_string());
-        lines.push(format!("UID:{}@{host}", m.slug));
+        lines.push(format!("UID:{}", text(&format!("{}@{host}", m.slug))));
         lines.push(format!("DTSTAMP:{stamp}"));
         lines.push(format!("DTSTART;VALUE=DATE:{}", m.date.format("%Y%m%d")));
         lines.push(format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")));
@@ -128,9 +152,10 @@ pub fn atom(archive: &Archive) -> String {
         .first()
         .map_or_else(|| "1970-01-01".to_string(), |d| d.0.to_string());
     let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{base}/</id>\n  <link href=\"{base}/\"/>\n  <link rel=\"self\" href=\"{base}/nytt.xml\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{home}</id>\n  <link href=\"{home}\"/>\n  <link rel=\"self\" href=\"{home}nytt.xml\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
         xml_escape(&archive.site.language),
         xml_escape(&archive.site.title),
+        home = xml_escape(&format!("{base}/")),
     );
     for (date, kind, title, url) in docs {
         let link = xml_escape(&format!("{base}/{url}"));
@@ -144,19 +169,34 @@ pub fn atom(archive: &Archive) -> String {
     s
 }
 
-/// Escapes iCalendar text values.
+/// Escapes an iCalendar TEXT value (RFC 5545, 3.3.11): backslash, `;` and `,`
+/// get a backslash, a line break (`\n`, `\r\n` or a lone `\r`, which some
+/// readers take as a line end) becomes the two characters `\n`, a tab a space,
+/// and every other control character is dropped: the value stays on its line.
 fn text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("\\n"),
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Writes a content line folded at 75 octets, as RFC 5545 requires, never
-/// splitting a character, with CRLF line ends.
+/// splitting a character, with CRLF line ends. Control characters are dropped
+/// from every line, TEXT or not (an address, an id), so none can end it early.
 fn fold(line: &str, out: &mut String) {
     let mut width = 0;
-    for c in line.chars() {
+    for c in line.chars().filter(|c| !c.is_control()) {
         if width + c.len_utf8() > 75 {
             out.push_str("\r\n ");
             width = 1;
@@ -178,6 +218,63 @@ mod tests {
         fold(&line, &mut out);
         assert!(out.lines().all(|l| l.len() <= 76), "{out}");
         assert_eq!(out.replace("\r\n ", ""), format!("{line}\r\n"));
+    }
+
+    #[test]
+    fn no_control_character_survives_in_a_calendar_text() {
+        assert_eq!(
+            text("Drammen\rEND:VEVENT\r\nBEGIN:VEVENT\u{0}\u{1b}\u{85}\tx"),
+            "Drammen\\nEND:VEVENT\\nBEGIN:VEVENT x"
+        );
+        let mut out = String::new();
+        fold("URL:https://x.no/\r\nBEGIN:VEVENT", &mut out);
+        assert_eq!(out, "URL:https://x.no/BEGIN:VEVENT\r\n");
+    }
+
+    #[test]
+    fn xml_values_are_escaped_and_cleared_of_what_xml_forbids() {
+        assert_eq!(
+            xml_escape("a\" b='c' <d> & e\u{1}\u{b}\u{7f}\u{fffe}\tf\n"),
+            "a&quot; b=&apos;c&apos; &lt;d&gt; &amp; e\tf\n"
+        );
+    }
+
+    fn site_archive(base_url: &str, language: &str, title: &str) -> Archive {
+        Archive {
+            site: crate::model::Site {
+                title: title.into(),
+                base_url: base_url.into(),
+                language: language.into(),
+                description: None,
+                theme: "default".into(),
+            },
+            bodies: vec![],
+            municipalities: vec![],
+            people: vec![],
+            meetings: vec![],
+            threads: vec![],
+            path_links: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_feed_escapes_every_setting() {
+        let feed = atom(&site_archive(
+            "https://x.no/\" onload=\"alert(1)",
+            "nb\" x=\"y",
+            "Arkiv <b>\u{1}",
+        ));
+        assert!(!feed.contains("\" onload"), "{feed}");
+        assert!(feed.contains("xml:lang=\"nb&quot; x=&quot;y\""), "{feed}");
+        assert!(feed.contains("<title>Arkiv &lt;b&gt;</title>"), "{feed}");
+        let map = sitemap(
+            &["moter/".to_string()].into_iter().collect(),
+            "https://x.no/'\u{2}<",
+        );
+        assert!(
+            map.contains("<loc>https://x.no/&apos;&lt;moter/</loc>"),
+            "{map}"
+        );
     }
 
     #[test]

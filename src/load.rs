@@ -35,14 +35,17 @@ pub struct At<T> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
+    /// The file `site.yaml`, when there is one.
+    #[serde(skip)]
+    pub file: Option<FileId>,
     /// Site name.
     pub title: Option<String>,
     /// Where the web build is published.
-    pub base_url: Option<String>,
+    pub base_url: Option<Spanned<String>>,
     /// Language code.
-    pub language: Option<String>,
+    pub language: Option<Spanned<String>>,
     /// Theme folder name.
-    pub theme: Option<String>,
+    pub theme: Option<Spanned<String>>,
     /// One sentence about the archive.
     pub description: Option<String>,
     /// Extra phrases that mark decision headings.
@@ -404,8 +407,11 @@ pub fn load(content_dir: &Path) -> RawArchive {
         content_dir,
         archive: &mut archive,
     };
-    if let Some((_, site)) = loader.yaml_file::<RawSite>("site.yaml", false) {
-        loader.archive.site = site;
+    if let Some((file, site)) = loader.yaml_file::<RawSite>("site.yaml", false) {
+        loader.archive.site = RawSite {
+            file: Some(file),
+            ..site
+        };
     }
     if let Some((file, list)) = loader.yaml_file::<Vec<RawBody>>("bodies.yaml", true) {
         loader.archive.bodies = RawList {

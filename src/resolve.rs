@@ -197,6 +197,149 @@ fn at<T: Clone>(s: &serde_saphyr::Spanned<T>, yaml_offset: usize) -> At<T> {
     }
 }
 
+/// The dates a meeting, a step or a municipality's change can plausibly have:
+/// from 1900 to two years from today. Only a warning depends on today, never
+/// the site.
+fn plausible_dates() -> (NaiveDate, NaiveDate) {
+    static LAST: std::sync::OnceLock<NaiveDate> = std::sync::OnceLock::new();
+    let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = *LAST.get_or_init(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let today = i64::try_from(now)
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .map_or(first, |t| t.date_naive());
+        today
+            .checked_add_months(chrono::Months::new(24))
+            .unwrap_or(NaiveDate::MAX)
+    });
+    (first, last)
+}
+
+/// Why a setting of `site.yaml` cannot be used, in the words of a diagnostic.
+struct SettingProblem {
+    message: String,
+    label: String,
+    help: String,
+}
+
+fn problem(message: &str, label: &str, help: String) -> Result<(), SettingProblem> {
+    Err(SettingProblem {
+        message: message.to_string(),
+        label: label.to_string(),
+        help,
+    })
+}
+
+/// `base_url`: an absolute http(s) address of a folder, written so that it can
+/// go as it is into an attribute, a feed and a calendar.
+fn check_base_url(url: &str) -> Result<(), SettingProblem> {
+    const EXAMPLE: &str = "for eksempel «https://kommune.no/arkiv/»";
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_control() || c.is_whitespace() || "\"'<>\\`{}|^".contains(*c))
+    {
+        let shown = match c {
+            ' ' => "mellomrom".to_string(),
+            c if c.is_whitespace() || c.is_control() => {
+                format!("kontrolltegnet U+{:04X}", c as u32)
+            }
+            c => format!("«{c}»"),
+        };
+        return problem(
+            &format!("base_url kan ikke inneholde {shown}"),
+            "tegnet hører ikke hjemme i en nettadresse",
+            format!("skriv adressen der arkivet publiseres uten tegnet, {EXAMPLE}"),
+        );
+    }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return problem(
+            "base_url må være en fullstendig nettadresse",
+            "må begynne med https:// eller http://",
+            format!("skriv hele adressen der arkivet publiseres, {EXAMPLE}"),
+        );
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-.:[]".contains(c))
+    {
+        return problem(
+            "base_url mangler et gyldig vertsnavn",
+            "her skal det stå et domene etter https://",
+            format!("skriv domenet rett etter https://, {EXAMPLE}"),
+        );
+    }
+    if path.contains(['?', '#']) {
+        return problem(
+            "base_url kan ikke ha «?» eller «#»",
+            "en mappeadresse har ingen spørring eller anker",
+            format!("ta bort alt fra «?» eller «#», {EXAMPLE}"),
+        );
+    }
+    if path.contains("//") {
+        let mut fixed = url[..url.len() - path.len()].to_string();
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            fixed.push('/');
+            fixed.push_str(part);
+        }
+        return problem(
+            "base_url har «//» i stien",
+            "to skråstreker etter hverandre",
+            format!("skriv «{fixed}/»"),
+        );
+    }
+    if !path.ends_with('/') {
+        return problem(
+            "base_url må slutte med «/»",
+            "adressen til mappen arkivet ligger i",
+            format!("skriv «{url}/»"),
+        );
+    }
+    Ok(())
+}
+
+/// `language`: a language tag like `nb`, `nn`, `no`, `en` or `nb-NO`.
+fn check_language(tag: &str) -> Result<(), SettingProblem> {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    let ok = (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if ok {
+        Ok(())
+    } else {
+        problem(
+            "language må være en språkkode",
+            "ikke en språkkode",
+            "skriv «nb» for bokmål, «nn» for nynorsk, eller en annen kode som «en»".to_string(),
+        )
+    }
+}
+
+/// `theme`: the name of a folder in `themes/`, or `default`.
+fn check_theme(name: &str) -> Result<(), SettingProblem> {
+    if crate::theme::valid_name(name) {
+        Ok(())
+    } else {
+        problem(
+            "theme må være navnet på en mappe i themes/",
+            "ikke et mappenavn",
+            "skriv bare navnet på mappen, for eksempel «theme: eget» for themes/eget/, eller \
+             «default» for standardtemaet; en sti (med / eller ..) kan ikke brukes"
+                .to_string(),
+        )
+    }
+}
+
 /// "Did you mean" for a mistyped id.
 fn suggestion<'k>(wrong: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
     known
@@ -251,7 +394,29 @@ impl Resolver {
 
     fn date(&mut self, file: FileId, value: &At<String>, field: &str) -> Option<NaiveDate> {
         match NaiveDate::parse_from_str(value.value.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) => {
+                let (first, last) = plausible_dates();
+                if d < first || d > last {
+                    self.error(
+                        Diagnostic::warning(
+                            file,
+                            value.span.clone(),
+                            format!("datoen {d} er neppe riktig"),
+                        )
+                        .label(format!(
+                            "{field} er {} {}",
+                            if d < first { "før" } else { "etter" },
+                            if d < first { first } else { last }
+                        ))
+                        .help(format!(
+                            "sjekk årstallet: en dato før {} eller mer enn to år frem i tid \
+                             (etter {last}) er nok en skrivefeil; arkivet bygges likevel",
+                            first.year(),
+                        )),
+                    );
+                }
+                Some(d)
+            }
             Err(_) => {
                 self.error(
                     Diagnostic::error(
@@ -267,18 +432,43 @@ impl Resolver {
         }
     }
 
+    /// The settings of `site.yaml`. `base_url`, `language` and `theme` go into
+    /// addresses, feeds and file paths, so each is checked, with an error at its
+    /// value; a value that is refused is replaced by the default (the build
+    /// stops at the error anyway).
     fn site(&mut self, raw: &RawArchive) -> Site {
         let s = &raw.site;
-        let mut base_url = s.base_url.clone().unwrap_or_else(|| "/".to_string());
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
+        let mut checked = |value: &Option<serde_saphyr::Spanned<String>>,
+                           check: fn(&str) -> Result<(), SettingProblem>,
+                           default: &str| {
+            let Some(v) = value else {
+                return default.to_string();
+            };
+            match (check(&v.value), s.file) {
+                (Ok(()), _) => v.value.clone(),
+                (Err(problem), Some(file)) => {
+                    self.error(
+                        Diagnostic::error(file, span_of(v, 0), problem.message)
+                            .label(problem.label)
+                            .help(problem.help),
+                    );
+                    default.to_string()
+                }
+                (Err(problem), None) => {
+                    self.error(Diagnostic::global(problem.message).help(problem.help));
+                    default.to_string()
+                }
+            }
+        };
+        let base_url = checked(&s.base_url, check_base_url, "/");
+        let language = checked(&s.language, check_language, "nb");
+        let theme = checked(&s.theme, check_theme, "default");
         Site {
             title: s.title.clone().unwrap_or_else(|| "Møtearkiv".to_string()),
             base_url,
-            language: s.language.clone().unwrap_or_else(|| "nb".to_string()),
+            language,
             description: s.description.clone(),
-            theme: s.theme.clone().unwrap_or_else(|| "default".to_string()),
+            theme,
         }
     }
 

@@ -50,6 +50,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "municipality_year.html",
     "body_year.html",
     "search.html",
+    "csp.html",
 ];
 
 /// The built-in default static files.
@@ -88,10 +89,31 @@ pub fn builtin() -> Theme {
     theme
 }
 
+/// Whether `name` can name a theme: one plain folder name (letters, digits,
+/// `-`, `_`, `.`, not starting with a dot), so that `ROOT/themes/<name>` is
+/// always a folder directly in `themes/`, never `..`, an absolute path or a
+/// path with `/` in it.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// The built-in theme with the files of `ROOT/themes/<name>` laid over it.
+/// A name that is not a plain folder name (`resolve` reports it at its place in
+/// site.yaml) reads nothing and gives the built-in theme.
 pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
     let mut theme = builtin();
     let mut diagnostics = Vec::new();
+    if !valid_name(name) {
+        diagnostics.push(
+            Diagnostic::global(format!("temaet «{name}» er ikke et mappenavn i themes/"))
+                .help("skriv bare navnet på en mappe i themes/ i «theme:» i content/site.yaml"),
+        );
+        return (theme, diagnostics);
+    }
     let dir = root.join("themes").join(name);
     if !dir.is_dir() {
         if name != "default" {
@@ -100,6 +122,23 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
                     .help("rett «theme:» i content/site.yaml, eller lag mappen; uten den brukes standardtemaet"),
             );
         }
+        return (theme, diagnostics);
+    }
+    // A folder in themes/ that is a link to somewhere else is not read: a theme's
+    // files are published, so they must be the archive's own.
+    let inside = match (dir.canonicalize(), root.join("themes").canonicalize()) {
+        (Ok(d), Ok(themes)) => d.parent() == Some(themes.as_path()),
+        _ => false,
+    };
+    if !inside {
+        diagnostics.push(
+            Diagnostic::global(format!(
+                "temaet «{name}» er en lenke til en mappe utenfor themes/"
+            ))
+            .help(format!(
+                "legg filene til temaet i selve mappen themes/{name}, ikke i en lenke dit"
+            )),
+        );
         return (theme, diagnostics);
     }
     for (sub, is_template) in [("templates", true), ("static", false)] {

@@ -29,6 +29,10 @@
 // #sok-treff > li whose a.sok-tittel contains the expected text (and whose
 // .sok-type is the expected kind), a <mark> with the expected text if asked, and
 // that result's link must open without errors at an existing #fragment.
+// Every crawled page must have a Content-Security-Policy <meta>; on every page
+// opened, a securitypolicyviolation event or a console message about the
+// Content Security Policy is a failure; and on each site an inline script added
+// to the start page must be refused (proof the policy is enforced and seen).
 // A redirect must end, within 5 s, at a URL containing to_contains.
 // Each failure is printed on its own line; exit 0 when none, 1 otherwise.
 
@@ -63,7 +67,7 @@ const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascrip
 const ATTR = { A: 'href', LINK: 'href', SCRIPT: 'src', IMG: 'src', FORM: 'action' };
 
 const failures = [];
-const stats = { pages: 0, links: 0, external: 0, anchors: 0, searches: 0, redirects: 0 };
+const stats = { pages: 0, links: 0, external: 0, anchors: 0, searches: 0, redirects: 0, csp: 0 };
 let here = '';          // the page being checked, for messages
 let hereSite = null;    // its site, to judge the requests it makes
 const fail = (where, what) => failures.push({ where, what });
@@ -137,7 +141,20 @@ let page;
 async function newPage() {
   page = await browser.newPage();
   page.setDefaultTimeout(15000);
+  // A Content-Security-Policy violation, seen by the page (the event) or
+  // reported by the browser (a console message of any level): both fail.
+  await page.exposeFunction('__saksgangCsp', (what) => fail(here, `CSP violation: ${what}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__saksgangCsp(`${e.effectiveDirective} refused ${e.blockedURI || 'inline'}`
+        + ` (${e.sourceFile ? `${e.sourceFile}:${e.lineNumber}` : 'the page'})`);
+    });
+  });
   page.on('console', (m) => {
+    if (/content.security.policy/i.test(m.text())) {
+      fail(here, `CSP console ${m.type()}: ${firstLine(m.text())}`);
+      return;
+    }
     if (m.type() !== 'error') return;
     const at = m.location()?.url;
     if (at && new URL(at).pathname === '/favicon.ico') return;   // the browser's own guess, not a site link
@@ -193,7 +210,8 @@ async function crawl(site) {
     const where = `[${site.name}] ${show(site, url)}`;
     if (!await open(site, url, where)) continue;
     stats.pages++;
-    const { links, names } = await page.evaluate((ATTR) => ({
+    const { links, names, csp } = await page.evaluate((ATTR) => ({
+      csp: document.querySelector('head > meta[http-equiv="Content-Security-Policy" i]')?.content ?? null,
       links: [...document.querySelectorAll('a[href], link[href], script[src], img[src], form[action]')]
         .map((e) => {
           const raw = e.getAttribute(ATTR[e.tagName]);
@@ -204,6 +222,7 @@ async function crawl(site) {
       names: [...document.querySelectorAll('[id]')].map((e) => e.id)
         .concat([...document.querySelectorAll('a[name]')].map((a) => a.name)),
     }), ATTR);
+    if (!csp) fail(where, 'the page has no Content-Security-Policy <meta> in its <head>');
     ids.set(site.fileOf(new URL(url)).file, new Set(names));
     for (const { tag, raw, abs } of links) {
       if (!abs) { fail(where, `<${tag}> has an invalid URL "${raw}"`); continue; }
@@ -234,6 +253,33 @@ async function crawl(site) {
   for (const { where, what, file, id } of anchors) {
     const names = ids.get(file);
     if (names && !names.has(id)) fail(where, `${what}: the target page has no element with id "${id}"`);
+  }
+}
+
+/**
+ * Proof that the policy is enforced on this site and that a violation is seen:
+ * on a page without the listeners, an inline script added to the start page
+ * must be refused with a securitypolicyviolation event, not run.
+ */
+async function cspEnforced(site) {
+  const where = `[${site.name}] CSP check on ${show(site, site.start)}`;
+  const p = await browser.newPage();
+  try {
+    await p.goto(site.start, { waitUntil: 'load' });
+    const seen = await p.evaluate(() => new Promise((done) => {
+      document.addEventListener('securitypolicyviolation', (e) => done(e.effectiveDirective), { once: true });
+      const s = document.createElement('script');
+      s.textContent = 'window.__saksgangInline = true;';
+      document.head.append(s);
+      setTimeout(() => done(window.__saksgangInline ? 'ran' : 'nothing'), 3000);
+    }));
+    if (seen === 'ran') fail(where, 'an inline script ran: the Content-Security-Policy is not enforced');
+    else if (!/^script-src/.test(seen)) fail(where, `an inline script gave no script-src violation (${seen})`);
+    else stats.csp++;
+  } catch (e) {
+    fail(where, `could not check the policy: ${firstLine(e.message)}`);
+  } finally {
+    await p.close();
   }
 }
 
@@ -356,6 +402,7 @@ try {
   const web = sites.find((s) => s.name === 'web');
   if (spec.crawl) offline ? await crawl(offline) : fail(specFile, '"crawl" needs "offline"');
   if (spec.crawl_web) web ? await crawl(web) : fail(specFile, '"crawl_web" needs "web"');
+  for (const site of sites) await cspEnforced(site);
   for (const site of sites) {
     for (const s of spec.searches ?? []) await search(site, s);
     for (const k of spec.keyboard ?? []) await keyboard(site, k);
@@ -384,6 +431,6 @@ for (const { where, what, places } of groups.values()) {
 const n = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 console.log(`browser check: ${n(stats.pages, 'page')} visited, ${n(stats.links, 'link')} checked (${stats.external} `
   + `external not followed), ${n(stats.anchors, 'anchor')} checked, ${n(stats.searches, 'search', 'searches')} run, `
-  + `${n(stats.redirects, 'redirect')} followed; ${failures.length ? `${n(failures.length, 'failure')} `
+  + `${n(stats.redirects, 'redirect')} followed, the policy enforced on ${n(stats.csp, 'site')}; ${failures.length ? `${n(failures.length, 'failure')} `
   + `(${groups.size} distinct)` : 'all passed'}`);
 process.exit(failures.length ? 1 : 0);

@@ -8,6 +8,7 @@ mod folder;
 mod invitations;
 mod offline;
 mod output;
+mod publish;
 mod safety;
 mod scale;
 mod seed;
