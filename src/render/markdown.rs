@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::load::markdown_options;
 use crate::model::{Markdown, Target, TextLink};
@@ -182,8 +182,13 @@ pub(crate) fn to_html(md: &Markdown, ctx: &MdContext<'_>) -> String {
     let mut last_start = base;
     // For each open link or image: whether it was left out.
     let mut open: Vec<bool> = Vec::new();
+    let mut table = TableCells::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     for (event, range) in Parser::new_ext(slice, markdown_options()).into_offset_iter() {
+        let event = match table.cell(event, &mut events) {
+            Some(event) => event,
+            None => continue,
+        };
         match event {
             Event::Html(h) | Event::InlineHtml(h) => {
                 if !h.trim_start().starts_with("<!--") {
@@ -271,6 +276,70 @@ pub(crate) fn to_html(md: &Markdown, ctx: &MdContext<'_>) -> String {
     let mut html = String::with_capacity(slice.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The cells of Markdown tables, written with a class for their alignment
+/// (`class="hoyre"`) instead of the `style="text-align: right"` that
+/// pulldown-cmark writes, which the pages' Content-Security-Policy forbids; and
+/// each table in a box of its own that scrolls sideways on a narrow screen.
+#[derive(Default)]
+struct TableCells {
+    /// The alignment of each column of the table being read.
+    alignments: Vec<Alignment>,
+    /// The column of the next cell.
+    column: usize,
+    /// Whether the cells are in the table's head row.
+    head: bool,
+}
+
+impl TableCells {
+    /// Puts what `event` becomes into `events` and returns `None`, or gives the
+    /// event back when it is not part of a table's frame.
+    fn cell<'a>(&mut self, event: Event<'a>, events: &mut Vec<Event<'a>>) -> Option<Event<'a>> {
+        let tag = if self.head { "th" } else { "td" };
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(CowStr::from("<div class=\"tabell\">\n")));
+                events.push(Event::Start(Tag::Table(vec![
+                    Alignment::None;
+                    alignments.len()
+                ])));
+                self.alignments = alignments;
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            Event::Start(Tag::TableHead) => {
+                self.head = true;
+                self.column = 0;
+                events.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.head = false;
+                events.push(Event::End(TagEnd::TableHead));
+            }
+            Event::Start(Tag::TableRow) => {
+                self.column = 0;
+                events.push(Event::Start(Tag::TableRow));
+            }
+            Event::Start(Tag::TableCell) => {
+                let class = match self.alignments.get(self.column) {
+                    Some(Alignment::Left) => " class=\"venstre\"",
+                    Some(Alignment::Center) => " class=\"midtstilt\"",
+                    Some(Alignment::Right) => " class=\"hoyre\"",
+                    _ => "",
+                };
+                events.push(Event::InlineHtml(CowStr::from(format!("<{tag}{class}>"))));
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.column += 1;
+                events.push(Event::InlineHtml(CowStr::from(format!("</{tag}>"))));
+            }
+            other => return Some(other),
+        }
+        None
+    }
 }
 
 /// The plain words of a piece of Markdown, one line per block, for comparing texts.
@@ -451,6 +520,31 @@ mod tests {
         assert!(!html.contains("sidehode"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
+    }
+
+    #[test]
+    fn table_alignment_is_a_class_and_the_table_scrolls_in_its_own_box() {
+        let text = "| Kommune | Beløp | Merknad |\n|:--|--:|:-:|\n| Asker | 10 | style=\"text-align: left\" |\n";
+        let md = Markdown {
+            file: FileId(0),
+            range: 0..text.len(),
+        };
+        let links = BTreeMap::new();
+        let href = |_: &Target| String::new();
+        let ctx = MdContext {
+            text,
+            links: &[],
+            path_links: &links,
+            href: &href,
+        };
+        let html = to_html(&md, &ctx);
+        assert_eq!(
+            html,
+            "<div class=\"tabell\">\n<table><thead><tr><th class=\"venstre\">Kommune</th>\
+             <th class=\"hoyre\">Beløp</th><th class=\"midtstilt\">Merknad</th></tr></thead>\
+             <tbody>\n<tr><td class=\"venstre\">Asker</td><td class=\"hoyre\">10</td>\
+             <td class=\"midtstilt\">style=\"text-align: left\"</td></tr>\n</tbody></table>\n</div>\n"
+        );
     }
 
     #[test]
