@@ -138,6 +138,61 @@ pub fn read_archive(root: &Path) -> Result<(Archive, Sources, Vec<Diagnostic>), 
     Ok((archive, sources, diagnostics))
 }
 
+/// What `saksgang check` found: every problem a build would report, and the
+/// files they point into.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Every error and warning, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files read.
+    pub sources: Sources,
+}
+
+impl CheckReport {
+    /// How many errors there are.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many warnings there are.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Reads and checks everything a build would (content, theme, the page plan)
+/// and writes nothing: the same checks as [`build`], by the same functions.
+pub fn check(root: &Path) -> CheckReport {
+    let (archive, sources, theme, mut diagnostics) = match prepare(root, &mut Clock::new()) {
+        Ok(prepared) => prepared,
+        Err(failure) => {
+            return CheckReport {
+                diagnostics: failure.diagnostics,
+                sources: failure.sources,
+            };
+        }
+    };
+    // What a build finds only when it starts to render: templates that do not
+    // compile, two pages at one path (an old address over a page that exists),
+    // and published addresses that would disappear (as a build into ROOT/public).
+    let planned = Renderer::new(&archive, &sources, &theme, Edition::Web, None)
+        .and_then(|renderer| renderer.plan());
+    match planned {
+        Ok(plan) => {
+            let previous = root.join("public").join(manifest::FILE);
+            if let Ok(text) = std::fs::read_to_string(previous) {
+                let addresses = manifest::addresses(&archive, &plan);
+                diagnostics.extend(manifest::compare(&text, &addresses, &archive.site.base_url));
+            }
+        }
+        Err(errors) => diagnostics.extend(errors),
+    }
+    CheckReport {
+        diagnostics,
+        sources,
+    }
+}
+
 /// load and resolve, streaming the documents.
 fn read(root: &Path, clock: &mut Clock) -> (Archive, Sources, Vec<Diagnostic>) {
     let content = root.join("content");

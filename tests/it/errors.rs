@@ -1,7 +1,25 @@
 //! Bad input gets a clear message naming file, line and column, how to fix it,
 //! and leaves no output. The messages are compared in full, as a writer sees them.
 
-use crate::support::{build, build_into, fixture};
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{build, build_into, copy_dir, fixture};
+
+/// The exit code and stderr of `saksgang check` run in `dir` with `args`.
+fn check_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run saksgang");
+    assert!(output.stdout.is_empty(), "check prints only to stderr");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
 
 /// stderr of a build that must fail, with the temporary output path shown as PUBLIC.
 fn failed(case: &str) -> String {
@@ -147,4 +165,62 @@ fn a_tab_in_the_indentation_is_named_as_such() {
         "{out}"
     );
     assert!(out.contains("slik retter du det: bruk mellomrom, ikke tabulator"));
+}
+
+#[test]
+fn check_of_a_clean_archive_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contract"), dir.path());
+    assert_eq!(check_in(dir.path(), &[]), (0, "ingen feil\n".to_string()));
+    assert!(!dir.path().join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_reports_every_error_and_counts_them() {
+    let (code, stderr) = check_in(&fixture("errors"), &["--root", "yaml-errors"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("feil: ukjent dokumenttype «referat»\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("feil: ukjent felt «kommune»\n"), "{stderr}");
+    assert!(stderr.ends_with("\n\nfant 3 feil\n"), "{stderr}");
+}
+
+#[test]
+fn check_fails_on_warnings_only_when_asked_to() {
+    // A published address that the archive no longer has is a warning.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contract"), dir.path());
+    std::fs::create_dir(dir.path().join("public")).unwrap();
+    std::fs::write(
+        dir.path().join("public/manifest.txt"),
+        "/\n/moter/2006-03-09-tr/\n/moter/1999-01-01-borte/\n",
+    )
+    .unwrap();
+    let warning = "\
+advarsel: adressen https://example.org/arkiv/moter/1999-01-01-borte/ er publisert før, men finnes ikke lenger
+ |
+slik retter du det: siden er flyttet eller fjernet. Står den nå et annet sted, skriv den gamle adressen under «aliases:» i filen, så blir den gamle lenken sendt videre
+
+";
+    assert_eq!(
+        check_in(dir.path(), &[]),
+        (0, format!("{warning}ingen feil, men 1 advarsel\n"))
+    );
+    assert_eq!(
+        check_in(dir.path(), &["--deny-warnings"]),
+        (
+            1,
+            format!("{warning}fant 1 advarsel; med --deny-warnings regnes advarsler som feil\n")
+        )
+    );
+}
+
+#[test]
+fn check_with_bad_arguments_exits_with_2() {
+    let (code, stderr) = check_in(&fixture("contract"), &["--no-such-flag"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _) = check_in(&fixture("contract"), &["--root"]);
+    assert_eq!(code, 2);
 }
