@@ -479,12 +479,15 @@ fn read_parallel<T: Send>(
                         diagnostics,
                     }
                 }
-                Err(d) => Parsed {
-                    shown,
-                    text: String::new(),
-                    item: None,
-                    diagnostics: vec![d],
-                },
+                Err(unreadable) => {
+                    let (d, lossy) = unreadable.into_file(FileId(base + i));
+                    Parsed {
+                        shown,
+                        text: lossy.unwrap_or_default(),
+                        item: None,
+                        diagnostics: vec![d],
+                    }
+                }
             }
         })
         .collect();
@@ -513,19 +516,127 @@ fn shown_path(content_dir: &Path, path: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Reads a file as UTF-8 without a byte order mark, normalized to NFC.
-fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+/// A file that could not be read as text: the problem, and for a file that is not
+/// UTF-8 its text decoded with the bad bytes replaced, so that the problem can be
+/// shown at its line and column. The diagnostic of such a file points into that
+/// text, and gets its file id when the text joins the sources ([`Unreadable::into_file`]).
+struct Unreadable {
+    diagnostic: Diagnostic,
+    lossy: Option<String>,
+}
+
+impl From<Diagnostic> for Unreadable {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Self {
+            diagnostic,
+            lossy: None,
+        }
+    }
+}
+
+impl Unreadable {
+    /// The diagnostic, and the text to keep as file `id` if it points into one.
+    fn into_file(mut self, id: FileId) -> (Diagnostic, Option<String>) {
+        if self.lossy.is_some() {
+            self.diagnostic.file = Some(id);
+        }
+        (self.diagnostic, self.lossy)
+    }
+}
+
+/// Reads a file as UTF-8 without a byte order mark, normalized to NFC, with
+/// Windows (CRLF) and old Mac (CR) line endings read as LF.
+fn read_text(path: &Path, shown: &Path) -> Result<String, Unreadable> {
     let bytes = std::fs::read(path)
         .map_err(|err| Diagnostic::global(format!("kunne ikke lese {}: {err}", shown.display())))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::global(format!("{} er ikke lagret som UTF-8", shown.display())).help(
-            "lagre filen med tegnkodingen UTF-8 (i de fleste redigeringsprogram: «Lagre som» → UTF-8)",
-        )
-    })?;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(shown, e))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(ComposingNormalizerBorrowed::new_nfc()
-        .normalize(text)
-        .into_owned())
+    let text = ComposingNormalizerBorrowed::new_nfc().normalize(text);
+    Ok(unix_line_endings(&text))
+}
+
+/// CRLF and a lone CR become LF; spans are into the text as it is afterwards.
+fn unix_line_endings(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// How to save a file as UTF-8, for every message about encodings.
+const SAVE_AS_UTF8: &str = "åpne filen i redigeringsprogrammet og lagre den med tegnkodingen UTF-8 \
+     (i Notisblokk: «Lagre som» → Koding: UTF-8; i Word: «Lagre som» → Ren tekst → Unicode (UTF-8))";
+
+/// The diagnostic of a file that is not UTF-8: UTF-16 and Windows-1252 by name,
+/// anything else at its first bad byte.
+fn not_utf8(shown: &Path, e: std::string::FromUtf8Error) -> Unreadable {
+    let valid = e.utf8_error().valid_up_to();
+    let bytes = e.into_bytes();
+    let nuls = bytes.iter().filter(|b| **b == 0).count();
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || nuls * 4 > bytes.len()
+    {
+        return Diagnostic::global(format!(
+            "{} er lagret som UTF-16, ikke som UTF-8",
+            shown.display()
+        ))
+        .help(SAVE_AS_UTF8)
+        .into();
+    }
+    // Every byte above 127 alone, between plain letters: one byte per letter, as
+    // Windows-1252 (and Latin-1, ISO-8859-1) write æ, ø and å.
+    let single_bytes = bytes.iter().enumerate().all(|(i, b)| {
+        *b < 0x80 || (bytes.get(i + 1).is_none_or(|n| *n < 0x80) && (i == 0 || bytes[i - 1] < 0x80))
+    });
+    let bad = bytes[valid];
+    let lossy = String::from_utf8_lossy(&bytes).into_owned();
+    // The text up to the first bad byte is the same in the lossy text, where that
+    // byte has become U+FFFD (three bytes).
+    let span = valid..valid + '\u{fffd}'.len_utf8();
+    let diagnostic = if single_bytes {
+        let label = windows_1252(bad).map_or_else(
+            || "første tegn som ikke kan leses".to_string(),
+            |c| format!("her står «{c}» lagret på den gamle Windows-måten"),
+        );
+        Diagnostic::error(
+            FileId(0),
+            span,
+            "filen er lagret som Windows-1252 (eller Latin-1), ikke som UTF-8",
+        )
+        .label(label)
+    } else {
+        Diagnostic::error(FileId(0), span, "filen er ikke lagret som UTF-8")
+            .label("første tegn som ikke kan leses")
+    };
+    Unreadable {
+        diagnostic: diagnostic.help(SAVE_AS_UTF8),
+        lossy: Some(lossy),
+    }
+}
+
+/// The letter a byte is in Windows-1252, for the bytes Norwegian text uses most.
+fn windows_1252(b: u8) -> Option<char> {
+    match b {
+        0xA0..=0xFF => Some(char::from(b)),
+        0x80 => Some('€'),
+        0x91 | 0x92 => Some('’'),
+        0x93 | 0x94 => Some('”'),
+        0x96 => Some('–'),
+        0x97 => Some('—'),
+        0x85 => Some('…'),
+        _ => None,
+    }
 }
 
 fn parse_meeting(
@@ -656,7 +767,11 @@ impl Loader<'_> {
         let shown = shown_path(self.content_dir, &path);
         let text = match read_text(&path, &shown) {
             Ok(t) => t,
-            Err(d) => {
+            Err(unreadable) => {
+                let (d, lossy) = unreadable.into_file(FileId(self.archive.sources.len()));
+                if let Some(lossy) = lossy {
+                    self.archive.sources.add(shown, lossy);
+                }
                 self.archive.diagnostics.push(d);
                 return None;
             }
