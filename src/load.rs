@@ -17,7 +17,7 @@ use icu_normalizer::ComposingNormalizerBorrowed;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde_saphyr::{MessageFormatter, Spanned};
+use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::{DecisionKind, Markdown};
@@ -521,14 +521,14 @@ fn shown_path(content_dir: &Path, path: &Path) -> PathBuf {
 /// shown at its line and column. The diagnostic of such a file points into that
 /// text, and gets its file id when the text joins the sources ([`Unreadable::into_file`]).
 struct Unreadable {
-    diagnostic: Diagnostic,
+    diagnostic: Box<Diagnostic>,
     lossy: Option<String>,
 }
 
 impl From<Diagnostic> for Unreadable {
     fn from(diagnostic: Diagnostic) -> Self {
         Self {
-            diagnostic,
+            diagnostic: Box::new(diagnostic),
             lossy: None,
         }
     }
@@ -540,7 +540,7 @@ impl Unreadable {
         if self.lossy.is_some() {
             self.diagnostic.file = Some(id);
         }
-        (self.diagnostic, self.lossy)
+        (*self.diagnostic, self.lossy)
     }
 }
 
@@ -620,7 +620,7 @@ fn not_utf8(shown: &Path, e: std::string::FromUtf8Error) -> Unreadable {
             .label("første tegn som ikke kan leses")
     };
     Unreadable {
-        diagnostic: diagnostic.help(SAVE_AS_UTF8),
+        diagnostic: Box::new(diagnostic.help(SAVE_AS_UTF8)),
         lossy: Some(lossy),
     }
 }
@@ -663,7 +663,10 @@ fn parse_meeting(
             };
             (Some(doc), Vec::new())
         }
-        Err(e) => (None, vec![yaml_diagnostic(file, yaml, yaml_offset, &e)]),
+        Err(e) => (
+            None,
+            vec![yaml_diagnostic(file, yaml, yaml_offset, &e, MEETING_FIELDS)],
+        ),
     }
 }
 
@@ -693,7 +696,10 @@ fn parse_thread(file: FileId, path: &Path, text: &str) -> (Option<RawThread>, Ve
                 Vec::new(),
             )
         }
-        Err(e) => (None, vec![yaml_diagnostic(file, yaml, yaml_offset, &e)]),
+        Err(e) => (
+            None,
+            vec![yaml_diagnostic(file, yaml, yaml_offset, &e, THREAD_FIELDS)],
+        ),
     }
 }
 
@@ -701,7 +707,8 @@ fn parse_thread(file: FileId, path: &Path, text: &str) -> (Option<RawThread>, Ve
 fn split_front_matter(file: FileId, text: &str) -> Result<(&str, usize, usize), Diagnostic> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error(file, 0..first_line_end.min(text.len()), "filen mangler topptekst")
+        let first_line = text[..first_line_end].trim_end_matches('\n').len();
+        return Err(Diagnostic::error(file, 0..first_line, "filen mangler topptekst")
             .label("første linje skal være ---")
             .help("start filen med en linje med ---, så feltene (body, document, date …), så en ny linje med ---"));
     }
@@ -786,6 +793,7 @@ impl Loader<'_> {
                     &self.archive.sources.get(file).text,
                     0,
                     &e,
+                    yaml::Kind::File(name),
                 ));
                 None
             }
@@ -807,100 +815,27 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(yaml: &str) -> Result<T, serde_saphy
     serde_saphyr::from_str_with_options(yaml, options)
 }
 
-/// Turns a YAML error into a diagnostic at its place in the file, in Norwegian.
+/// Turns a YAML error into a diagnostic at its place in the file, in Norwegian
+/// (see [`yaml`]); `kind` says what the YAML is.
 fn yaml_diagnostic(
     file: FileId,
     yaml: &str,
     yaml_offset: usize,
     e: &serde_saphyr::Error,
+    kind: yaml::Kind<'_>,
 ) -> Diagnostic {
-    let message = serde_saphyr::DefaultMessageFormatter
-        .format_message(e)
-        .into_owned();
-    // Errors of values carry a byte offset; errors of the YAML syntax only a
-    // character offset, which is turned into bytes here.
-    let at = e.location().and_then(|l| {
-        let span = l.span();
-        span.byte_offset().map(|b| b as usize).or_else(|| {
-            let chars = span.offset() as usize;
-            yaml.char_indices()
-                .nth(chars)
-                .map(|(b, _)| b)
-                .or((chars == yaml.chars().count()).then_some(yaml.len()))
-        })
-    });
-    let at = yaml_offset + at.unwrap_or(0);
-    let (norwegian, label, help) = explain_yaml(&message);
-    Diagnostic::error(file, at..at + 1, norwegian)
-        .label(label)
-        .help(help)
+    yaml::diagnostic(file, yaml, yaml_offset, e, kind)
 }
 
-/// Plain-words explanation of the most common YAML mistakes: message, label, help.
-/// Mistakes it does not know keep the parser's own words as the label.
-fn explain_yaml(message: &str) -> (String, String, String) {
-    let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
-    if message.starts_with("unknown field") {
-        let field = quoted(message);
-        let expected = message
-            .split_once("expected")
-            .map(|(_, rest)| rest.trim().trim_start_matches("one of").trim().to_string())
-            .unwrap_or_default();
-        (
-            format!("ukjent felt «{field}»"),
-            "dette feltet finnes ikke her".to_string(),
-            format!(
-                "feltene som kan stå her er: {expected}. Rett skrivemåten, eller fjern feltet. \
-                 Har teksten foran et komma i seg, må den stå i anførselstegn: role: \"leder, nestleder\""
-            ),
-        )
-    } else if message.starts_with("missing field") {
-        let field = quoted(message);
-        (
-            format!("feltet «{field}» mangler"),
-            "feltet må være med".to_string(),
-            format!("legg til «{field}: …» her"),
-        )
-    } else if message.contains("mapping values are not allowed") {
-        (
-            "et kolon (:) står der det ikke kan stå".to_string(),
-            "kolon inne i teksten".to_string(),
-            "sett hele teksten i anførselstegn, for eksempel title: \"Referat: møte\"".to_string(),
-        )
-    } else if message.contains("duplicate") {
-        // "duplicate mapping key: aliases, set DuplicateKeyPolicy …"
-        let key = message
-            .split_once("key: ")
-            .and_then(|(_, rest)| rest.split(',').next())
-            .map(str::trim)
-            .filter(|k| !k.is_empty());
-        (
-            match key {
-                Some(k) => format!("feltet «{k}» står to ganger"),
-                None => "det samme feltet står to ganger".to_string(),
-            },
-            "andre gang".to_string(),
-            "slå sammen de to linjene til én".to_string(),
-        )
-    } else if message
-        .split(|c: char| !c.is_alphabetic())
-        .any(|w| w == "tab" || w == "tabs")
-    {
-        // The word, not the letters: "acceptable" (in the duplicate key message) has them.
-        (
-            "tabulator brukt som innrykk".to_string(),
-            "tabulator".to_string(),
-            "bruk mellomrom, ikke tabulator, til innrykk i toppteksten".to_string(),
-        )
-    } else {
-        (
-            "toppteksten kan ikke leses".to_string(),
-            message.to_string(),
-            "sjekk innrykk, kolon etter feltnavnet, og at tekst med kolon (:) står i anførselstegn"
-                .to_string(),
-        )
-    }
-}
+/// The fields a meeting document's front matter must have.
+const MEETING_FIELDS: yaml::Kind<'static> = yaml::Kind::FrontMatter {
+    required: &["body", "document", "date"],
+};
+
+/// The fields a thread's front matter must have.
+const THREAD_FIELDS: yaml::Kind<'static> = yaml::Kind::FrontMatter {
+    required: &["title"],
+};
 
 /// The phrases that make a heading a proposal, after lower-casing.
 const PROPOSAL_PHRASES: &[&str] = &[
@@ -1115,3 +1050,4 @@ fn split_body(
 
 #[cfg(test)]
 mod tests;
+mod yaml;

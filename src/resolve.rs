@@ -580,12 +580,12 @@ impl Resolver {
                     .display()
                     .to_string();
                 let what = if kind == DocumentKind::Minutes {
-                    "referat"
+                    "et referat"
                 } else {
-                    "innkalling"
+                    "en innkalling"
                 };
                 self.error(
-                    Diagnostic::error(document.file, resolved.kind_span, format!("møtet {} har allerede et {what}", key.slug))
+                    Diagnostic::error(document.file, resolved.kind_span, format!("møtet {} har allerede {what}", key.slug))
                         .label(format!("også i {other}"))
                         .help("et møte har ett referat og én innkalling; slå sammen filene, eller skill møtene med «slug:» når et organ møtes to ganger samme dag"),
                 );
