@@ -239,6 +239,16 @@ fn lines(yaml: &str) -> Vec<Line<'_>> {
 /// text, and only for a file that does not parse.
 fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
     let lines = lines(yaml);
+    // For each line, the next line with something in it (computed backwards, so
+    // that a run of blank lines is not read again for each of them).
+    let mut next_content = vec![None; lines.len()];
+    for n in (0..lines.len().saturating_sub(1)).rev() {
+        next_content[n] = if lines[n + 1].is_blank_or_comment() {
+            next_content[n + 1]
+        } else {
+            Some(n + 1)
+        };
+    }
     let what = kind.what();
     // An open quote: its character and byte offset, and the indentation of its line.
     let mut quote: Option<(char, usize, usize)> = None;
@@ -248,11 +258,13 @@ fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
     let mut block_text: Option<usize> = None;
     // The previous line that ended with a complete value: its field and column.
     let mut complete: Option<(String, usize)> = None;
+    // The indentation of the previous line, if it was a list entry (`- …`).
+    let mut entry_above: Option<usize> = None;
     for (n, line) in lines.iter().enumerate() {
         if line.start > until {
             break;
         }
-        let next = lines[n + 1..].iter().find(|l| !l.is_blank_or_comment());
+        let next = next_content[n].map(|m| &lines[m]);
         if let Some(indent) = block_text {
             if line.text.trim().is_empty() || line.indent > indent {
                 continue;
@@ -308,6 +320,24 @@ fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
                 );
             }
         }
+        if quote.is_none() && flow.is_empty() {
+            let starts_entry = line.text[line.indent..].starts_with("- ");
+            if entry_above == Some(line.indent) && !starts_entry && line.key().is_none() {
+                let at = line.start + line.indent;
+                return Some(
+                    Found::at(
+                        at..at + 1,
+                        "bindestreken mangler foran dette elementet i listen",
+                        "her skal det stå «- »",
+                    )
+                    .help(format!(
+                        "hvert element i en liste begynner med «- », som linjen over: «- {}»",
+                        line.text[line.indent..].trim_end()
+                    )),
+                );
+            }
+            entry_above = starts_entry.then_some(line.indent);
+        }
         complete = None;
         // Characters of the line: quotes, brackets, comments, and field names
         // with no space after their colon.
@@ -321,6 +351,10 @@ fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
             0
         };
         let mut last_colon_value = false;
+        // In a flow collection: whether a field's value has begun (after `: `),
+        // and where the current element began.
+        let mut flow_value = false;
+        let mut item_start = i;
         while i < text.len() {
             let c = text[i..].chars().next().unwrap_or(' ');
             let at = line.start + i;
@@ -348,7 +382,9 @@ fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
                     flow.push((c, at, line.indent));
                     value_start = true;
                     key_place = c == '{';
+                    flow_value = false;
                     i += 1;
+                    item_start = i;
                     continue;
                 }
                 '}' | ']' if !flow.is_empty() => {
@@ -376,10 +412,40 @@ fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
                 ',' if !flow.is_empty() => {
                     value_start = true;
                     key_place = flow.last().is_some_and(|f| f.0 == '{');
+                    flow_value = false;
                     i += 1;
+                    item_start = i;
                     continue;
                 }
+                ':' if (text[i + 1..].is_empty() || text[i + 1..].starts_with(' '))
+                    && (flow_value || flow.last().is_some_and(|f| f.0 == '[')) =>
+                {
+                    // A second colon in one field of `{ }`, or a colon in an
+                    // element of `[ ]`: a colon inside the text.
+                    let (key, value_from) = if flow_value {
+                        let before = &text[item_start..i];
+                        let (k, _) = before.split_once(':').unwrap_or(("", before));
+                        (
+                            format!("{}: ", k.trim()),
+                            item_start + before.find(':').map_or(0, |c| c + 1),
+                        )
+                    } else {
+                        (String::new(), item_start)
+                    };
+                    let value = text[value_from..]
+                        .split([',', '}', ']'])
+                        .next()
+                        .unwrap_or("")
+                        .trim();
+                    return Some(
+                        Found::at(at..at + 1, "et kolon (:) står der det ikke kan stå", "kolon inne i teksten")
+                            .help(format!(
+                                "tekst med kolon eller komma inne i {{ }} eller [ ] må stå i anførselstegn: {key}\"{value}\""
+                            )),
+                    );
+                }
                 ':' if text[i + 1..].is_empty() || text[i + 1..].starts_with(' ') => {
+                    flow_value = !flow.is_empty();
                     value_start = true;
                     key_place = false;
                     last_colon_value = true;
@@ -422,9 +488,7 @@ fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
         // A quote or bracket still open at the end of the line is a mistake if the
         // next line begins a new field or list entry no further in than its own
         // line, or if the parser stopped here.
-        let next_starts_new = |indent: usize| {
-            next.is_none_or(|l| l.indent <= indent && l.key().is_some() || l.indent < indent)
-        };
+        let next_starts_new = |indent: usize| next.is_none_or(|l| l.indent <= indent);
         if let Some((q, open_at, indent)) = quote
             && (ends_here || next_starts_new(indent))
         {
@@ -445,7 +509,12 @@ fn precheck(yaml: &str, until: usize, kind: Kind<'_>) -> Option<Found> {
                     format!("teksten starter her, men har ingen «{q}» på slutten"),
                 )
                 .help(format!(
-                    "skriv «{q}» også på slutten av teksten, på samme linje: {q}{quoted}{q}"
+                    "skriv «{q}» også på slutten av teksten, på samme linje: {}",
+                    match quoted.find(": ") {
+                        // The quote of a field name, closed before its colon.
+                        Some(colon) => format!("{q}{}{q}{}", &quoted[..colon], &quoted[colon..]),
+                        None => format!("{q}{quoted}{q}"),
+                    }
                 )),
             );
         }
@@ -569,6 +638,9 @@ fn explain(yaml: &str, at: Option<usize>, e: &Error, kind: Kind<'_>) -> Found {
         Error::SerdeUnknownField {
             field, expected, ..
         } => {
+            if let Some(found) = comma_in_text(yaml, at, field) {
+                return found;
+            }
             let mut found = Found::at(
                 word(field.len()),
                 format!("ukjent felt «{field}»"),
@@ -692,6 +764,32 @@ fn explain(yaml: &str, at: Option<usize>, e: &Error, kind: Kind<'_>) -> Found {
             }
         }
     }
+}
+
+/// `{ role: leder, nestleder }`: the text after the comma is read as a field of
+/// its own, with no value. Said as what it is, with the text in quotes.
+fn comma_in_text(yaml: &str, at: usize, field: &str) -> Option<Found> {
+    let after = yaml.get(at + field.len()..)?.trim_start_matches(' ');
+    if !after.starts_with([',', '}']) {
+        return None;
+    }
+    let line_start = yaml[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &yaml[line_start..at];
+    let comma = before.rfind(',')?;
+    let colon = before[..comma].rfind(": ")?;
+    let key_start = before[..colon].rfind([' ', '{', ',']).map_or(0, |i| i + 1);
+    let key = &before[key_start..colon];
+    let value = format!("{}, {field}", before[colon + 2..comma].trim());
+    Some(
+        Found::at(
+            at..at + field.len(),
+            "et komma deler teksten i to",
+            format!("«{field}» blir lest som et eget felt"),
+        )
+        .help(format!(
+            "tekst med komma inne i {{ }} må stå i anførselstegn: {key}: \"{value}\""
+        )),
+    )
 }
 
 /// A list where a mapping belongs, a mapping where a list belongs, or a list
