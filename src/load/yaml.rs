@@ -735,6 +735,63 @@ fn explain(yaml: &str, at: Option<usize>, e: &Error, kind: Kind<'_>) -> Found {
                     "denne linjen står ikke rett under linjene den hører sammen med",
                 )
                 .help("felt som hører sammen må stå rett under hverandre, med like mange mellomrom foran; en liste har «- » foran hvert element")
+            } else if lower.contains("simple key expected") {
+                let text = line.trim();
+                let fix = match text.split_once(' ') {
+                    Some((word, rest)) if identifier_len(word) == word.len() => {
+                        format!(": «{word}: {}»", rest.trim())
+                    }
+                    _ => String::new(),
+                };
+                Found::at(
+                    first_text..first_text + identifier_len(&yaml[first_text..]).max(1),
+                    "kolon mangler etter feltnavnet",
+                    "her skal det stå et feltnavn med kolon etter",
+                )
+                .help(format!(
+                    "skriv feltet som «navn: verdi», med kolon og mellomrom etter navnet{fix}"
+                ))
+            } else if lower.contains("unexpected character")
+                || lower.contains("unknown anchor")
+                || lower.contains("plain scalar cannot start")
+            {
+                let c = yaml[at..].chars().next().unwrap_or(' ');
+                Found::at(
+                    at..at + c.len_utf8(),
+                    format!("tegnet «{c}» kan ikke stå først i en tekst"),
+                    "tekst som begynner med dette tegnet, må stå i anførselstegn",
+                )
+                .help(format!(
+                    "sett hele teksten i anførselstegn: \"{}\"",
+                    yaml[at..line_end].trim_end()
+                ))
+            } else if lower.contains("null into string") {
+                let own = lines(&yaml[line_start..line_end])
+                    .first()
+                    .and_then(|l| l.key().map(|(_, k)| k.to_string()));
+                match own.or_else(|| enclosing_key(yaml, at)) {
+                    Some(key) => Found::at(
+                        one,
+                        format!("«{key}» står uten verdi"),
+                        "her mangler verdien",
+                    )
+                    .help(format!(
+                        "skriv verdien på samme linje, etter kolonet: {}",
+                        example(&key)
+                    )),
+                    None => Found::at(one, "et felt står uten verdi", "her mangler verdien")
+                        .help("skriv verdien på samme linje, etter kolonet"),
+                }
+            } else if lower.contains("block sequence entries are not allowed") {
+                Found::at(one, "en liste kan ikke begynne på samme linje som feltet", "her begynner listen")
+                    .help("skriv hvert element på en ny linje under feltet, med to mellomrom og «- » foran, eller skriv listen som [første, andre]")
+            } else if lower.contains("unexpected eof") {
+                Found::at(
+                    one,
+                    format!("{what} slutter før alt som er åpnet, er lukket"),
+                    "her slutter den",
+                )
+                .help("se etter en klamme { eller [ eller et anførselstegn som ikke blir lukket")
             } else if lower.contains("trailing content after") {
                 Found::at(
                     one,
@@ -912,5 +969,53 @@ mod tests {
         let e = serde_saphyr::from_str::<Vec<String>>(&yaml).unwrap_err();
         let d = diagnostic(FileId(0), &yaml, 0, &e, Kind::File("people.yaml"));
         assert_eq!(d.message, "filen er for stor", "{d:?}");
+    }
+
+    #[test]
+    fn the_precheck_reads_each_line_once() {
+        // 400,000 blank lines before an unclosed quote: looking ahead from every
+        // line for the next one with text in it would read 8·10^10 lines.
+        let yaml = format!(
+            "body: a\n{}title: \"Referat\nplace: x\n",
+            "\n".repeat(400_000)
+        );
+        let kind = Kind::FrontMatter { required: &[] };
+        let found = precheck(&yaml, yaml.len(), kind).expect("the quote is found");
+        assert_eq!(found.message, "anførselstegnet «\"» blir aldri lukket");
+        assert_eq!(found.span, Some(400_015..400_016));
+    }
+
+    #[test]
+    fn mistakes_typed_at_random_never_make_it_panic() {
+        let good = "body: a\ndocument: minutes\ndate: 2017-06-01\ntitle: \"Referat: møte\"\n\
+                    present:\n  - { name: Kari Nordmann, municipality: asker, role: leder }\n  \
+                    - name: Ola\n    for: Per\nsecretariat: [Per Hansen, 'Liv']\nitems:\n  \
+                    \"12/2017\": { thread: [a, b] }\nnote: |\n  tekst\n";
+        let marks: Vec<char> = "\"'{}[]:,- \t\n#|>&*!%@`æ".chars().collect();
+        let mut rng = fastrand::Rng::with_seed(9);
+        let mut sources = crate::diag::Sources::default();
+        for _ in 0..3000 {
+            let mut text: Vec<char> = good.chars().collect();
+            for _ in 0..rng.usize(1..4) {
+                let at = rng.usize(0..=text.len());
+                match rng.u8(0..3) {
+                    0 if at < text.len() => {
+                        text.remove(at);
+                    }
+                    1 if at < text.len() => text[at] = marks[rng.usize(0..marks.len())],
+                    _ => text.insert(at, marks[rng.usize(0..marks.len())]),
+                }
+            }
+            let yaml: String = text.into_iter().collect();
+            if let Err(e) = crate::load::parse_yaml::<crate::load::RawFrontMatter>(&yaml) {
+                let kind = Kind::FrontMatter {
+                    required: &["body", "document", "date"],
+                };
+                let d = diagnostic(FileId(sources.len()), &yaml, 4, &e, kind);
+                assert!(!d.message.is_empty() && !d.label.is_empty(), "{yaml:?}");
+                sources.add("x.md".into(), format!("---\n{yaml}---\n"));
+                crate::diag::render(&[d], &sources, false);
+            }
+        }
     }
 }
