@@ -376,6 +376,10 @@ pub struct RawArchive {
     pub threads: Vec<RawThread>,
     /// What went wrong while reading.
     pub diagnostics: Vec<Diagnostic>,
+    /// The lists that are missing or could not be read (`bodies.yaml`, and
+    /// `threads/<id>` for a thread file): their problem is reported once, so
+    /// `resolve` does not also call every id in them unknown.
+    pub unreadable: Vec<String>,
 }
 
 /// Reads the archive under `content_dir`. Never fails: problems are diagnostics.
@@ -389,6 +393,7 @@ pub fn load(content_dir: &Path) -> RawArchive {
         document_paths: Vec::new(),
         threads: Vec::new(),
         diagnostics: Vec::new(),
+        unreadable: Vec::new(),
     };
     if !content_dir.is_dir() {
         archive.diagnostics.push(
@@ -430,9 +435,20 @@ pub fn load(content_dir: &Path) -> RawArchive {
     archive.document_paths =
         markdown_files(&content_dir.join("meetings"), &mut archive.diagnostics);
     let threads = markdown_files(&content_dir.join("threads"), &mut archive.diagnostics);
-    let (threads, diagnostics) =
+    let (read, diagnostics) =
         read_parallel(content_dir, &threads, &mut archive.sources, parse_thread);
-    archive.threads = threads;
+    // Threads whose file could not be read, by id (both lists are in path order).
+    let mut ids = read.iter().map(|t| t.id.as_str()).peekable();
+    for path in &threads {
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if ids.next_if_eq(&id.as_str()).is_none() {
+            archive.unreadable.push(format!("threads/{id}"));
+        }
+    }
+    archive.threads = read;
     archive.diagnostics.extend(diagnostics);
     archive
 }
@@ -762,6 +778,7 @@ impl Loader<'_> {
     ) -> Option<(FileId, T)> {
         let path = self.content_dir.join(name);
         if !path.exists() {
+            self.archive.unreadable.push(name.to_string());
             if required {
                 self.archive.diagnostics.push(
                     Diagnostic::global(format!("mangler content/{name}")).help(format!(
@@ -775,6 +792,7 @@ impl Loader<'_> {
         let text = match read_text(&path, &shown) {
             Ok(t) => t,
             Err(unreadable) => {
+                self.archive.unreadable.push(name.to_string());
                 let (d, lossy) = unreadable.into_file(FileId(self.archive.sources.len()));
                 if let Some(lossy) = lossy {
                     self.archive.sources.add(shown, lossy);
@@ -785,9 +803,16 @@ impl Loader<'_> {
         };
         let parsed = parse_yaml::<T>(&text);
         let file = self.archive.sources.add(shown, text);
+        let text = &self.archive.sources.get(file).text;
+        if required && yaml::is_empty(text) {
+            self.archive.unreadable.push(name.to_string());
+            self.archive.diagnostics.push(yaml::empty_file(file, name));
+            return None;
+        }
         match parsed {
             Ok(v) => Some((file, v)),
             Err(e) => {
+                self.archive.unreadable.push(name.to_string());
                 self.archive.diagnostics.push(yaml_diagnostic(
                     file,
                     &self.archive.sources.get(file).text,

@@ -113,7 +113,7 @@ fn error_offset(yaml: &str, e: &Error) -> Option<usize> {
 }
 
 /// Whether the YAML has nothing in it but blank lines and comments.
-fn is_empty(yaml: &str) -> bool {
+pub(super) fn is_empty(yaml: &str) -> bool {
     yaml.lines()
         .map(str::trim)
         .all(|l| l.is_empty() || l.starts_with('#'))
@@ -142,6 +142,14 @@ fn empty(kind: Kind<'_>) -> Found {
             help: "skriv minst én oppføring, som begynner med «- id: …»; se skrivehåndboka for et eksempel".to_string(),
         },
     }
+}
+
+/// The error for a list file that must have entries and has none.
+pub(super) fn empty_file(file: FileId, name: &str) -> Diagnostic {
+    let found = empty(Kind::File(name));
+    Diagnostic::error(file, 0..0, found.message)
+        .label(found.label)
+        .help(found.help)
 }
 
 /// "body, document og date".
