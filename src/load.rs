@@ -566,6 +566,9 @@ fn read_text(path: &Path, shown: &Path) -> Result<String, Unreadable> {
     let bytes = std::fs::read(path)
         .map_err(|err| Diagnostic::global(format!("kunne ikke lese {}: {err}", shown.display())))?;
     let text = String::from_utf8(bytes).map_err(|e| not_utf8(shown, e))?;
+    if looks_like_utf16(text.as_bytes()) {
+        return Err(utf16(shown).into());
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = ComposingNormalizerBorrowed::new_nfc().normalize(text);
     Ok(unix_line_endings(&text))
@@ -598,17 +601,11 @@ const SAVE_AS_UTF8: &str = "åpne filen i redigeringsprogrammet og lagre den med
 fn not_utf8(shown: &Path, e: std::string::FromUtf8Error) -> Unreadable {
     let valid = e.utf8_error().valid_up_to();
     let bytes = e.into_bytes();
-    let nuls = bytes.iter().filter(|b| **b == 0).count();
     if bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
-        || nuls * 4 > bytes.len()
+        || looks_like_utf16(&bytes)
     {
-        return Diagnostic::global(format!(
-            "{} er lagret som UTF-16, ikke som UTF-8",
-            shown.display()
-        ))
-        .help(SAVE_AS_UTF8)
-        .into();
+        return utf16(shown).into();
     }
     // Every byte above 127 alone, between plain letters: one byte per letter, as
     // Windows-1252 (and Latin-1, ISO-8859-1) write æ, ø and å.
@@ -639,6 +636,20 @@ fn not_utf8(shown: &Path, e: std::string::FromUtf8Error) -> Unreadable {
         diagnostic: Box::new(diagnostic.help(SAVE_AS_UTF8)),
         lossy: Some(lossy),
     }
+}
+
+/// Whether a quarter or more of the bytes are NUL, as in UTF-16 (where every
+/// letter of plain English or Norwegian text has a NUL byte beside it).
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    bytes.iter().filter(|b| **b == 0).count() * 4 > bytes.len()
+}
+
+fn utf16(shown: &Path) -> Diagnostic {
+    Diagnostic::global(format!(
+        "{} er lagret som UTF-16, ikke som UTF-8",
+        shown.display()
+    ))
+    .help(SAVE_AS_UTF8)
 }
 
 /// The letter a byte is in Windows-1252, for the bytes Norwegian text uses most.
