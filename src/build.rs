@@ -138,6 +138,92 @@ pub fn read_archive(root: &Path) -> Result<(Archive, Sources, Vec<Diagnostic>), 
     Ok((archive, sources, diagnostics))
 }
 
+/// What `saksgang check` found: every problem a build would report, and the
+/// files they point into.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Every error and warning, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files read.
+    pub sources: Sources,
+}
+
+impl CheckReport {
+    /// How many errors there are.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many warnings there are.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Reads and checks everything a build would (content, theme, the page plan)
+/// and writes nothing: the same checks as [`build`], by the same functions.
+pub fn check(root: &Path) -> CheckReport {
+    let (archive, sources, theme, mut diagnostics) = match prepare(root, &mut Clock::new()) {
+        Ok(prepared) => prepared,
+        Err(failure) => {
+            return CheckReport {
+                diagnostics: failure.diagnostics,
+                sources: failure.sources,
+            };
+        }
+    };
+    // What a build finds only when it starts to render: templates that do not
+    // compile, two pages at one path (an old address over a page that exists),
+    // and published addresses that would disappear (as a build into ROOT/public).
+    let planned = Renderer::new(&archive, &sources, &theme, Edition::Web, None)
+        .and_then(|renderer| renderer.plan());
+    match planned {
+        Ok(plan) => {
+            let previous = root.join("public").join(manifest::FILE);
+            let addresses = manifest::addresses(&archive, &plan);
+            match compare_with_published(root, &archive, &addresses, &previous, false) {
+                Ok((warnings, _)) => diagnostics.extend(warnings),
+                Err(e) => diagnostics.push(e),
+            }
+        }
+        Err(errors) => diagnostics.extend(errors),
+    }
+    CheckReport {
+        diagnostics,
+        sources,
+    }
+}
+
+/// Published addresses must not disappear: the warnings for those of the
+/// manifest at `previous` that `addresses` no longer has (and that
+/// `ROOT/fjernede-adresser.txt` does not accept as removed), and the addresses
+/// still gone, which the new manifest keeps. A missing manifest is no problem
+/// unless it was asked for (`required`).
+fn compare_with_published(
+    root: &Path,
+    archive: &Archive,
+    addresses: &std::collections::BTreeSet<String>,
+    previous: &Path,
+    required: bool,
+) -> Result<(Vec<Diagnostic>, std::collections::BTreeSet<String>), Diagnostic> {
+    let accepted_file = root.join(manifest::ACCEPTED_FILE);
+    let accepted = match std::fs::read_to_string(&accepted_file) {
+        Ok(text) => manifest::accepted(&text, &archive.site.base_url),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+        Err(e) => return Err(read_diagnostic(&accepted_file, &e)),
+    };
+    match std::fs::read_to_string(previous) {
+        Ok(text) => Ok(manifest::compare(
+            &text,
+            addresses,
+            &accepted,
+            &archive.site.base_url,
+        )),
+        Err(e) if required => Err(read_diagnostic(previous, &e)),
+        Err(_) => Ok(Default::default()),
+    }
+}
+
 /// load and resolve, streaming the documents.
 fn read(root: &Path, clock: &mut Clock) -> (Archive, Sources, Vec<Diagnostic>) {
     let content = root.join("content");
@@ -247,7 +333,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let mut errors = Vec::new();
-    let mut gone = std::collections::BTreeSet::new();
     if options.edition == Edition::Web {
         // Published addresses must not disappear: compare with the previous manifest.
         let addresses = manifest::addresses(&archive, &plan);
@@ -255,32 +340,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .previous
             .clone()
             .unwrap_or_else(|| options.output.join(manifest::FILE));
-        let accepted_file = options.root.join(manifest::ACCEPTED_FILE);
-        let accepted = match std::fs::read_to_string(&accepted_file) {
-            Ok(text) => manifest::accepted(&text, &archive.site.base_url),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+        let gone = match compare_with_published(
+            &options.root,
+            &archive,
+            &addresses,
+            &previous,
+            options.previous.is_some(),
+        ) {
+            Ok((warnings, still_gone)) => {
+                diagnostics.extend(warnings);
+                still_gone
+            }
             Err(e) => {
                 staging.abort();
-                return fail(
-                    diagnostics,
-                    vec![read_diagnostic(&accepted_file, &e)],
-                    sources,
-                );
+                return fail(diagnostics, vec![e], sources);
             }
         };
-        match std::fs::read_to_string(&previous) {
-            Ok(text) => {
-                let (warnings, still_gone) =
-                    manifest::compare(&text, &addresses, &accepted, &archive.site.base_url);
-                diagnostics.extend(warnings);
-                gone = still_gone;
-            }
-            Err(e) if options.previous.is_some() => {
-                staging.abort();
-                return fail(diagnostics, vec![read_diagnostic(&previous, &e)], sources);
-            }
-            Err(_) => {}
-        }
         // Each file is made and written in turn, before the pages: at 100,000
         // meetings the manifest alone is some hundred megabytes.
         let files: [(&str, &dyn Fn() -> String); 4] = [

@@ -17,7 +17,7 @@ use icu_normalizer::ComposingNormalizerBorrowed;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde_saphyr::{MessageFormatter, Spanned};
+use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::{DecisionKind, Markdown};
@@ -379,6 +379,10 @@ pub struct RawArchive {
     pub threads: Vec<RawThread>,
     /// What went wrong while reading.
     pub diagnostics: Vec<Diagnostic>,
+    /// The lists that are missing or could not be read (`bodies.yaml`, and
+    /// `threads/<id>` for a thread file): their problem is reported once, so
+    /// `resolve` does not also call every id in them unknown.
+    pub unreadable: Vec<String>,
 }
 
 /// Reads the archive under `content_dir`. Never fails: problems are diagnostics.
@@ -392,6 +396,7 @@ pub fn load(content_dir: &Path) -> RawArchive {
         document_paths: Vec::new(),
         threads: Vec::new(),
         diagnostics: Vec::new(),
+        unreadable: Vec::new(),
     };
     if !content_dir.is_dir() {
         archive.diagnostics.push(
@@ -436,9 +441,20 @@ pub fn load(content_dir: &Path) -> RawArchive {
     archive.document_paths =
         markdown_files(&content_dir.join("meetings"), &mut archive.diagnostics);
     let threads = markdown_files(&content_dir.join("threads"), &mut archive.diagnostics);
-    let (threads, diagnostics) =
+    let (read, diagnostics) =
         read_parallel(content_dir, &threads, &mut archive.sources, parse_thread);
-    archive.threads = threads;
+    // Threads whose file could not be read, by id (both lists are in path order).
+    let mut ids = read.iter().map(|t| t.id.as_str()).peekable();
+    for path in &threads {
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if ids.next_if_eq(&id.as_str()).is_none() {
+            archive.unreadable.push(format!("threads/{id}"));
+        }
+    }
+    archive.threads = read;
     archive.diagnostics.extend(diagnostics);
     archive
 }
@@ -485,12 +501,15 @@ fn read_parallel<T: Send>(
                         diagnostics,
                     }
                 }
-                Err(d) => Parsed {
-                    shown,
-                    text: String::new(),
-                    item: None,
-                    diagnostics: vec![d],
-                },
+                Err(unreadable) => {
+                    let (d, lossy) = unreadable.into_file(FileId(base + i));
+                    Parsed {
+                        shown,
+                        text: lossy.unwrap_or_default(),
+                        item: None,
+                        diagnostics: vec![d],
+                    }
+                }
             }
         })
         .collect();
@@ -519,21 +538,140 @@ fn shown_path(content_dir: &Path, path: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Reads a file as UTF-8 without a byte order mark, normalized to NFC.
-fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+/// A file that could not be read as text: the problem, and for a file that is not
+/// UTF-8 its text decoded with the bad bytes replaced, so that the problem can be
+/// shown at its line and column. The diagnostic of such a file points into that
+/// text, and gets its file id when the text joins the sources ([`Unreadable::into_file`]).
+struct Unreadable {
+    diagnostic: Box<Diagnostic>,
+    lossy: Option<String>,
+}
+
+impl From<Diagnostic> for Unreadable {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Self {
+            diagnostic: Box::new(diagnostic),
+            lossy: None,
+        }
+    }
+}
+
+impl Unreadable {
+    /// The diagnostic, and the text to keep as file `id` if it points into one.
+    fn into_file(mut self, id: FileId) -> (Diagnostic, Option<String>) {
+        if self.lossy.is_some() {
+            self.diagnostic.file = Some(id);
+        }
+        (*self.diagnostic, self.lossy)
+    }
+}
+
+/// Reads a file as UTF-8 without a byte order mark, normalized to NFC, with
+/// Windows (CRLF) and old Mac (CR) line endings read as LF.
+fn read_text(path: &Path, shown: &Path) -> Result<String, Unreadable> {
     let bytes = std::fs::read(path).map_err(|err| {
         let (what, hint) = crate::diag::io_problem(&err);
         Diagnostic::global(format!("kunne ikke lese {}: {what}", shown.display())).help(hint)
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::global(format!("{} er ikke lagret som UTF-8", shown.display())).help(
-            "lagre filen med tegnkodingen UTF-8 (i de fleste redigeringsprogram: «Lagre som» → UTF-8)",
-        )
-    })?;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(shown, e))?;
+    if looks_like_utf16(text.as_bytes()) {
+        return Err(utf16(shown).into());
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(ComposingNormalizerBorrowed::new_nfc()
-        .normalize(text)
-        .into_owned())
+    let text = ComposingNormalizerBorrowed::new_nfc().normalize(text);
+    Ok(unix_line_endings(&text))
+}
+
+/// CRLF and a lone CR become LF; spans are into the text as it is afterwards.
+fn unix_line_endings(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// How to save a file as UTF-8, for every message about encodings.
+const SAVE_AS_UTF8: &str = "åpne filen i redigeringsprogrammet og lagre den med tegnkodingen UTF-8 \
+     (i Notisblokk: «Lagre som» → Koding: UTF-8; i Word: «Lagre som» → Ren tekst → Unicode (UTF-8))";
+
+/// The diagnostic of a file that is not UTF-8: UTF-16 and Windows-1252 by name,
+/// anything else at its first bad byte.
+fn not_utf8(shown: &Path, e: std::string::FromUtf8Error) -> Unreadable {
+    let valid = e.utf8_error().valid_up_to();
+    let bytes = e.into_bytes();
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || looks_like_utf16(&bytes)
+    {
+        return utf16(shown).into();
+    }
+    // Every byte above 127 alone, between plain letters: one byte per letter, as
+    // Windows-1252 (and Latin-1, ISO-8859-1) write æ, ø and å.
+    let single_bytes = bytes.iter().enumerate().all(|(i, b)| {
+        *b < 0x80 || (bytes.get(i + 1).is_none_or(|n| *n < 0x80) && (i == 0 || bytes[i - 1] < 0x80))
+    });
+    let bad = bytes[valid];
+    let lossy = String::from_utf8_lossy(&bytes).into_owned();
+    // The text up to the first bad byte is the same in the lossy text, where that
+    // byte has become U+FFFD (three bytes).
+    let span = valid..valid + '\u{fffd}'.len_utf8();
+    let diagnostic = if single_bytes {
+        let label = windows_1252(bad).map_or_else(
+            || "første tegn som ikke kan leses".to_string(),
+            |c| format!("her står «{c}» lagret på den gamle Windows-måten"),
+        );
+        Diagnostic::error(
+            FileId(0),
+            span,
+            "filen er lagret som Windows-1252 (eller Latin-1), ikke som UTF-8",
+        )
+        .label(label)
+    } else {
+        Diagnostic::error(FileId(0), span, "filen er ikke lagret som UTF-8")
+            .label("første tegn som ikke kan leses")
+    };
+    Unreadable {
+        diagnostic: Box::new(diagnostic.help(SAVE_AS_UTF8)),
+        lossy: Some(lossy),
+    }
+}
+
+/// Whether a quarter or more of the bytes are NUL, as in UTF-16 (where every
+/// letter of plain English or Norwegian text has a NUL byte beside it).
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    bytes.iter().filter(|b| **b == 0).count() * 4 > bytes.len()
+}
+
+fn utf16(shown: &Path) -> Diagnostic {
+    Diagnostic::global(format!(
+        "{} er lagret som UTF-16, ikke som UTF-8",
+        shown.display()
+    ))
+    .help(SAVE_AS_UTF8)
+}
+
+/// The letter a byte is in Windows-1252, for the bytes Norwegian text uses most.
+fn windows_1252(b: u8) -> Option<char> {
+    match b {
+        0xA0..=0xFF => Some(char::from(b)),
+        0x80 => Some('€'),
+        0x91 | 0x92 => Some('’'),
+        0x93 | 0x94 => Some('”'),
+        0x96 => Some('–'),
+        0x97 => Some('—'),
+        0x85 => Some('…'),
+        _ => None,
+    }
 }
 
 fn parse_meeting(
@@ -560,7 +698,10 @@ fn parse_meeting(
             };
             (Some(doc), Vec::new())
         }
-        Err(e) => (None, vec![yaml_diagnostic(file, yaml, yaml_offset, &e)]),
+        Err(e) => (
+            None,
+            vec![yaml_diagnostic(file, yaml, yaml_offset, &e, MEETING_FIELDS)],
+        ),
     }
 }
 
@@ -590,7 +731,10 @@ fn parse_thread(file: FileId, path: &Path, text: &str) -> (Option<RawThread>, Ve
                 Vec::new(),
             )
         }
-        Err(e) => (None, vec![yaml_diagnostic(file, yaml, yaml_offset, &e)]),
+        Err(e) => (
+            None,
+            vec![yaml_diagnostic(file, yaml, yaml_offset, &e, THREAD_FIELDS)],
+        ),
     }
 }
 
@@ -598,7 +742,8 @@ fn parse_thread(file: FileId, path: &Path, text: &str) -> (Option<RawThread>, Ve
 fn split_front_matter(file: FileId, text: &str) -> Result<(&str, usize, usize), Diagnostic> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error(file, 0..first_line_end.min(text.len()), "filen mangler topptekst")
+        let first_line = text[..first_line_end].trim_end_matches('\n').len();
+        return Err(Diagnostic::error(file, 0..first_line, "filen mangler topptekst")
             .label("første linje skal være ---")
             .help("start filen med en linje med ---, så feltene (body, document, date …), så en ny linje med ---"));
     }
@@ -652,6 +797,7 @@ impl Loader<'_> {
     ) -> Option<(FileId, T)> {
         let path = self.content_dir.join(name);
         if !path.exists() {
+            self.archive.unreadable.push(name.to_string());
             if required {
                 self.archive.diagnostics.push(
                     Diagnostic::global(format!("mangler content/{name}")).help(format!(
@@ -664,21 +810,34 @@ impl Loader<'_> {
         let shown = shown_path(self.content_dir, &path);
         let text = match read_text(&path, &shown) {
             Ok(t) => t,
-            Err(d) => {
+            Err(unreadable) => {
+                self.archive.unreadable.push(name.to_string());
+                let (d, lossy) = unreadable.into_file(FileId(self.archive.sources.len()));
+                if let Some(lossy) = lossy {
+                    self.archive.sources.add(shown, lossy);
+                }
                 self.archive.diagnostics.push(d);
                 return None;
             }
         };
         let parsed = parse_yaml::<T>(&text);
         let file = self.archive.sources.add(shown, text);
+        let text = &self.archive.sources.get(file).text;
+        if required && yaml::is_empty(text) {
+            self.archive.unreadable.push(name.to_string());
+            self.archive.diagnostics.push(yaml::empty_file(file, name));
+            return None;
+        }
         match parsed {
             Ok(v) => Some((file, v)),
             Err(e) => {
+                self.archive.unreadable.push(name.to_string());
                 self.archive.diagnostics.push(yaml_diagnostic(
                     file,
                     &self.archive.sources.get(file).text,
                     0,
                     &e,
+                    yaml::Kind::File(name),
                 ));
                 None
             }
@@ -700,100 +859,27 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(yaml: &str) -> Result<T, serde_saphy
     serde_saphyr::from_str_with_options(yaml, options)
 }
 
-/// Turns a YAML error into a diagnostic at its place in the file, in Norwegian.
+/// Turns a YAML error into a diagnostic at its place in the file, in Norwegian
+/// (see [`yaml`]); `kind` says what the YAML is.
 fn yaml_diagnostic(
     file: FileId,
     yaml: &str,
     yaml_offset: usize,
     e: &serde_saphyr::Error,
+    kind: yaml::Kind<'_>,
 ) -> Diagnostic {
-    let message = serde_saphyr::DefaultMessageFormatter
-        .format_message(e)
-        .into_owned();
-    // Errors of values carry a byte offset; errors of the YAML syntax only a
-    // character offset, which is turned into bytes here.
-    let at = e.location().and_then(|l| {
-        let span = l.span();
-        span.byte_offset().map(|b| b as usize).or_else(|| {
-            let chars = span.offset() as usize;
-            yaml.char_indices()
-                .nth(chars)
-                .map(|(b, _)| b)
-                .or((chars == yaml.chars().count()).then_some(yaml.len()))
-        })
-    });
-    let at = yaml_offset + at.unwrap_or(0);
-    let (norwegian, label, help) = explain_yaml(&message);
-    Diagnostic::error(file, at..at + 1, norwegian)
-        .label(label)
-        .help(help)
+    yaml::diagnostic(file, yaml, yaml_offset, e, kind)
 }
 
-/// Plain-words explanation of the most common YAML mistakes: message, label, help.
-/// Mistakes it does not know keep the parser's own words as the label.
-fn explain_yaml(message: &str) -> (String, String, String) {
-    let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
-    if message.starts_with("unknown field") {
-        let field = quoted(message);
-        let expected = message
-            .split_once("expected")
-            .map(|(_, rest)| rest.trim().trim_start_matches("one of").trim().to_string())
-            .unwrap_or_default();
-        (
-            format!("ukjent felt «{field}»"),
-            "dette feltet finnes ikke her".to_string(),
-            format!(
-                "feltene som kan stå her er: {expected}. Rett skrivemåten, eller fjern feltet. \
-                 Har teksten foran et komma i seg, må den stå i anførselstegn: role: \"leder, nestleder\""
-            ),
-        )
-    } else if message.starts_with("missing field") {
-        let field = quoted(message);
-        (
-            format!("feltet «{field}» mangler"),
-            "feltet må være med".to_string(),
-            format!("legg til «{field}: …» her"),
-        )
-    } else if message.contains("mapping values are not allowed") {
-        (
-            "et kolon (:) står der det ikke kan stå".to_string(),
-            "kolon inne i teksten".to_string(),
-            "sett hele teksten i anførselstegn, for eksempel title: \"Referat: møte\"".to_string(),
-        )
-    } else if message.contains("duplicate") {
-        // "duplicate mapping key: aliases, set DuplicateKeyPolicy …"
-        let key = message
-            .split_once("key: ")
-            .and_then(|(_, rest)| rest.split(',').next())
-            .map(str::trim)
-            .filter(|k| !k.is_empty());
-        (
-            match key {
-                Some(k) => format!("feltet «{k}» står to ganger"),
-                None => "det samme feltet står to ganger".to_string(),
-            },
-            "andre gang".to_string(),
-            "slå sammen de to linjene til én".to_string(),
-        )
-    } else if message
-        .split(|c: char| !c.is_alphabetic())
-        .any(|w| w == "tab" || w == "tabs")
-    {
-        // The word, not the letters: "acceptable" (in the duplicate key message) has them.
-        (
-            "tabulator brukt som innrykk".to_string(),
-            "tabulator".to_string(),
-            "bruk mellomrom, ikke tabulator, til innrykk i toppteksten".to_string(),
-        )
-    } else {
-        (
-            "toppteksten kan ikke leses".to_string(),
-            message.to_string(),
-            "sjekk innrykk, kolon etter feltnavnet, og at tekst med kolon (:) står i anførselstegn"
-                .to_string(),
-        )
-    }
-}
+/// The fields a meeting document's front matter must have.
+const MEETING_FIELDS: yaml::Kind<'static> = yaml::Kind::FrontMatter {
+    required: &["body", "document", "date"],
+};
+
+/// The fields a thread's front matter must have.
+const THREAD_FIELDS: yaml::Kind<'static> = yaml::Kind::FrontMatter {
+    required: &["title"],
+};
 
 /// The phrases that make a heading a proposal, after lower-casing.
 const PROPOSAL_PHRASES: &[&str] = &[
@@ -1015,3 +1101,4 @@ fn split_body(
 
 #[cfg(test)]
 mod tests;
+mod yaml;

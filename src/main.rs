@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use saksgang::build::{
-    BUNDLE_FILE, BuildFailure, BuildOptions, BuildReport, build, bundle, human_bytes, read_archive,
+    BUNDLE_FILE, BuildFailure, BuildOptions, BuildReport, build, bundle, check, human_bytes,
+    read_archive,
 };
 use saksgang::link::Query;
 use saksgang::render::Edition;
@@ -46,6 +47,16 @@ enum Command {
         /// "Last ned arkivet" link on every page.
         #[arg(long)]
         bundle: bool,
+    },
+    /// Read and check everything a build would, and write nothing: every problem
+    /// at once. Exit code 0 when there is no error, 1 when there is.
+    Check {
+        /// The archive folder, holding content/ (and optionally themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Count warnings as errors (exit code 1 when there is one).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Write the offline edition of the archive as one zip file, to download and
     /// read without a network or server.
@@ -114,6 +125,10 @@ fn main() -> ExitCode {
             (root, output, Some(port), false, None, Edition::Web, true)
         }
         Command::Bundle { root, output } => return write_bundle(root, output),
+        Command::Check {
+            root,
+            deny_warnings,
+        } => return run_check(&root, deny_warnings),
         Command::Link {
             path,
             sak,
@@ -185,6 +200,37 @@ fn report_failure(failure: &BuildFailure, what: &str, output: &Path, color: bool
         output.display()
     );
     ExitCode::FAILURE
+}
+
+/// `saksgang check`: every problem on stderr, then one line that sums them up.
+fn run_check(root: &Path, deny_warnings: bool) -> ExitCode {
+    let report = check(root);
+    let color = std::io::stderr().is_terminal();
+    eprint!(
+        "{}",
+        diag::render(&report.diagnostics, &report.sources, color)
+    );
+    let (errors, warnings) = (report.errors(), report.warnings());
+    eprintln!("{}", check_summary(errors, warnings, deny_warnings));
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// "fant 2 feil og 1 advarsel", "ingen feil".
+fn check_summary(errors: usize, warnings: usize, deny_warnings: bool) -> String {
+    let warnings_text = saksgang::norsk::count(warnings, "advarsel", "advarsler");
+    match (errors, warnings) {
+        (0, 0) => "ingen feil".to_string(),
+        (0, _) if deny_warnings => {
+            format!("fant {warnings_text}; med --deny-warnings regnes advarsler som feil")
+        }
+        (0, _) => format!("ingen feil, men {warnings_text}"),
+        (_, 0) => format!("fant {errors} feil"),
+        _ => format!("fant {errors} feil og {warnings_text}"),
+    }
 }
 
 fn write_bundle(root: PathBuf, output: Option<PathBuf>) -> ExitCode {

@@ -33,6 +33,7 @@ pub struct Prelude {
     names: Names,
     raw_threads: Vec<load::RawThread>,
     diagnostics: Vec<Diagnostic>,
+    unreadable: Vec<String>,
 }
 
 /// One meeting document after its own checks, before it joins its meeting.
@@ -60,6 +61,7 @@ struct MeetingKey {
 pub fn prelude(raw: &mut RawArchive) -> Prelude {
     let mut r = Resolver {
         diagnostics: std::mem::take(&mut raw.diagnostics),
+        unreadable: std::mem::take(&mut raw.unreadable),
     };
     let site = r.site(raw);
     let bodies = r.bodies(raw);
@@ -75,13 +77,17 @@ pub fn prelude(raw: &mut RawArchive) -> Prelude {
         names,
         raw_threads,
         diagnostics: r.diagnostics,
+        unreadable: r.unreadable,
     }
 }
 
 impl Prelude {
     /// Checks one meeting document and turns it into the model. Runs on any thread.
     pub fn document(&self, raw: RawDocument) -> ResolvedDocument {
-        let mut r = Resolver::default();
+        let mut r = Resolver {
+            diagnostics: Vec::new(),
+            unreadable: self.unreadable.clone(),
+        };
         let (meeting, kind_span, document) = r.meeting_document(raw, &self.names);
         ResolvedDocument {
             meeting,
@@ -105,8 +111,12 @@ impl Prelude {
             names,
             raw_threads,
             diagnostics,
+            unreadable,
         } = self;
-        let mut r = Resolver { diagnostics };
+        let mut r = Resolver {
+            diagnostics,
+            unreadable,
+        };
         let mut meetings = r.meetings(documents, sources, &mut people);
         meetings.sort_by(|a, b| {
             (a.date, &bodies[a.body.0].id, &a.slug).cmp(&(b.date, &bodies[b.body.0].id, &b.slug))
@@ -130,6 +140,9 @@ impl Prelude {
 #[derive(Default)]
 struct Resolver {
     diagnostics: Vec<Diagnostic>,
+    /// Lists that could not be read (`bodies.yaml`, `threads/<id>`): an id missing
+    /// from them has been reported as that file's problem, not as an unknown id.
+    unreadable: Vec<String>,
 }
 
 /// Lookup tables from the ids writers type to typed ids.
@@ -370,6 +383,13 @@ impl Resolver {
         known: impl Iterator<Item = &'k str>,
         named: Option<&str>,
     ) {
+        if self
+            .unreadable
+            .iter()
+            .any(|u| u == list_file || u.strip_prefix(list_file) == Some(value.value.as_str()))
+        {
+            return;
+        }
         let mut d = Diagnostic::error(
             file,
             value.span.clone(),
@@ -770,12 +790,12 @@ impl Resolver {
                     .display()
                     .to_string();
                 let what = if kind == DocumentKind::Minutes {
-                    "referat"
+                    "et referat"
                 } else {
-                    "innkalling"
+                    "en innkalling"
                 };
                 self.error(
-                    Diagnostic::error(document.file, resolved.kind_span, format!("møtet {} har allerede et {what}", key.slug))
+                    Diagnostic::error(document.file, resolved.kind_span, format!("møtet {} har allerede {what}", key.slug))
                         .label(format!("også i {other}"))
                         .help("et møte har ett referat og én innkalling; slå sammen filene, eller skill møtene med «slug:» når et organ møtes to ganger samme dag"),
                 );
