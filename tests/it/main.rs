@@ -9,5 +9,6 @@ mod offline;
 mod output;
 mod scale;
 mod seed;
+mod serve;
 mod support;
 mod terms;
