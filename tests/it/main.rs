@@ -6,6 +6,7 @@ mod browser;
 mod contract;
 mod errors;
 mod invitations;
+mod left_out;
 mod offline;
 mod output;
 mod scale;
