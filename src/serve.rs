@@ -196,12 +196,14 @@ fn connection(dir: &Path, mut stream: TcpStream) -> io::Result<()> {
         "GET" => false,
         "HEAD" => true,
         _ => {
-            return respond_error(
+            respond_error(
                 &mut stream,
                 405,
                 "Method Not Allowed",
                 "Allow: GET, HEAD\r\n",
-            );
+            )?;
+            // A body the client may still be sending is not read.
+            return linger(stream);
         }
     };
     match resolve(dir, target) {
