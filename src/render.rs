@@ -369,27 +369,32 @@ impl<'a> Renderer<'a> {
     /// page and file by now), and an error at each alias that would be written
     /// where another page or file of the site is, or that another alias claims.
     fn plan_redirects(&self, plan: &mut Vec<(String, Task)>) -> Vec<Diagnostic> {
-        let files: BTreeSet<&str> = plan
+        // In lower case: on the file systems of Windows and macOS, `Moter/` is `moter/`.
+        let files: BTreeSet<String> = plan
             .iter()
             .map(|(p, _)| p.as_str())
             .chain(GENERATED_FILES.iter().copied())
+            .map(str::to_lowercase)
             .collect();
         let mut claimed: BTreeMap<String, &Alias> = BTreeMap::new();
         let mut errors = Vec::new();
         let mut pages = Vec::new();
         for (alias, _) in redirects(self.archive) {
             let file = alias.output_file();
+            let key = file.to_lowercase();
             let at = |message: String, label: &str, help: String| {
                 Diagnostic::error(alias.file, alias.span.clone(), message)
                     .label(label)
                     .help(help)
             };
-            let folders = file.match_indices('/').map(|(i, _)| &file[..i]);
             let reserved = GENERATED_FOLDERS
                 .iter()
-                .find(|f| file.starts_with(&format!("{f}/")));
-            let over = folders.clone().find(|f| files.contains(f));
-            if let Some(first) = claimed.get(&file) {
+                .find(|f| key.starts_with(&format!("{f}/")));
+            let over = file
+                .match_indices('/')
+                .map(|(i, _)| &file[..i])
+                .find(|f| files.contains(&f.to_lowercase()));
+            if let Some(first) = claimed.get(&key) {
                 errors.push(at(
                     format!("to filer har den gamle adressen «{}»", alias.path),
                     "står også i en annen fil",
@@ -398,7 +403,7 @@ impl<'a> Renderer<'a> {
                         self.sources.get(first.file).path.display()
                     ),
                 ));
-            } else if files.contains(file.as_str()) {
+            } else if files.contains(&key) {
                 errors.push(at(
                     format!("«{}» er adressen til en side som finnes", alias.path),
                     "en side på nettstedet har denne adressen",
@@ -418,7 +423,7 @@ impl<'a> Renderer<'a> {
                     "fjern den fra «aliases:»; en side kan ikke ligge inne i en fil".into(),
                 ));
             } else {
-                claimed.insert(file.clone(), alias);
+                claimed.insert(key, alias);
                 pages.push((file, alias.path.clone()));
             }
         }

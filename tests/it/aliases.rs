@@ -87,6 +87,8 @@ fn an_alias_over_a_page_or_a_file_of_the_site_is_an_error_at_its_line() {
             "«/moter/2006-02-01-tr/» er adressen til en side som finnes",
         ),
         ("/", "«/» er adressen til en side som finnes"),
+        // The same file on Windows and macOS.
+        ("/MOTER/", "«/MOTER/» er adressen til en side som finnes"),
     ] {
         let err = failed(&format!("aliases: [\"{alias}\"]"), None);
         assert!(err.contains(&format!("feil: {message}")), "{alias}:\n{err}");
