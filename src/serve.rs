@@ -4,7 +4,8 @@
 //! types the site uses. It is for a writer checking their work, not for
 //! publishing (the web build is uploaded to a real web server), but it must not
 //! be stopped or exhausted by one client: every connection gets its own thread
-//! (at most [`MAX_CONNECTIONS`] at once; more are answered 503 at once), reads
+//! (at most [`MAX_CONNECTIONS`] at once; more wait to be accepted until one
+//! ends, which an idle one does within [`HEAD_TIMEOUT`]), reads
 //! and writes have timeouts, the request line and headers may be at most
 //! [`MAX_HEAD`] bytes (414 or 431 otherwise, without reading the rest), and one
 //! request is answered per connection. GET and HEAD are answered (HEAD with the
@@ -21,16 +22,17 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The most bytes of request line and headers read from one request.
 pub const MAX_HEAD: usize = 8 * 1024;
 /// The most connections served at once.
 pub const MAX_CONNECTIONS: usize = 64;
-/// How long a client may take to send its request line and headers.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send its request line and headers, all of
+/// them: not reset by each byte, so sending slowly does not hold a connection.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one write to a client may block.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -100,33 +102,68 @@ impl Server {
 
     /// Answers connections until stopped; each in a thread of its own.
     pub fn run(self) -> io::Result<()> {
-        let open = Arc::new(AtomicUsize::new(0));
+        let slots = Arc::new(Slots::default());
         let dir = Arc::new(self.dir);
-        for stream in self.listener.incoming() {
+        loop {
+            if !slots.take(&self.stop) {
+                break;
+            }
+            let stream = self.listener.accept();
             if self.stop.load(Ordering::SeqCst) {
                 break;
             }
             // A client that went away before it was accepted is not our problem.
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-            if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-                open.fetch_sub(1, Ordering::SeqCst);
-                let _ = respond_error(&mut stream, 503, "Service Unavailable", "");
+            let Ok((stream, _)) = stream else {
+                slots.give_back();
                 continue;
-            }
-            let (dir, open_here) = (dir.clone(), open.clone());
+            };
+            let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+            let (dir, mine) = (dir.clone(), slots.clone());
             let spawned = std::thread::Builder::new()
                 .name("serve".into())
                 .spawn(move || {
                     // One bad request must not stop the server.
                     let _ = connection(&dir, stream);
-                    open_here.fetch_sub(1, Ordering::SeqCst);
+                    mine.give_back();
                 });
             if spawned.is_err() {
-                open.fetch_sub(1, Ordering::SeqCst);
+                slots.give_back();
             }
         }
         Ok(())
+    }
+}
+
+/// How many connections are being served, so that no more than
+/// [`MAX_CONNECTIONS`] are.
+#[derive(Default)]
+struct Slots {
+    open: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Slots {
+    /// Waits for a free slot and takes it; false if the server is stopping.
+    fn take(&self, stop: &AtomicBool) -> bool {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        while *open >= MAX_CONNECTIONS {
+            if stop.load(Ordering::SeqCst) {
+                return false;
+            }
+            open = self
+                .freed
+                .wait_timeout(open, Duration::from_millis(500))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        *open += 1;
+        !stop.load(Ordering::SeqCst)
+    }
+
+    fn give_back(&self) {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        *open = open.saturating_sub(1);
+        self.freed.notify_one();
     }
 }
 

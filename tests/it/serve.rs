@@ -223,3 +223,18 @@ fn no_path_leaves_the_folder() {
         assert!(!a.contains("hemmelig\n") && !body(&a).starts_with("hemmelig"));
     }
 }
+
+#[test]
+fn more_connections_than_the_cap_wait_for_one_to_end() {
+    let s = start();
+    let mut idle: Vec<TcpStream> = (0..saksgang::serve::MAX_CONNECTIONS)
+        .map(|_| connect(s.address))
+        .collect();
+    // The next one waits (at most until an idle one times out); here one ends.
+    let address = s.address;
+    let waiting = std::thread::spawn(move || get(address, "/"));
+    drop(idle.pop());
+    let a = waiting.join().unwrap();
+    assert_eq!(status(&a), "HTTP/1.1 200 OK");
+    drop(idle);
+}
