@@ -33,6 +33,8 @@ pub const MAX_CONNECTIONS: usize = 64;
 /// How long a client may take to send its request line and headers, all of
 /// them: not reset by each byte, so sending slowly does not hold a connection.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long sending one file may take in all.
+const SEND_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// How long one write to a client may block.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -317,7 +319,20 @@ fn send_file(
     );
     stream.write_all(header.as_bytes())?;
     if !head_only {
-        io::copy(&mut (&mut f).take(len), stream)?;
+        // A client that reads very slowly is let go after SEND_TIMEOUT in all.
+        let start = Instant::now();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut f = (&mut f).take(len);
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if start.elapsed() > SEND_TIMEOUT {
+                return Err(io::ErrorKind::TimedOut.into());
+            }
+            stream.write_all(&buf[..n])?;
+        }
     }
     stream.flush()
 }
