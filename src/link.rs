@@ -33,7 +33,7 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
             let p = p.trim_start_matches("@/").trim_start_matches("./");
             let p = p.strip_prefix("content/").unwrap_or(p);
             let (path, anchor) = match p.split_once('#') {
-                Some((a, b)) => (a, Some(b)),
+                Some((a, b)) => (a, Some(b).filter(|b| !b.is_empty())),
                 None => (p, None),
             };
             let with_anchor = |url: String| match anchor {
