@@ -1224,6 +1224,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn aliases_are_the_page_a_browser_asks_for() {
+        let ok = |a: &str| normalise_alias(a).unwrap();
+        assert_eq!(ok("/gammel"), "/gammel/");
+        assert_eq!(ok(" /gammel/ "), "/gammel/");
+        assert_eq!(ok("/eldre/side.html"), "/eldre/side.html");
+        assert_eq!(ok("/eldre/Side.HTM"), "/eldre/Side.HTM");
+        assert_eq!(ok("/m%C3%B8te"), "/møte/");
+        assert_eq!(ok("/møte"), "/møte/");
+        for bad in [
+            "gammel",
+            "/gammel?x=1",
+            "/gammel#sak",
+            "/a/../b/",
+            "/a/./b/",
+            "/%2e%2e/b/",
+            "//vert/b/",
+            "/a//b/",
+            "https://vert.no/b/",
+            "HTTP://vert.no/b/",
+            "ftp://vert.no/b/",
+            "/a\\b/",
+            "/a b/",
+            "/%ff/",
+            "/%zz/",
+            "/fil.pdf",
+        ] {
+            assert!(normalise_alias(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn item_identity_pads_and_takes_the_century_of_the_meeting() {
         assert_eq!(item_number("4", "2017", 2017).display(), "04/2017");
         assert_eq!(item_number("35", "06", 2006).display(), "35/2006");
