@@ -6,7 +6,7 @@ use chrono::Datelike;
 
 use crate::model::{Archive, Document, DocumentKind, ThreadId};
 use crate::render::urls;
-use crate::resolve::item_number;
+use crate::resolve::{document_anchors, item_number};
 
 /// What to find the address of.
 #[derive(Debug, Clone)]
@@ -33,7 +33,7 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
             let p = p.trim_start_matches("@/").trim_start_matches("./");
             let p = p.strip_prefix("content/").unwrap_or(p);
             let (path, anchor) = match p.split_once('#') {
-                Some((a, b)) => (a, Some(b)),
+                Some((a, b)) => (a, Some(b).filter(|b| !b.is_empty())),
                 None => (p, None),
             };
             let with_anchor = |url: String| match anchor {
@@ -44,8 +44,11 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
                 .strip_prefix("threads/")
                 .and_then(|t| t.strip_suffix(".md"))
             {
-                return thread(archive, id)
-                    .map(|t| vec![full(urls::thread(&archive.threads[t.0].id))]);
+                let url = full(urls::thread(&archive.threads[thread(archive, id)?.0].id));
+                if let Some(a) = anchor {
+                    check_anchor(&url, a, &page_anchors(None))?;
+                }
+                return Ok(vec![with_anchor(url)]);
             }
             for m in &archive.meetings {
                 for doc in m.documents() {
@@ -55,7 +58,11 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
                         } else {
                             urls::meeting(&m.slug)
                         };
-                        return Ok(vec![with_anchor(full(page))]);
+                        let url = full(page);
+                        if let Some(a) = anchor {
+                            check_anchor(&url, a, &page_anchors(Some(doc)))?;
+                        }
+                        return Ok(vec![with_anchor(url)]);
                     }
                 }
             }
@@ -111,6 +118,73 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
             }
         }
     }
+}
+
+/// The anchors a reader can be sent to on the page of `doc` (a thread page if
+/// None): its items, the page's own sections, and the items' lettered points.
+fn page_anchors(doc: Option<&Document>) -> Anchors {
+    let mut main = Vec::new();
+    let mut points = Vec::new();
+    if let Some(doc) = doc {
+        let items: Vec<String> = doc.items.iter().map(|i| i.number.anchor()).collect();
+        for a in document_anchors(doc) {
+            if items.contains(&a) {
+                main.push(a);
+            } else {
+                points.push(a);
+            }
+        }
+        if !doc.present.is_empty() || !doc.absent.is_empty() {
+            main.push("deltakere".to_string());
+        }
+        if !doc.items.is_empty() {
+            main.push("saksliste".to_string());
+        }
+    }
+    main.push("innhold".to_string());
+    Anchors { main, points }
+}
+
+/// The anchors of a page.
+struct Anchors {
+    /// Items and sections.
+    main: Vec<String>,
+    /// Points of items (`sak-08-2017-a`).
+    points: Vec<String>,
+}
+
+/// Ok if `anchor` is on the page at `url`; otherwise which anchors there are.
+fn check_anchor(url: &str, anchor: &str, anchors: &Anchors) -> Result<(), String> {
+    let all = || anchors.main.iter().chain(&anchors.points);
+    if all().any(|a| a == anchor) {
+        return Ok(());
+    }
+    let near = all()
+        .map(|a| (strsim::damerau_levenshtein(anchor, a), a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min();
+    let mut message = format!("siden {url} har ikke ankeret «#{anchor}»");
+    if let Some((_, a)) = near {
+        message.push_str(&format!("; mente du «#{a}»?"));
+    }
+    const SHOWN: usize = 30;
+    let list: Vec<String> = anchors
+        .main
+        .iter()
+        .take(SHOWN)
+        .map(|a| format!("#{a}"))
+        .collect();
+    message.push_str(&format!("\nankrene på siden: {}", list.join(", ")));
+    if anchors.main.len() > SHOWN {
+        message.push_str(&format!(" og {} til", anchors.main.len() - SHOWN));
+    }
+    if let Some(first) = anchors.points.first() {
+        message.push_str(&format!(
+            "\nog {}, som #{first}",
+            crate::norsk::count(anchors.points.len(), "underpunkt", "underpunkter")
+        ));
+    }
+    Err(message)
 }
 
 fn thread(archive: &Archive, id: &str) -> Result<ThreadId, String> {

@@ -438,9 +438,9 @@ pub fn load(content_dir: &Path) -> RawArchive {
             entries: list,
         };
     }
-    archive.document_paths =
-        markdown_files(&content_dir.join("meetings"), &mut archive.diagnostics);
-    let threads = markdown_files(&content_dir.join("threads"), &mut archive.diagnostics);
+    content_entries(content_dir, &mut archive.diagnostics);
+    archive.document_paths = markdown_files(content_dir, "meetings", &mut archive.diagnostics);
+    let threads = markdown_files(content_dir, "threads", &mut archive.diagnostics);
     let (read, diagnostics) =
         read_parallel(content_dir, &threads, &mut archive.sources, parse_thread);
     // Threads whose file could not be read, by id (both lists are in path order).
@@ -760,27 +760,219 @@ fn split_front_matter(file: FileId, text: &str) -> Result<(&str, usize, usize), 
         .help("skriv en linje med bare --- etter det siste feltet i toppteksten"))
 }
 
-/// `.md` files below `dir`, sorted by path, so that every build reads them in the same order.
-fn markdown_files(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    if !dir.is_dir() {
+/// `.md` files below `content/<folder>`, sorted by path, so that every build
+/// reads them in the same order. Nothing is left out without a word: a file
+/// that looks like Markdown but is not named `.md` (`.MD`, `.markdown`,
+/// `.md.txt`) and any other file get a warning naming it. No symlink is
+/// followed (a warning says so, and where it points: outside the archive, or
+/// nowhere), so nothing outside `content/` can be published through one.
+/// Hidden files and folders (`.DS_Store`, `.git/`) and editor backups (`x.md~`,
+/// `#x.md#`, `.swp`) are skipped silently: they are not content and a warning
+/// at every build would teach writers to skip warnings.
+fn markdown_files(
+    content_dir: &Path,
+    folder: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let dir = content_dir.join(folder);
+    let Ok(meta) = std::fs::symlink_metadata(&dir) else {
+        return Vec::new();
+    };
+    if meta.file_type().is_symlink() {
+        diagnostics.push(symlink_warning(content_dir, &dir));
+        return Vec::new();
+    }
+    if !meta.is_dir() {
+        diagnostics.push(
+            Diagnostic::global_warning(format!(
+                "{} er en fil, ikke en mappe, og blir ikke lest",
+                shown_path(content_dir, &dir).display()
+            ))
+            .help(format!(
+                "content/{folder}/ skal være en mappe med .md-filer"
+            )),
+        );
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                if e.path().extension().is_some_and(|x| x == "md") {
-                    files.push(e.into_path());
-                }
+    let walk = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !skipped_name(&e.file_name().to_string_lossy()));
+    for entry in walk {
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                diagnostics.push(Diagnostic::global(format!(
+                    "kunne ikke lese mappen {}: {err}",
+                    dir.display()
+                )));
+                continue;
             }
-            Ok(_) => {}
-            Err(err) => diagnostics.push(Diagnostic::global(format!(
-                "kunne ikke lese mappen {}: {err}",
-                dir.display()
-            ))),
+        };
+        let shown = shown_path(content_dir, e.path());
+        let name = e.file_name().to_string_lossy();
+        if e.path_is_symlink() {
+            diagnostics.push(symlink_warning(content_dir, e.path()));
+        } else if e.file_type().is_dir() {
+        } else if e.path().extension().is_some_and(|x| x == "md") {
+            files.push(e.into_path());
+        } else if let Some(stem) = markdown_stem(&name) {
+            diagnostics.push(
+                Diagnostic::global_warning(format!(
+                    "{} blir ikke lest: bare filer som slutter på .md blir lest",
+                    shown.display()
+                ))
+                .help(format!("endre navnet til «{stem}.md»")),
+            );
+        } else {
+            let help = if folder == "meetings" {
+                "saksgang leser bare møtefiler (.md) i content/meetings/ÅÅÅÅ/; flytt andre filer ut av content/"
+            } else {
+                "saksgang leser bare saksganger (.md) i content/threads/; flytt andre filer ut av content/"
+            };
+            diagnostics.push(
+                Diagnostic::global_warning(format!("{} blir ikke lest", shown.display()))
+                    .help(help),
+            );
         }
     }
     files
+}
+
+/// Names skipped without a word: hidden files and folders, editor backups and
+/// the files operating systems leave in folders.
+fn skipped_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swo", ".bak", ".tmp"]
+            .iter()
+            .any(|x| lower.ends_with(x))
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
+}
+
+/// The name a Markdown file meant as `.md` should have (`X` for `X.MD`,
+/// `X.markdown`, `X.md.txt`), or None if it does not look like one.
+fn markdown_stem(name: &str) -> Option<&str> {
+    let lower = name.to_lowercase();
+    [
+        ".md.txt",
+        ".markdown.txt",
+        ".markdown",
+        ".mdown",
+        ".mkd",
+        ".md",
+    ]
+    .iter()
+    .find(|x| {
+        lower.ends_with(*x) && name.len() > x.len() && name.is_char_boundary(name.len() - x.len())
+    })
+    .map(|x| &name[..name.len() - x.len()])
+}
+
+/// The warning for a symlink, which is never followed: where it points
+/// (nowhere, outside the archive, or to another place in it) and what to do.
+fn symlink_warning(content_dir: &Path, path: &Path) -> Diagnostic {
+    let shown = shown_path(content_dir, path);
+    let inside = content_dir
+        .canonicalize()
+        .ok()
+        .zip(path.canonicalize().ok())
+        .map(|(c, p)| p.starts_with(c));
+    let (what, help) = match inside {
+        None => (
+            "peker på noe som ikke finnes",
+            "slett snarveien, eller legg selve filen her".to_string(),
+        ),
+        Some(false) => (
+            "peker ut av arkivet (content/)",
+            "saksgang leser ikke filer utenfor content/; kopier filen hit hvis den skal med"
+                .to_string(),
+        ),
+        Some(true) => (
+            "peker til et annet sted i arkivet",
+            "saksgang følger ikke snarveier; flytt filen hit i stedet for å lenke til den"
+                .to_string(),
+        ),
+    };
+    Diagnostic::global_warning(format!(
+        "{} er en snarvei (symbolsk lenke) som {what}, og blir ikke lest",
+        shown.display()
+    ))
+    .help(help)
+}
+
+/// The files `load` reads directly in `content/`.
+const CONTENT_FILES: [&str; 6] = [
+    "site.yaml",
+    "bodies.yaml",
+    "municipalities.yaml",
+    "people.yaml",
+    "meetings",
+    "threads",
+];
+
+/// A warning for every file or folder directly in `content/` that saksgang does
+/// not read, with where it belongs; an error for one of its YAML files that is
+/// a symlink (never followed, so the file counts as missing).
+fn content_entries(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    let Ok(entries) = std::fs::read_dir(content_dir) else {
+        return;
+    };
+    let mut names: Vec<(String, PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            let dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (e.file_name().to_string_lossy().into_owned(), e.path(), dir)
+        })
+        .collect();
+    names.sort();
+    for (name, path, is_dir) in names {
+        let shown = shown_path(content_dir, &path);
+        let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if CONTENT_FILES.contains(&name.as_str()) {
+            if linked && name.ends_with(".yaml") {
+                diagnostics.push(
+                    Diagnostic::global(format!(
+                        "{} er en snarvei (symbolsk lenke); saksgang følger ikke snarveier",
+                        shown.display()
+                    ))
+                    .help(format!("legg selve filen {name} i content/")),
+                );
+            }
+            continue;
+        }
+        if skipped_name(&name) {
+            continue;
+        }
+        if linked {
+            diagnostics.push(symlink_warning(content_dir, &path));
+            continue;
+        }
+        let lower = name.to_lowercase();
+        let yml = lower.strip_suffix(".yml").map(|s| format!("{s}.yaml"));
+        let near = CONTENT_FILES
+            .iter()
+            .map(|k| {
+                let wanted = yml.as_deref().unwrap_or(&lower);
+                (strsim::damerau_levenshtein(wanted, k), *k)
+            })
+            .filter(|(d, _)| *d <= 2)
+            .min();
+        let help = if let Some((_, k)) = near {
+            format!("mente du «{k}»? Endre navnet til {k}")
+        } else if markdown_stem(&name).is_some() && !is_dir {
+            "møtefiler ligger i content/meetings/ÅÅÅÅ/ (året for møtet), saksganger i content/threads/; flytt filen dit".to_string()
+        } else {
+            "saksgang leser bare site.yaml, bodies.yaml, municipalities.yaml, people.yaml, meetings/ og threads/ i content/; flytt den ut av content/".to_string()
+        };
+        diagnostics.push(
+            Diagnostic::global_warning(format!("{} blir ikke lest", shown.display())).help(help),
+        );
+    }
 }
 
 struct Loader<'a> {

@@ -178,7 +178,19 @@ fn main() -> ExitCode {
                 Some(port) => match serve::serve(&output, port) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(e) => {
-                        eprintln!("feil: kunne ikke starte nettleserserveren på port {port}: {e}");
+                        let help = match e.kind() {
+                            std::io::ErrorKind::AddrInUse => format!(
+                                "porten er i bruk av et annet program (kanskje en annen saksgang serve); velg en annen med --port {}",
+                                port.wrapping_add(1).max(1024)
+                            ),
+                            std::io::ErrorKind::PermissionDenied => {
+                                "porter under 1024 krever administratorrettigheter; velg en annen med --port 8000".to_string()
+                            }
+                            _ => "velg en annen port med --port".to_string(),
+                        };
+                        eprintln!(
+                            "feil: kunne ikke starte nettleserserveren på port {port} ({e})\nslik retter du det: {help}"
+                        );
                         ExitCode::FAILURE
                     }
                 },

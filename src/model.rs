@@ -200,7 +200,7 @@ pub struct Document {
     /// The secretariat.
     pub secretariat: Vec<String>,
     /// Old URLs of this page.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Alias>,
     /// Everything before the first item.
     pub preamble: Vec<Part>,
     /// The items, in the order the document prints them.
@@ -209,6 +209,29 @@ pub struct Document {
     pub after: Vec<Part>,
     /// Resolved references in the text of this document, sorted by where they start.
     pub links: Vec<TextLink>,
+}
+
+/// An old address of a page (`aliases:`), where a redirect page is written.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    /// The site path, normalised: `/gammel/` (a folder) or `/gammel.html` (a file).
+    pub path: String,
+    /// The file that names it.
+    pub file: FileId,
+    /// Where in that file.
+    pub span: Range<usize>,
+}
+
+impl Alias {
+    /// The file the redirect is written to, in the output: `gammel/index.html`.
+    pub fn output_file(&self) -> String {
+        let p = self.path.trim_start_matches('/');
+        if p.is_empty() || p.ends_with('/') {
+            format!("{p}index.html")
+        } else {
+            p.to_string()
+        }
+    }
 }
 
 /// Where a participant comes from.
@@ -422,7 +445,7 @@ pub struct Thread {
     /// Background text.
     pub background: Markdown,
     /// Old URLs of this page.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Alias>,
     /// Resolved references in the background text, sorted by where they start.
     pub links: Vec<TextLink>,
     /// Every step, in date order.

@@ -263,7 +263,10 @@ impl Index {
             listed,
             mentioned,
             threads,
-            redirects: redirects(archive).into_iter().collect(),
+            redirects: redirects(archive)
+                .into_iter()
+                .map(|(a, to)| (a.path.clone(), to))
+                .collect(),
         }
     }
 }
@@ -346,29 +349,92 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        for old in self.index.redirects.keys() {
-            plan.push((
-                html(old.trim_start_matches('/').to_string()),
-                Task::Redirect(old.clone()),
-            ));
-        }
         for path in self.theme.statics.keys() {
             plan.push((path.clone(), Task::Static(path.clone())));
         }
+        let mut clashes = self.plan_redirects(&mut plan);
         plan.sort_by(|x, y| x.0.cmp(&y.0));
-        let clashes: Vec<Diagnostic> = plan
-            .windows(2)
-            .filter(|w| w[0].0 == w[1].0)
-            .map(|w| {
-                Diagnostic::global(format!("to sider vil skrives til {}", w[0].0))
-                    .help("fjern det gamle navnet (aliases:) som peker på en side som finnes")
-            })
-            .collect();
+        clashes.extend(plan.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| {
+            Diagnostic::global(format!("to sider vil skrives til {}", w[0].0))
+                .help("fjern det gamle navnet (aliases:) som peker på en side som finnes")
+        }));
         if clashes.is_empty() {
             Ok(plan)
         } else {
             Err(clashes)
         }
+    }
+
+    /// Adds a redirect page for every alias to the plan (which has every other
+    /// page and file by now), and an error at each alias that would be written
+    /// where another page or file of the site is, or that another alias claims.
+    fn plan_redirects(&self, plan: &mut Vec<(String, Task)>) -> Vec<Diagnostic> {
+        // In lower case: on the file systems of Windows and macOS, `Moter/` is `moter/`.
+        let files: BTreeSet<String> = plan
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .chain(GENERATED_FILES.iter().copied())
+            .map(str::to_lowercase)
+            .collect();
+        let mut claimed: BTreeMap<String, &Alias> = BTreeMap::new();
+        let mut errors = Vec::new();
+        let mut pages = Vec::new();
+        for (alias, _) in redirects(self.archive) {
+            let file = alias.output_file();
+            let key = file.to_lowercase();
+            let at = |message: String, label: &str, help: String| {
+                Diagnostic::error(alias.file, alias.span.clone(), message)
+                    .label(label)
+                    .help(help)
+            };
+            let reserved = GENERATED_FOLDERS
+                .iter()
+                .find(|f| key.starts_with(&format!("{f}/")));
+            let over = file
+                .match_indices('/')
+                .map(|(i, _)| &file[..i])
+                .find(|f| files.contains(&f.to_lowercase()));
+            if let Some(first) = claimed.get(&key) {
+                errors.push(at(
+                    format!("to filer har den gamle adressen «{}»", alias.path),
+                    "står også i en annen fil",
+                    format!(
+                        "adressen står allerede under «aliases:» i {}; en gammel adresse kan bare sendes videre til én side, så fjern den fra den ene filen",
+                        self.sources.get(first.file).path.display()
+                    ),
+                ));
+            } else if files.contains(&key) {
+                errors.push(at(
+                    format!("«{}» er adressen til en side som finnes", alias.path),
+                    "en side på nettstedet har denne adressen",
+                    "fjern den fra «aliases:»; bare adresser som ikke lenger finnes kan sendes videre"
+                        .into(),
+                ));
+            } else if let Some(f) = reserved {
+                errors.push(at(
+                    format!("«{}» ligger i /{f}/, som saksgang lager selv", alias.path),
+                    "kan ikke brukes som gammel adresse",
+                    format!("fjern den fra «aliases:»; alt under /{f}/ skrives av saksgang"),
+                ));
+            } else if let Some(f) = over {
+                errors.push(at(
+                    format!("«{}» ligger under filen /{f}", alias.path),
+                    &format!("/{f} er en fil på nettstedet, ikke en mappe"),
+                    "fjern den fra «aliases:»; en side kan ikke ligge inne i en fil".into(),
+                ));
+            } else {
+                claimed.insert(key, alias);
+                pages.push((file, alias.path.clone()));
+            }
+        }
+        // A page under a redirect's file (`gammel.html/x/`) is not possible: every
+        // page file ends in `.html` or is a theme file, and a redirect is a file.
+        plan.extend(
+            pages
+                .into_iter()
+                .map(|(file, old)| (file, Task::Redirect(old))),
+        );
+        errors
     }
 
     /// Renders one page of the plan.
@@ -475,16 +541,24 @@ impl Renderer<'_> {
     }
 }
 
-/// Old URL → site path of the page that replaced it.
-fn redirects(archive: &Archive) -> Vec<(String, String)> {
+/// Files the site has besides the pages of the plan (written by `build`), and
+/// folders that saksgang fills itself: no alias may be written there.
+const GENERATED_FILES: &[&str] = &[
+    "sitemap.xml",
+    "moter.ics",
+    "nytt.xml",
+    "manifest.txt",
+    "arkiv.zip",
+];
+const GENERATED_FOLDERS: &[&str] = &["sok", "static"];
+
+/// Every alias with the site path of the page that replaced it, in the order
+/// of the archive (meetings, then threads), so the first claim of an address wins.
+fn redirects(archive: &Archive) -> Vec<(&Alias, String)> {
     let mut out = Vec::new();
     for m in &archive.meetings {
         if let Some(d) = &m.minutes {
-            out.extend(
-                d.aliases
-                    .iter()
-                    .map(|a| (a.clone(), urls::meeting(&m.slug))),
-            );
+            out.extend(d.aliases.iter().map(|a| (a, urls::meeting(&m.slug))));
         }
         if let Some(d) = &m.notice {
             let to = if m.minutes.is_some() {
@@ -492,13 +566,12 @@ fn redirects(archive: &Archive) -> Vec<(String, String)> {
             } else {
                 urls::meeting(&m.slug)
             };
-            out.extend(d.aliases.iter().map(|a| (a.clone(), to.clone())));
+            out.extend(d.aliases.iter().map(|a| (a, to.clone())));
         }
     }
     for t in &archive.threads {
-        out.extend(t.aliases.iter().map(|a| (a.clone(), urls::thread(&t.id))));
+        out.extend(t.aliases.iter().map(|a| (a, urls::thread(&t.id))));
     }
-    out.sort();
     out
 }
 

@@ -353,6 +353,92 @@ fn check_theme(name: &str) -> Result<(), SettingProblem> {
     }
 }
 
+/// An alias as a site path (`/gammel/` or `/gammel.html`), or what is wrong
+/// with it (label, help).
+fn normalise_alias(written: &str) -> Result<String, (String, String)> {
+    let v = written.trim();
+    let example = "skriv stien til den gamle siden, for eksempel «/moter/2017-06-01-rg/»";
+    let lower = v.to_ascii_lowercase();
+    if let Some(rest) = ["http://", "https://"]
+        .iter()
+        .find_map(|s| lower.starts_with(s).then(|| &v[s.len()..]))
+    {
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        return Err((
+            "en adresse med vertsnavn".into(),
+            format!("skriv bare stien på nettstedet, uten https:// og vertsnavn: «{path}»"),
+        ));
+    }
+    if v.starts_with("//") || v.contains("://") {
+        return Err(("en adresse med vertsnavn".into(), example.into()));
+    }
+    if !v.starts_with('/') {
+        return Err(("skal begynne med /".into(), example.into()));
+    }
+    if let Some(i) = v.find(['?', '#']) {
+        return Err((
+            format!("«{}» kan ikke være med", &v[i..i + 1]),
+            format!(
+                "en side på nettstedet er den samme uansett hva som står etter ? eller #; skriv bare stien: «{}»",
+                &v[..i]
+            ),
+        ));
+    }
+    let Some(path) = percent_decode(v) else {
+        return Err((
+            "feil %-koding".into(),
+            "skriv tegnene som de er (for eksempel ø, ikke %C3%B8)".into(),
+        ));
+    };
+    if path.contains(|c: char| c.is_whitespace() || c.is_control() || c == '\\') {
+        return Err((
+            "mellomrom, \\ og kontrolltegn kan ikke være med".into(),
+            example.into(),
+        ));
+    }
+    if path.contains("//") {
+        return Err(("// midt i stien".into(), example.into()));
+    }
+    if path.split('/').any(|s| s == "." || s == "..") {
+        return Err((
+            ". og .. kan ikke være med".into(),
+            "skriv hele stien fra roten av nettstedet, for eksempel «/moter/2017-06-01-rg/»".into(),
+        ));
+    }
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let lower_last = last.to_lowercase();
+    if last.is_empty() || lower_last.ends_with(".html") || lower_last.ends_with(".htm") {
+        Ok(path)
+    } else if last.contains('.') {
+        Err((
+            "bare sider kan sendes videre".into(),
+            format!(
+                "en gammel side skrives som en mappe («{path}/») eller en .html-fil; andre filer kan ikke sendes videre av en side"
+            ),
+        ))
+    } else {
+        Ok(format!("{path}/"))
+    }
+}
+
+/// Decodes `%C3%B8` into `ø`; None for a broken escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// "Did you mean" for a mistyped id.
 fn suggestion<'k>(wrong: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
     known
@@ -956,21 +1042,30 @@ impl Resolver {
         }
     }
 
-    fn alias(&mut self, file: FileId, a: &At<String>) -> Option<String> {
-        let v = a.value.trim();
-        if !v.starts_with('/') || v.contains("..") || v.contains(['?', '#', ' ']) {
-            self.error(
-                Diagnostic::error(
-                    file,
-                    a.span.clone(),
-                    format!("«{v}» er ikke en gammel adresse på nettstedet"),
-                )
-                .label("skal begynne med /")
-                .help("skriv stien til den gamle siden, for eksempel «/moter/2017-06-01-rg/»"),
-            );
-            return None;
+    /// An old address from `aliases:`, normalised (`/gammel` is the folder
+    /// `/gammel/`; `/gammel.html` is that file), or a located error for what a
+    /// static page cannot answer. Clashes are found with the page plan (render).
+    fn alias(&mut self, file: FileId, a: &At<String>) -> Option<Alias> {
+        match normalise_alias(&a.value) {
+            Ok(path) => Some(Alias {
+                path,
+                file,
+                span: a.span.clone(),
+            }),
+            Err((label, help)) => {
+                let v = a.value.trim();
+                self.error(
+                    Diagnostic::error(
+                        file,
+                        a.span.clone(),
+                        format!("«{v}» kan ikke brukes som gammel adresse"),
+                    )
+                    .label(label)
+                    .help(help),
+                );
+                None
+            }
         }
-        Some(v.to_string())
     }
 
     /// A participant; their person is found when documents join (`meetings`).
@@ -1340,6 +1435,37 @@ fn collect_steps(meetings: &[Meeting], threads: &mut [Thread]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_are_the_page_a_browser_asks_for() {
+        let ok = |a: &str| normalise_alias(a).unwrap();
+        assert_eq!(ok("/gammel"), "/gammel/");
+        assert_eq!(ok(" /gammel/ "), "/gammel/");
+        assert_eq!(ok("/eldre/side.html"), "/eldre/side.html");
+        assert_eq!(ok("/eldre/Side.HTM"), "/eldre/Side.HTM");
+        assert_eq!(ok("/m%C3%B8te"), "/møte/");
+        assert_eq!(ok("/møte"), "/møte/");
+        for bad in [
+            "gammel",
+            "/gammel?x=1",
+            "/gammel#sak",
+            "/a/../b/",
+            "/a/./b/",
+            "/%2e%2e/b/",
+            "//vert/b/",
+            "/a//b/",
+            "https://vert.no/b/",
+            "HTTP://vert.no/b/",
+            "ftp://vert.no/b/",
+            "/a\\b/",
+            "/a b/",
+            "/%ff/",
+            "/%zz/",
+            "/fil.pdf",
+        ] {
+            assert!(normalise_alias(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn item_identity_pads_and_takes_the_century_of_the_meeting() {

@@ -135,3 +135,32 @@ fn a_build_warns_of_every_published_address_that_disappears() {
         second.stderr
     );
 }
+
+#[test]
+fn link_refuses_an_anchor_the_page_does_not_have() {
+    let file = "content/meetings/2017/2017-02-23-radmannsgruppen.md";
+    let (ok, out, err) = link(&[&format!("{file}#sak-99-2017")]);
+    assert!(!ok);
+    assert_eq!(out, "");
+    assert!(
+        err.starts_with(
+            "feil: siden https://vestregionen.no/arkiv/moter/2017-02-23-radmannsgruppen/ har ikke ankeret «#sak-99-2017»"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("ankrene på siden: #sak-01-2017, #sak-02-2017"),
+        "{err}"
+    );
+    let (ok, _, err) = link(&[&format!("{file}#sak-4-2017")]);
+    assert!(!ok);
+    assert!(err.contains("mente du «#sak-04-2017»?"), "{err}");
+    let (ok, out, _) = link(&[&format!("{file}#sak-04-2017")]);
+    assert!(ok);
+    assert_eq!(
+        out,
+        "https://vestregionen.no/arkiv/moter/2017-02-23-radmannsgruppen/#sak-04-2017\n"
+    );
+    let (ok, _, err) = link(&["content/threads/bpa.md#sak-04-2017"]);
+    assert!(!ok, "{err}");
+}
