@@ -170,3 +170,23 @@ fn the_skeleton_names_nothing_of_the_bundled_archive() {
         }
     }
 }
+
+/// What the writer's guide shows of `saksgang init` is what it prints.
+#[test]
+fn the_guide_shows_what_init_prints() {
+    let guide = std::fs::read_to_string(repo().join("docs/skrivehandbok.md")).unwrap();
+    let start = guide
+        .find("lagde et nytt arkiv i mitt-arkiv:")
+        .expect("the guide shows init's output");
+    let shown = &guide[start..start + guide[start..].find("```").unwrap()];
+    let tmp = tempfile::tempdir().unwrap();
+    let init = saksgang(tmp.path(), &["init", "mitt-arkiv"]);
+    assert_eq!(String::from_utf8_lossy(&init.stdout), shown);
+    let again = saksgang(tmp.path(), &["init", "mitt-arkiv"]);
+    let refused = String::from_utf8_lossy(&again.stderr);
+    let quoted = "finnes allerede og er ikke tom; saksgang init skriver aldri over noe";
+    assert!(
+        refused.contains(quoted) && guide.contains(quoted),
+        "{refused}"
+    );
+}
