@@ -85,7 +85,7 @@ fn a_new_archive_checks_with_no_message_and_builds_its_meeting() {
     assert!(item.contains("Saksgang: Eksempel på en saksgang"), "{item}");
     let people = text(between(&page, "<h2 id=\"deltakere\">", "</table>"));
     assert!(people.contains("Kari Eksempel (møteleder)"), "{people}");
-    assert!(people.contains("Ola Eksempel for Siri Prøve"), "{people}");
+    assert!(people.contains("Ola Testesen for Siri Prøve"), "{people}");
     assert!(people.contains("Forfall"), "{people}");
     assert!(!page.contains("kommentar"), "HTML comments are not shown");
     assert!(built.has("saker/eksempelsak/index.html"));
