@@ -7,6 +7,7 @@
 pub mod build;
 pub mod diag;
 pub mod feeds;
+pub mod init;
 pub mod link;
 pub mod load;
 pub mod manifest;

@@ -81,6 +81,14 @@ enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Write a new archive skeleton into DIR: content/ with settings, one body,
+    /// one municipality, one meeting and one thread, commented in Norwegian.
+    /// Never overwrites anything.
+    Init {
+        /// The folder of the new archive (made if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print the public address of a meeting, item or thread, for an invitation.
     ///
     /// Examples: `saksgang link content/meetings/2017/2017-02-23-radmannsgruppen.md`,
@@ -129,6 +137,7 @@ fn main() -> ExitCode {
             root,
             deny_warnings,
         } => return run_check(&root, deny_warnings),
+        Command::Init { dir } => return init(&dir),
         Command::Link {
             path,
             sak,
@@ -263,6 +272,31 @@ fn write_bundle(root: PathBuf, output: Option<PathBuf>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => report_failure(&failure, "pakkingen", &file, color),
+    }
+}
+
+/// `saksgang init`: what it wrote on stdout, and the commands to run next.
+fn init(dir: &Path) -> ExitCode {
+    match saksgang::init::init(dir) {
+        Ok(files) => {
+            println!("lagde et nytt arkiv i {}:", dir.display());
+            for f in files {
+                println!("  {f}");
+            }
+            let root = saksgang::init::shell_path(dir);
+            println!("neste steg:");
+            println!("  saksgang check --root {root}   sjekker filene");
+            println!(
+                "  saksgang serve --root {root}   bygger nettstedet og viser det på http://127.0.0.1:8000/"
+            );
+            println!("skrivehåndboka (docs/skrivehandbok.md) forklarer hver fil");
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            let color = std::io::stderr().is_terminal();
+            eprint!("{}", diag::render(&[problem], &Default::default(), color));
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -6,6 +6,7 @@ mod browser;
 mod contract;
 mod errors;
 mod folder;
+mod init;
 mod invitations;
 mod left_out;
 mod offline;
