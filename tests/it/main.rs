@@ -7,6 +7,7 @@ mod contract;
 mod errors;
 mod folder;
 mod invitations;
+mod items;
 mod left_out;
 mod offline;
 mod output;
