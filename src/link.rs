@@ -4,16 +4,17 @@
 
 use chrono::Datelike;
 
-use crate::model::{Archive, Document, DocumentKind, ThreadId};
+use crate::model::{Archive, Document, DocumentKind, ItemNumber, ThreadId};
 use crate::render::urls;
-use crate::resolve::{document_anchors, item_number};
+use crate::resolve::{document_anchors, item_number, meeting_item_number};
 
 /// What to find the address of.
 #[derive(Debug, Clone)]
 pub enum Query {
     /// A content file (`meetings/2017/x.md`, `content/threads/y.md`), optionally with `#anchor`.
     Path(String),
-    /// An item by number (`04/2017` or `4/2017`), optionally of one body.
+    /// An item by number (`04/2017` or `4/2017`), optionally of one body. A number
+    /// with no year (`2`) is one within a meeting: the answer says to name the meeting.
     Item {
         /// The number as written.
         number: String,
@@ -74,6 +75,15 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
             thread(archive, id).map(|t| vec![full(urls::thread(&archive.threads[t.0].id))])
         }
         Query::Item { number, body } => {
+            let body_id = match body {
+                Some(b) => Some(archive.bodies.iter().position(|x| &x.id == b).ok_or_else(
+                    || format!("ukjent organ «{b}»; bruk en id fra content/bodies.yaml"),
+                )?),
+                None => None,
+            };
+            if let Some(n) = meeting_number(number) {
+                return Err(in_meeting(archive, number, &n, body_id));
+            }
             let (num, year) = number
                 .split_once('/')
                 .map(|(n, y)| (n.trim(), y.trim()))
@@ -81,12 +91,6 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
                 .ok_or_else(|| {
                     format!("«{number}» er ikke et saksnummer; skriv det som 04/2017")
                 })?;
-            let body_id = match body {
-                Some(b) => Some(archive.bodies.iter().position(|x| &x.id == b).ok_or_else(
-                    || format!("ukjent organ «{b}»; bruk en id fra content/bodies.yaml"),
-                )?),
-                None => None,
-            };
             let mut found = Vec::new();
             for m in archive
                 .meetings
@@ -118,6 +122,69 @@ pub fn find(archive: &Archive, query: &Query) -> Result<Vec<String>, String> {
             }
         }
     }
+}
+
+/// An item number with no year (`2`, `02`, `2.`): one numbered within its meeting.
+fn meeting_number(number: &str) -> Option<ItemNumber> {
+    let n = number.trim();
+    let n = n.strip_suffix('.').unwrap_or(n);
+    let digits = n.chars().take_while(char::is_ascii_digit).count();
+    ((1..=3).contains(&digits)
+        && n[digits..].chars().all(|c| c.is_ascii_lowercase())
+        && n.len() <= digits + 1)
+        .then(|| meeting_item_number(n))
+}
+
+/// Why `--sak 2` has no single address: every meeting that numbers its items has
+/// a sak 2, so the meeting must be named, by its file with the item's anchor.
+/// Shows that command for the first meetings (of the body) that have such an item.
+fn in_meeting(archive: &Archive, written: &str, n: &ItemNumber, body: Option<usize>) -> String {
+    const SHOWN: usize = 3;
+    let mut files = Vec::new();
+    let mut more = 0;
+    for m in archive
+        .meetings
+        .iter()
+        .filter(|m| body.is_none_or(|b| m.body.0 == b))
+    {
+        // The document the meeting page shows first: the minutes, then the notice.
+        let has = |d: &&Document| d.items.iter().any(|i| &i.number == n);
+        if let Some(doc) = m
+            .minutes
+            .as_deref()
+            .filter(has)
+            .or(m.notice.as_deref().filter(has))
+        {
+            if files.len() < SHOWN {
+                files.push(format!(
+                    "  saksgang link content/{}#{}",
+                    doc.content_path,
+                    n.anchor()
+                ));
+            } else {
+                more += 1;
+            }
+        }
+    }
+    let w = written.trim();
+    let mut message = format!(
+        "sak {w} har ikke noe år, og saker uten år er nummerert per møte: nummeret alene sier ikke hvilket møte; oppgi møtefilen med ankeret #{}",
+        n.anchor()
+    );
+    if files.is_empty() {
+        message.push_str(&format!(
+            ", som «saksgang link content/meetings/ÅÅÅÅ/ÅÅÅÅ-MM-DD-organ.md#{}»\nfant ingen møter{} med en sak {w} uten år; en sak med år skrives som --sak {w}/ÅÅÅÅ",
+            n.anchor(),
+            body.map(|b| format!(" i {}", archive.bodies[b].id)).unwrap_or_default(),
+        ));
+    } else {
+        message.push_str(":\n");
+        message.push_str(&files.join("\n"));
+        if more > 0 {
+            message.push_str(&format!("\nog {more} møter til"));
+        }
+    }
+    message
 }
 
 /// The anchors a reader can be sent to on the page of `doc` (a thread page if

@@ -281,8 +281,8 @@ pub struct ItemHeading {
     pub label: Option<String>,
     /// `04`, `4`, `35`, `6b`, as written.
     pub number: String,
-    /// `2017` or `17`, as written.
-    pub year: String,
+    /// `2017` or `17`, as written; none for an item numbered within its meeting.
+    pub year: Option<String>,
     /// The title.
     pub title: String,
     /// The whole heading as written.
@@ -686,7 +686,14 @@ fn parse_meeting(
     };
     match parse_yaml::<RawFrontMatter>(yaml) {
         Ok(front) => {
-            let (preamble, items, after) = split_body(file, text, body_offset, headings);
+            // The meeting's year, for what a heading that lost its year meant.
+            let year = front
+                .date
+                .value
+                .get(..4)
+                .and_then(|y| y.parse::<i32>().ok());
+            let (preamble, items, after, warnings) =
+                split_body(file, text, body_offset, headings, year);
             let doc = RawDocument {
                 file,
                 content_path,
@@ -696,7 +703,7 @@ fn parse_meeting(
                 items,
                 after,
             };
-            (Some(doc), Vec::new())
+            (Some(doc), warnings)
         }
         Err(e) => (
             None,
@@ -1094,19 +1101,11 @@ pub fn decision_kind(text: &str, extra: &DecisionHeadings) -> Option<DecisionKin
     t.contains("vedtak").then_some(DecisionKind::Decision)
 }
 
-/// Splits an item heading: `Sak 17/2017 Tittel`, `TR-sak 35/06: Tittel`, `PS 2/2020 Tittel`.
+/// Splits an item heading: `Sak 17/2017 Tittel`, `TR-sak 35/06: Tittel`, `PS 2/2020 Tittel`,
+/// and the items numbered per meeting: `Sak 2. Tittel`, `PS 3 Tittel`.
 pub fn parse_item_heading(text: &str) -> Option<ItemHeading> {
     let text = text.trim();
-    let (label, rest) = match text.split_once(char::is_whitespace) {
-        Some((first, rest)) if !first.starts_with(|c: char| c.is_ascii_digit()) => {
-            if first.chars().any(|c| c.is_ascii_digit()) || !first.chars().any(char::is_alphabetic)
-            {
-                return None;
-            }
-            (Some(first.to_string()), rest.trim_start())
-        }
-        _ => (None, text),
-    };
+    let (label, rest) = heading_label(text)?;
     let number_text = rest;
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     if !(1..=3).contains(&digits) {
@@ -1118,13 +1117,32 @@ pub fn parse_item_heading(text: &str) -> Option<ItemHeading> {
         number.push(c);
         rest = &rest[1..];
     }
-    let rest = rest.trim_start().strip_prefix('/')?.trim_start();
-    let year_len = rest.chars().take_while(char::is_ascii_digit).count();
-    if year_len != 2 && year_len != 4 {
-        return None;
-    }
-    let year = rest[..year_len].to_string();
-    let after = &rest[year_len..];
+    let (year, after) = match rest.trim_start().strip_prefix('/') {
+        Some(rest) => {
+            let rest = rest.trim_start();
+            let year_len = rest.chars().take_while(char::is_ascii_digit).count();
+            if year_len != 2 && year_len != 4 {
+                return None;
+            }
+            (Some(rest[..year_len].to_string()), &rest[year_len..])
+        }
+        // Numbered per meeting, with no year: only after a word that names an
+        // item (`Sak 2`, not `Vedlegg 2`), and the full stop is part of the number
+        // as printed (`Sak 2.`), unless a number follows it (`2.3`, a date).
+        None => {
+            if !label.as_deref().is_some_and(is_item_label) {
+                return None;
+            }
+            let rest = match rest.strip_prefix('.') {
+                Some(r) if !r.starts_with(|c: char| c.is_ascii_digit()) => r,
+                _ => rest,
+            };
+            if rest.starts_with('.') {
+                return None;
+            }
+            (None, rest)
+        }
+    };
     if after.starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
@@ -1144,6 +1162,198 @@ pub fn parse_item_heading(text: &str) -> Option<ItemHeading> {
         title: title.to_string(),
         text: text.to_string(),
     })
+}
+
+/// The label word of a heading that may be an item (`Sak`, `TR-sak`), and the
+/// rest; None when the first word cannot be a label (it has digits, or no letter).
+fn heading_label(text: &str) -> Option<(Option<String>, &str)> {
+    match text.split_once(char::is_whitespace) {
+        Some((first, rest)) if !first.starts_with(|c: char| c.is_ascii_digit()) => {
+            if first.chars().any(|c| c.is_ascii_digit()) || !first.chars().any(char::is_alphabetic)
+            {
+                return None;
+            }
+            Some((Some(first.to_string()), rest.trim_start()))
+        }
+        _ => Some((None, text)),
+    }
+}
+
+/// Whether a word names an item, so that a number after it is an item number
+/// even without a year: a word ending in "sak" (`Sak`, `Styresak`, `Referatsak`,
+/// `Orienteringssak`), or its abbreviation, two or three capitals ending in S (`PS`, `RS`).
+pub fn is_item_label(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.ends_with("sak")
+        || ((2..=3).contains(&word.len())
+            && word.chars().all(|c| c.is_ascii_uppercase())
+            && word.ends_with('S'))
+}
+
+/// Why a level-2 heading that starts like an item is not one: the number as
+/// written (a range of the heading), what is wrong with it, and what the writer
+/// probably meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableItem {
+    /// The number as written, as a range of the heading's text.
+    pub at: Range<usize>,
+    /// What is wrong, for the label under it.
+    pub problem: String,
+    /// The heading's start as it should probably be: `Sak 04/2017`.
+    pub meant: String,
+    /// The same with the number within the meeting: `Sak 4.`.
+    pub meant_in_meeting: String,
+    /// Whether the number in `meant` is only an example, the written one being no number.
+    pub example: bool,
+}
+
+/// A heading that starts like an item (an item label followed by something with a
+/// digit or a slash, or a first word like `12/20177`) but whose number cannot be
+/// read; `year` is the meeting's, for a number that lost its year.
+pub fn unreadable_item_heading(text: &str, year: Option<i32>) -> Option<UnreadableItem> {
+    let text = text.trim();
+    if parse_item_heading(text).is_some() {
+        return None;
+    }
+    let (label, rest) = match text.split_once(char::is_whitespace) {
+        Some((first, rest)) if is_item_label(first) => (Some(first), rest.trim_start()),
+        _ if is_item_label(text) => return None,
+        _ => (None, text),
+    };
+    // The number as written: its first word, with spaces around a slash (`42 / 25`).
+    let mut end = 0;
+    for (i, c) in rest.char_indices() {
+        if c.is_whitespace() {
+            let next = rest[i..].trim_start();
+            let after_slash = rest[..i].trim_end().ends_with('/')
+                && next.starts_with(|c: char| c.is_ascii_digit());
+            if !(after_slash || next.starts_with('/')) {
+                break;
+            }
+            continue;
+        }
+        end = i + c.len_utf8();
+    }
+    let written = rest[..end].trim_end_matches([':', ',', ';', '.']);
+    if written.is_empty() {
+        return None;
+    }
+    let has_digit = written.chars().any(|c| c.is_ascii_digit());
+    let has_slash = written.contains('/');
+    // Without a label, only a number with a slash starts like an item.
+    if !(has_digit || has_slash) || (label.is_none() && !(has_digit && has_slash)) {
+        return None;
+    }
+    let start = rest.as_ptr() as usize - text.as_ptr() as usize;
+    let at = start..start + written.len();
+    let compact: String = written.chars().filter(|c| !c.is_whitespace()).collect();
+    let (num, year_written) = match compact.split_once('/') {
+        Some((n, y)) => (n, Some(y)),
+        None => (compact.as_str(), None),
+    };
+    // Letters that look like digits, as a scan or a quick hand writes them.
+    let as_digits = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                'O' | 'o' => '0',
+                'l' | 'I' => '1',
+                c => c,
+            })
+            .collect()
+    };
+    let looks = |s: &str| s != as_digits(s) && s.chars().any(|c| c.is_ascii_digit());
+    let fixed_num = if looks(num) {
+        as_digits(num)
+    } else {
+        num.to_string()
+    };
+    let num_digits = fixed_num.chars().take_while(char::is_ascii_digit).count();
+    let num_ok = (1..=3).contains(&num_digits)
+        && fixed_num[num_digits..].len() <= 1
+        && fixed_num[num_digits..]
+            .chars()
+            .all(|c| c.is_ascii_lowercase());
+    let letter = |s: &str| format!("«{}» er en bokstav, ikke et siffer", odd_letter(s));
+    let mut problem = looks(num).then(|| letter(num));
+    let shown = label.unwrap_or("Sak");
+    let meeting_year = year.map_or("ÅÅÅÅ".to_string(), |y| y.to_string());
+    if !num_ok {
+        let year_shown = year_written
+            .filter(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+            .unwrap_or(&meeting_year);
+        return Some(UnreadableItem {
+            at,
+            problem: problem.unwrap_or_else(|| {
+                if num.chars().any(|c| c.is_ascii_digit()) {
+                    format!("«{num}» er ikke et saksnummer")
+                } else {
+                    "saksnummeret skal skrives med sifre".to_string()
+                }
+            }),
+            meant: format!("{shown} 4/{year_shown}"),
+            meant_in_meeting: format!("{shown} 4."),
+            example: true,
+        });
+    }
+    let year_meant = match year_written {
+        None => {
+            problem.get_or_insert_with(|| "her mangler skråstreken og året".to_string());
+            meeting_year
+        }
+        Some("") => {
+            problem.get_or_insert_with(|| "her mangler året".to_string());
+            meeting_year
+        }
+        Some(y) => {
+            let fixed = if looks(y) {
+                problem.get_or_insert_with(|| letter(y));
+                as_digits(y)
+            } else {
+                y.to_string()
+            };
+            let digits = fixed.chars().all(|c| c.is_ascii_digit());
+            if digits && (fixed.len() == 2 || fixed.len() == 4) {
+                fixed
+            } else if digits {
+                problem.get_or_insert_with(|| {
+                    format!(
+                        "året skal ha fire eller to sifre, ikke {}",
+                        crate::norsk::count(fixed.len(), "siffer", "sifre")
+                    )
+                });
+                match year {
+                    Some(m) if fixed.starts_with(&m.to_string()) => m.to_string(),
+                    _ if fixed.len() > 4 => fixed[..4].to_string(),
+                    _ => meeting_year,
+                }
+            } else {
+                problem.get_or_insert_with(|| "året skal skrives med sifre".to_string());
+                meeting_year
+            }
+        }
+    };
+    let unpadded = match fixed_num.trim_start_matches('0') {
+        n if n.starts_with(|c: char| c.is_ascii_digit()) => n.to_string(),
+        _ => fixed_num.clone(),
+    };
+    let meant = match label {
+        Some(l) => format!("{l} {fixed_num}/{year_meant}"),
+        None => format!("{fixed_num}/{year_meant}"),
+    };
+    Some(UnreadableItem {
+        at,
+        problem: problem.unwrap_or_else(|| "saksnummeret kan ikke leses".to_string()),
+        meant,
+        meant_in_meeting: format!("{shown} {unpadded}."),
+        example: false,
+    })
+}
+
+/// The first letter of a number that should be a digit (`O` in `2O17`).
+fn odd_letter(s: &str) -> char {
+    s.chars()
+        .find(|c| matches!(c, 'O' | 'o' | 'l' | 'I'))
+        .unwrap_or('?')
 }
 
 /// The letter of a lettered sub-item heading: `A Kommunehelsesamarbeidet` → `A`.
@@ -1214,14 +1424,20 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
+/// A preamble, the items, and the closing sections of a body, and a warning for each
+/// heading that was meant as an item but could not be read as one.
+type SplitBody = (Vec<RawPart>, Vec<RawItem>, Vec<RawPart>, Vec<Diagnostic>);
+
 /// Cuts a body into preamble, items and closing sections, following the content format.
 fn split_body(
     file: FileId,
     text: &str,
     body_offset: usize,
     extra: &DecisionHeadings,
-) -> (Vec<RawPart>, Vec<RawItem>, Vec<RawPart>) {
+    year: Option<i32>,
+) -> SplitBody {
     let hs = headings(text, body_offset);
+    let mut warnings = Vec::new();
     let mut preamble = Vec::new();
     let mut items: Vec<RawItem> = Vec::new();
     let mut after = Vec::new();
@@ -1255,6 +1471,9 @@ fn split_body(
                 });
                 place = 1;
             } else {
+                if let Some(u) = unreadable_item_heading(&h.text, year) {
+                    warnings.push(unreadable_warning(file, text, h, &u));
+                }
                 place = if items.is_empty() { 0 } else { 2 };
                 parts.push(RawPart::Heading(h.clone()));
             }
@@ -1288,7 +1507,39 @@ fn split_body(
         }
         i = next;
     }
-    (preamble, items, after)
+    (preamble, items, after, warnings)
+}
+
+/// The warning for a heading that starts like an item but whose number cannot be read.
+fn unreadable_warning(file: FileId, text: &str, h: &RawHeading, u: &UnreadableItem) -> Diagnostic {
+    let heading = h.text.trim();
+    let written = &heading[u.at.clone()];
+    // The number in the source line; the whole heading if markup hides it.
+    let span = text[h.span.clone()]
+        .find(written)
+        .map_or(h.span.clone(), |i| {
+            h.span.start + i..h.span.start + i + written.len()
+        });
+    let (meant, in_meeting) = (&u.meant, &u.meant_in_meeting);
+    let fix = if u.example {
+        format!(
+            "skriv nummeret med sifre, som «{meant}», eller «{in_meeting}» når sakene nummereres per møte"
+        )
+    } else {
+        format!("skriv «{meant}», eller «{in_meeting}» når sakene nummereres per møte")
+    };
+    Diagnostic::warning(
+        file,
+        span,
+        format!(
+            "«{}» ser ut som en sak, men nummeret kan ikke leses",
+            &heading[..u.at.end]
+        ),
+    )
+    .label(u.problem.clone())
+    .help(format!(
+        "{fix}; slik overskriften står nå, blir den et avsnitt i møtet og ikke en sak"
+    ))
 }
 
 #[cfg(test)]

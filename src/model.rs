@@ -316,24 +316,57 @@ pub struct Decision {
     pub body: Markdown,
 }
 
-/// The identity of an item within a body: number padded to two digits, four-digit year.
+/// The identity of an item: what its heading's number means, and so its anchor.
+///
+/// Most bodies number items through the year (`04/2017`: the 4th item of the body
+/// in 2017); some number them within each meeting (`Sak 2.`), where the number
+/// alone says nothing outside that meeting.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ItemNumber {
-    /// `04`, `120`, `06b`.
-    pub number: String,
-    /// `2017`.
-    pub year: i32,
+pub enum ItemNumber {
+    /// Numbered through the body's year: `04/2017`.
+    Year {
+        /// `04`, `120`, `06b`.
+        number: String,
+        /// `2017`.
+        year: i32,
+    },
+    /// Numbered within its meeting: `02`.
+    Meeting {
+        /// `02`, `12`, `03b`.
+        number: String,
+    },
 }
 
 impl ItemNumber {
-    /// `04/2017`.
-    pub fn display(&self) -> String {
-        format!("{}/{}", self.number, self.year)
+    /// The number padded to two digits: `04`, `120`, `06b`.
+    pub fn number(&self) -> &str {
+        match self {
+            ItemNumber::Year { number, .. } | ItemNumber::Meeting { number } => number,
+        }
     }
 
-    /// `sak-04-2017`.
+    /// The year of an item numbered through the year.
+    pub fn year(&self) -> Option<i32> {
+        match self {
+            ItemNumber::Year { year, .. } => Some(*year),
+            ItemNumber::Meeting { .. } => None,
+        }
+    }
+
+    /// `04/2017`, or `02` for an item numbered within its meeting.
+    pub fn display(&self) -> String {
+        match self {
+            ItemNumber::Year { number, year } => format!("{number}/{year}"),
+            ItemNumber::Meeting { number } => number.clone(),
+        }
+    }
+
+    /// `sak-04-2017`, or `sak-02`.
     pub fn anchor(&self) -> String {
-        format!("sak-{}-{}", self.number, self.year)
+        match self {
+            ItemNumber::Year { number, year } => format!("sak-{number}-{year}"),
+            ItemNumber::Meeting { number } => format!("sak-{number}"),
+        }
     }
 }
 
@@ -366,7 +399,7 @@ impl Item {
         (self.label_end > 0).then(|| &self.heading[..self.label_end as usize])
     }
 
-    /// The number as written: `4/2017`, `35/06`.
+    /// The number as written: `4/2017`, `35/06`, `2.`.
     pub fn number_as_written(&self) -> &str {
         &self.heading[self.number_at.0 as usize..self.number_at.1 as usize]
     }

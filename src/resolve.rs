@@ -917,7 +917,10 @@ impl Resolver {
         let mut items: Vec<Item> = Vec::new();
         let mut seen: HashMap<ItemNumber, Range<usize>> = HashMap::new();
         for it in &raw.items {
-            let number = item_number(&it.heading.number, &it.heading.year, date.year());
+            let number = match &it.heading.year {
+                Some(year) => item_number(&it.heading.number, year, date.year()),
+                None => meeting_item_number(&it.heading.number),
+            };
             if seen.insert(number.clone(), it.span.clone()).is_some() {
                 self.error(
                     Diagnostic::error(file, it.span.clone(), format!("sak {} står to ganger i dokumentet", number.display()))
@@ -949,25 +952,17 @@ impl Resolver {
                         key_at.span.clone(),
                         format!("«{}» er ikke et saksnummer", key_at.value),
                     )
-                    .label("skal være som \"17/2017\" eller \"08/2017 B\"")
-                    .help("skriv nummeret som i saksoverskriften, i anførselstegn: \"17/2017\""),
+                    .label("skal være som \"17/2017\", \"08/2017 B\" eller \"2\" (sak 2 i møtet)")
+                    .help("skriv nummeret som i saksoverskriften, i anførselstegn: \"17/2017\", eller \"2\" når sakene nummereres per møte"),
                 );
                 continue;
             };
             let Some(item) = items.iter_mut().find(|i| i.number == number) else {
-                let known: Vec<String> = items.iter().map(|i| i.number.display()).collect();
+                let (message, label, help) = missing_item(&items, &number);
                 self.error(
-                    Diagnostic::error(
-                        file,
-                        key_at.span.clone(),
-                        format!("dokumentet har ingen sak {}", number.display()),
-                    )
-                    .label("ingen saksoverskrift med dette nummeret")
-                    .help(format!(
-                        "sakene i dokumentet er {}; skriv overskriften som «## Sak {} Tittel»",
-                        known.join(", "),
-                        number.display()
-                    )),
+                    Diagnostic::error(file, key_at.span.clone(), message)
+                        .label(label)
+                        .help(help),
                 );
                 continue;
             };
@@ -1373,15 +1368,101 @@ pub fn item_number(number: &str, year: &str, meeting_year: i32) -> ItemNumber {
     } else {
         y
     };
-    ItemNumber {
+    ItemNumber::Year {
         number: padded,
         year,
     }
 }
 
-/// Parses an `items:` key: `"17/2017"`, `"4/2017"`, `"08/2017 B"`.
+/// The identity of an item numbered within its meeting: the number padded to two digits.
+pub fn meeting_item_number(number: &str) -> ItemNumber {
+    let digits = number.chars().take_while(char::is_ascii_digit).count();
+    ItemNumber::Meeting {
+        number: if digits < 2 {
+            format!("0{number}")
+        } else {
+            number.to_string()
+        },
+    }
+}
+
+/// What to say about an `items:` key that names no item: (message, label, help).
+/// With items, which there are; with none, that there are none and the headings
+/// that make one, with the word the original uses: never a fix that changes the
+/// label or number the document prints.
+fn missing_item(items: &[Item], wanted: &ItemNumber) -> (String, String, String) {
+    const SHOWN: usize = 20;
+    if items.is_empty() {
+        let n = wanted.number().trim_start_matches('0');
+        let forms = match wanted.year() {
+            Some(year) => format!(
+                "«## Sak {n}/{year} Tittel», «## Styresak {n}/{:02}: Tittel» eller «## PS {n}/{year} Tittel»; når sakene nummereres per møte, uten år: «## Sak {n}. Tittel»",
+                year.rem_euclid(100)
+            ),
+            None => format!(
+                "«## Sak {n}. Tittel», «## Sak {n} Tittel» eller «## PS {n} Tittel»; når sakene nummereres gjennom året: «## Sak {n}/ÅÅÅÅ Tittel»"
+            ),
+        };
+        return (
+            format!(
+                "dokumentet har ingen saker, så items: kan ikke nevne sak {}",
+                wanted.display()
+            ),
+            "ingen overskrift i dokumentet leses som en sak".to_string(),
+            format!(
+                "en sak begynner med en overskrift på nivå 2: ordet originalen bruker, nummeret og tittelen, som {forms}"
+            ),
+        );
+    }
+    let mut known: Vec<String> = items
+        .iter()
+        .take(SHOWN)
+        .map(|i| i.number.display())
+        .collect();
+    if items.len() > SHOWN {
+        known.push(format!("{} til", items.len() - SHOWN));
+    }
+    let help = match known.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!(
+            "sakene i dokumentet er {} og {last}; bruk ett av disse numrene som nøkkel i items:",
+            rest.join(", ")
+        ),
+        _ => format!(
+            "dokumentets eneste sak er {}; bruk det nummeret som nøkkel i items:",
+            known.join("")
+        ),
+    };
+    (
+        format!("dokumentet har ingen sak {}", wanted.display()),
+        "ingen saksoverskrift med dette nummeret".to_string(),
+        format!("{help}, eller legg til saksoverskriften hvis saken mangler i dokumentet"),
+    )
+}
+
+/// Parses an `items:` key: `"17/2017"`, `"4/2017"`, `"08/2017 B"`, and for an item
+/// numbered within its meeting `"2"`, `"02"`, `"2 B"`.
 fn parse_item_key(key: &str, meeting_year: i32) -> Option<(ItemNumber, Option<String>)> {
-    let (num, rest) = key.trim().split_once('/')?;
+    let sub_ok = |sub: &str| {
+        sub.is_empty() || (sub.chars().count() == 1 && sub.chars().all(char::is_uppercase))
+    };
+    let num_ok = |num: &str| {
+        let digits = num.chars().take_while(char::is_ascii_digit).count();
+        (1..=3).contains(&digits)
+            && num[digits..].chars().count() <= 1
+            && num[digits..].chars().all(|c| c.is_ascii_lowercase())
+    };
+    let Some((num, rest)) = key.trim().split_once('/') else {
+        let (num, sub) = key.trim().split_once(' ').unwrap_or((key.trim(), ""));
+        let num = num.strip_suffix('.').unwrap_or(num);
+        let sub = sub.trim();
+        if !num_ok(num) || !sub_ok(sub) {
+            return None;
+        }
+        return Some((
+            meeting_item_number(num),
+            (!sub.is_empty()).then(|| sub.to_string()),
+        ));
+    };
     let num = num.trim();
     let rest = rest.trim_start();
     let year_len = rest.chars().take_while(char::is_ascii_digit).count();
@@ -1390,9 +1471,7 @@ fn parse_item_key(key: &str, meeting_year: i32) -> Option<(ItemNumber, Option<St
     let num_ok = !num.is_empty()
         && num.chars().take_while(char::is_ascii_digit).count() >= 1
         && num.chars().skip_while(char::is_ascii_digit).count() <= 1;
-    let sub_ok =
-        sub.is_empty() || (sub.chars().count() == 1 && sub.chars().all(char::is_uppercase));
-    if !num_ok || !(year_len == 2 || year_len == 4) || !sub_ok {
+    if !num_ok || !(year_len == 2 || year_len == 4) || !sub_ok(sub) {
         return None;
     }
     Some((
@@ -1489,6 +1568,20 @@ mod tests {
             ("01/2018".to_string().as_str(), None)
         );
         assert!(parse_item_key("sytten", 2017).is_none());
+        // Items numbered within their meeting: "2" and "02" are the same item.
+        for key in ["2", "02", "2."] {
+            let (n, sub) = parse_item_key(key, 2024).unwrap();
+            assert_eq!((n.display().as_str(), sub), ("02", None), "{key}");
+            assert_eq!(n.anchor(), "sak-02");
+        }
+        let (n, sub) = parse_item_key("2 B", 2024).unwrap();
+        assert_eq!((n, sub.as_deref()), (meeting_item_number("2"), Some("B")));
+        assert_ne!(
+            parse_item_key("2", 2024).unwrap().0,
+            parse_item_key("2/2024", 2024).unwrap().0
+        );
+        assert!(parse_item_key("2 bb", 2024).is_none());
+        assert!(parse_item_key("1234", 2024).is_none());
         assert!(parse_item_key("17/2017 bb", 2017).is_none());
     }
 }

@@ -4,7 +4,7 @@ use super::*;
 fn item_headings_of_other_bodies() {
     let h = parse_item_heading("TR-sak 35/06: Forvaltningsreformen").unwrap();
     assert_eq!(h.label.as_deref(), Some("TR-sak"));
-    assert_eq!((h.number.as_str(), h.year.as_str()), ("35", "06"));
+    assert_eq!((h.number.as_str(), h.year.as_deref()), ("35", Some("06")));
     assert_eq!(h.title, "Forvaltningsreformen");
     // The parts' places in the heading, which the model keeps instead of copies.
     assert_eq!(&h.text[..h.label_end], "TR-sak");
@@ -18,7 +18,7 @@ fn item_headings_of_other_bodies() {
     );
 
     let h = parse_item_heading("Sak 42/ 25 Mellomrom rundt skråstreken").unwrap();
-    assert_eq!((h.number.as_str(), h.year.as_str()), ("42", "25"));
+    assert_eq!((h.number.as_str(), h.year.as_deref()), ("42", Some("25")));
     assert_eq!(&h.text[h.number_start..h.number_end], "42/ 25");
 
     let h = parse_item_heading("17/2017 Uten merkelapp").unwrap();
@@ -27,6 +27,124 @@ fn item_headings_of_other_bodies() {
 
     let h = parse_item_heading("Sak 06b/2016 Med bokstav").unwrap();
     assert_eq!(h.number, "06b");
+}
+
+#[test]
+fn item_headings_numbered_per_meeting() {
+    // The full stop is part of the number as printed; the title follows it.
+    let h = parse_item_heading("Sak 2. Utkast til referat").unwrap();
+    assert_eq!(
+        (h.label.as_deref(), h.number.as_str(), h.year.as_deref()),
+        (Some("Sak"), "2", None)
+    );
+    assert_eq!(&h.text[h.number_start..h.number_end], "2.");
+    assert_eq!(h.title, "Utkast til referat");
+
+    let h = parse_item_heading("Sak 2 Utkast til referat").unwrap();
+    assert_eq!(&h.text[h.number_start..h.number_end], "2");
+    assert_eq!(h.title, "Utkast til referat");
+
+    let h = parse_item_heading("PS 3 Budsjett").unwrap();
+    assert_eq!((h.label.as_deref(), h.number.as_str()), (Some("PS"), "3"));
+    let h = parse_item_heading("Orienteringssak 12: Status").unwrap();
+    assert_eq!((h.number.as_str(), h.title.as_str()), ("12", "Status"));
+    let h = parse_item_heading("Sak 4b. Tillegg").unwrap();
+    assert_eq!(h.number, "4b");
+    // A year is still read where there is one.
+    let h = parse_item_heading("Sak 2/2024 Med år").unwrap();
+    assert_eq!(h.year.as_deref(), Some("2024"));
+}
+
+#[test]
+fn numbers_without_a_year_need_a_word_that_names_an_item() {
+    for h in [
+        "Vedlegg 1 Budsjett",
+        "Vedlegg 2. Notat",
+        "Eventuelt 2",
+        "2. Utkast til referat",
+        "Sak 2.3 Tiltak",
+        "Sak 12.03.2024",
+        "Sak 2/ Tittel",
+        "Sak 1234 Tittel",
+        "NAV 2 Tittel",
+    ] {
+        assert_eq!(parse_item_heading(h), None, "{h}");
+    }
+}
+
+#[test]
+fn a_heading_that_starts_like_an_item_says_what_it_meant() {
+    let meant = |h: &str| {
+        let u = unreadable_item_heading(h, Some(2017)).unwrap_or_else(|| panic!("{h}"));
+        (
+            h.trim()[u.at.clone()].to_string(),
+            u.problem,
+            (!u.example).then_some(u.meant),
+            (!u.example).then_some(u.meant_in_meeting),
+        )
+    };
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        meant("Sak 2/"),
+        (
+            "2/".into(),
+            "her mangler året".into(),
+            some("Sak 2/2017"),
+            some("Sak 2.")
+        )
+    );
+    assert_eq!(
+        meant("Sak 04/2O17 Budsjett"),
+        (
+            "04/2O17".into(),
+            "«O» er en bokstav, ikke et siffer".into(),
+            some("Sak 04/2017"),
+            some("Sak 4.")
+        )
+    );
+    assert_eq!(
+        meant("Sak 12/20177 Budsjett"),
+        (
+            "12/20177".into(),
+            "året skal ha fire eller to sifre, ikke 5 sifre".into(),
+            some("Sak 12/2017"),
+            some("Sak 12.")
+        )
+    );
+    assert_eq!(
+        meant("Sak x/2017 Budsjett"),
+        (
+            "x/2017".into(),
+            "saksnummeret skal skrives med sifre".into(),
+            None,
+            None
+        )
+    );
+    let u = unreadable_item_heading("PS x/2016 Tittel", Some(2017)).unwrap();
+    assert!(u.example);
+    assert_eq!(
+        (u.meant.as_str(), u.meant_in_meeting.as_str()),
+        ("PS 4/2016", "PS 4.")
+    );
+    // With no readable date, the year is left for the writer.
+    let u = unreadable_item_heading("Sak 2/", None).unwrap();
+    assert_eq!(u.meant, "Sak 2/ÅÅÅÅ");
+    assert_eq!(meant("TR-sak 3 / Tittel").0, "3 /");
+    assert_eq!(meant("12/20177 Uten ord").2, some("12/2017"));
+    // Sections and real items are not suspects.
+    for h in [
+        "Vedlegg",
+        "Vedlegg 2/3",
+        "Neste møte 23.02.2017",
+        "Handlingsplan 2018/2019",
+        "Sak til neste møte",
+        "Saksliste",
+        "Sak 2. Utkast",
+        "Sak 04/2017 Budsjett",
+        "Eventuelt",
+    ] {
+        assert_eq!(unreadable_item_heading(h, Some(2017)), None, "{h}");
+    }
 }
 
 #[test]
@@ -83,7 +201,8 @@ fn sub_item_letters() {
 
 fn split(body: &str) -> (String, Vec<RawPart>, Vec<RawItem>, Vec<RawPart>) {
     let text = format!("---\nx: 1\n---\n{body}");
-    let (p, i, a) = split_body(FileId(0), &text, 12, &DecisionHeadings::default());
+    let (p, i, a, w) = split_body(FileId(0), &text, 12, &DecisionHeadings::default(), None);
+    assert!(w.is_empty());
     (text, p, i, a)
 }
 

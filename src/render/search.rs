@@ -388,6 +388,13 @@ fn item_term(number: &str, year: &str) -> Option<String> {
     (!n.is_empty()).then(|| format!("{n}/{year}"))
 }
 
+/// The term of an item's identity: `4/2017` for `04/2017`. An item numbered within
+/// its meeting has none: "2" would find every meeting; its title and its
+/// meeting's date find it.
+fn number_term(n: &ItemNumber) -> Option<String> {
+    item_term(n.number(), &n.year()?.to_string())
+}
+
 /// `2017-02-23` for `23.02.2017`, if it is a date.
 fn date_term(day: &str, month: &str, year: &str) -> Option<String> {
     let date = NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)?;
@@ -764,9 +771,7 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
                         } => {
                             if let Some(d) = archive.document(*meeting, *document) {
                                 let n = &d.items[*item].number;
-                                extra.extend(
-                                    item_term(&n.number, &n.year.to_string()).map(|t| (t, false)),
-                                );
+                                extra.extend(number_term(n).map(|t| (t, false)));
                             }
                         }
                         Step::Outside { text: t, .. } => text.push(t.clone()),
@@ -826,10 +831,7 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
                         .filter_map(|p| part_text(src, p))
                         .collect();
                     let mut extra = vec![(date_term, false)];
-                    extra.extend(
-                        item_term(&item.number.number, &item.number.year.to_string())
-                            .map(|t| (t, true)),
-                    );
+                    extra.extend(number_term(&item.number).map(|t| (t, true)));
                     return Record {
                         title: item.heading.to_string(),
                         href: self.href(page, Some(item.number.anchor())),

@@ -8,6 +8,7 @@ mod errors;
 mod folder;
 mod init;
 mod invitations;
+mod items;
 mod left_out;
 mod offline;
 mod output;
