@@ -43,6 +43,26 @@ pub struct Page {
 /// Site paths of every page kind, as in content-format.md. URLs are a promise to
 /// the people who print them in invitations: change nothing here without aliases.
 pub mod urls {
+    /// Decodes `%C3%B8` in an address into `ø`; `None` for a broken escape or
+    /// bytes that are not UTF-8. Used for the addresses writers give (`aliases:`)
+    /// and the ones readers ask `serve` for.
+    pub fn percent_decode(s: &str) -> Option<String> {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).ok()
+    }
+
     /// `moter/2017-06-01-radmannsgruppen/`
     pub fn meeting(slug: &str) -> String {
         format!("moter/{slug}/")

@@ -384,7 +384,7 @@ fn normalise_alias(written: &str) -> Result<String, (String, String)> {
             ),
         ));
     }
-    let Some(path) = percent_decode(v) else {
+    let Some(path) = crate::render::urls::percent_decode(v) else {
         return Err((
             "feil %-koding".into(),
             "skriv tegnene som de er (for eksempel ø, ikke %C3%B8)".into(),
@@ -419,24 +419,6 @@ fn normalise_alias(written: &str) -> Result<String, (String, String)> {
     } else {
         Ok(format!("{path}/"))
     }
-}
-
-/// Decodes `%C3%B8` into `ø`; None for a broken escape or bytes that are not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// "Did you mean" for a mistyped id.

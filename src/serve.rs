@@ -361,7 +361,7 @@ fn resolve(dir: &Path, target: &str) -> Found {
     if !path.starts_with('/') {
         return Found::Refused;
     }
-    let Some(decoded) = percent_decode(path) else {
+    let Some(decoded) = crate::render::urls::percent_decode(path) else {
         return Found::Refused;
     };
     if decoded.contains(['\\', '\0']) {
@@ -404,23 +404,6 @@ fn resolve(dir: &Path, target: &str) -> Found {
     } else {
         Found::Nothing
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(file: &Path) -> &'static str {

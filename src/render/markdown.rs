@@ -500,9 +500,8 @@ mod tests {
     use super::*;
     use crate::diag::FileId;
 
-    #[test]
-    fn raw_html_is_shown_as_text_and_comments_are_dropped() {
-        let text = "Før <b>fet</b> etter\n\n<!-- sidehode -->\n\n<script>alert(1)</script>\n";
+    /// The HTML of a whole text with no prose references or `@/` links.
+    fn html_of(text: &str) -> String {
         let md = Markdown {
             file: FileId(0),
             range: 0..text.len(),
@@ -515,7 +514,13 @@ mod tests {
             path_links: &links,
             href: &href,
         };
-        let html = to_html(&md, &ctx);
+        to_html(&md, &ctx)
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text_and_comments_are_dropped() {
+        let text = "Før <b>fet</b> etter\n\n<!-- sidehode -->\n\n<script>alert(1)</script>\n";
+        let html = html_of(text);
         assert!(html.contains("Før &lt;b&gt;fet&lt;/b&gt; etter"), "{html}");
         assert!(!html.contains("sidehode"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -525,19 +530,7 @@ mod tests {
     #[test]
     fn table_alignment_is_a_class_and_the_table_scrolls_in_its_own_box() {
         let text = "| Kommune | Beløp | Merknad |\n|:--|--:|:-:|\n| Asker | 10 | style=\"text-align: left\" |\n";
-        let md = Markdown {
-            file: FileId(0),
-            range: 0..text.len(),
-        };
-        let links = BTreeMap::new();
-        let href = |_: &Target| String::new();
-        let ctx = MdContext {
-            text,
-            links: &[],
-            path_links: &links,
-            href: &href,
-        };
-        let html = to_html(&md, &ctx);
+        let html = html_of(text);
         assert_eq!(
             html,
             "<div class=\"tabell\">\n<table><thead><tr><th class=\"venstre\">Kommune</th>\
