@@ -2,6 +2,7 @@
 //! (or the bundled `content/`) with the real binary and reads the pages it wrote.
 
 mod aliases;
+mod bodies;
 mod browser;
 mod contract;
 mod errors;
