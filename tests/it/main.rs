@@ -9,6 +9,7 @@ mod errors;
 mod folder;
 mod invitations;
 mod left_out;
+mod notices;
 mod offline;
 mod output;
 mod publish;
