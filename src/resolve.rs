@@ -23,6 +23,7 @@ use links::{LinkIndex, Place, Scan};
 
 mod file_names;
 mod links;
+pub mod people;
 
 /// What `resolve` knows before it reads the meeting documents: the settings,
 /// bodies, municipalities, people and thread ids that documents refer to.

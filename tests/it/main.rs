@@ -12,6 +12,7 @@ mod left_out;
 mod notices;
 mod offline;
 mod output;
+mod people;
 mod publish;
 mod safety;
 mod scale;
