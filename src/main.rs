@@ -49,7 +49,9 @@ enum Command {
         bundle: bool,
     },
     /// Read and check everything a build would, and write nothing: every problem
-    /// at once. Exit code 0 when there is no error, 1 when there is.
+    /// at once, then notes on people likely written several ways (with a line for
+    /// people.yaml). Exit code 0 when there is no error, 1 when there is; notes
+    /// never change it.
     Check {
         /// The archive folder, holding content/ (and optionally themes/).
         #[arg(long, default_value = ".")]
