@@ -146,6 +146,9 @@ pub struct CheckReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The files read.
     pub sources: Sources,
+    /// Hints that are not problems: people likely written several ways, each
+    /// with a `people.yaml` line (`resolve::people`). Never counted as warnings.
+    pub notes: Vec<Diagnostic>,
 }
 
 impl CheckReport {
@@ -169,6 +172,7 @@ pub fn check(root: &Path) -> CheckReport {
             return CheckReport {
                 diagnostics: failure.diagnostics,
                 sources: failure.sources,
+                notes: Vec::new(),
             };
         }
     };
@@ -188,9 +192,11 @@ pub fn check(root: &Path) -> CheckReport {
         }
         Err(errors) => diagnostics.extend(errors),
     }
+    let notes = resolve::people::variants(&archive, &sources).notes;
     CheckReport {
         diagnostics,
         sources,
+        notes,
     }
 }
 

@@ -60,6 +60,8 @@ pub enum Severity {
     Error,
     /// The site is built, but the writer should look at this.
     Warning,
+    /// A hint that may be wrong (`saksgang check` only); never fails anything.
+    Note,
 }
 
 /// One problem found in the content or the theme.
@@ -96,6 +98,14 @@ impl Diagnostic {
     pub fn warning(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
+            ..Self::error(file, span, message)
+        }
+    }
+
+    /// A note at `span` in `file`: a guess for the writer to look at.
+    pub fn note(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
             ..Self::error(file, span, message)
         }
     }
@@ -150,6 +160,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         let level = match d.severity {
             Severity::Error => Level::ERROR.with_name(Some("feil")),
             Severity::Warning => Level::WARNING.with_name(Some("advarsel")),
+            Severity::Note => Level::NOTE.with_name(Some("merknad")),
         };
         let path;
         let title = level.primary_title(d.message.as_str());

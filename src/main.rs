@@ -49,7 +49,9 @@ enum Command {
         bundle: bool,
     },
     /// Read and check everything a build would, and write nothing: every problem
-    /// at once. Exit code 0 when there is no error, 1 when there is.
+    /// at once, then notes on people likely written several ways (with a line for
+    /// people.yaml). Exit code 0 when there is no error, 1 when there is; notes
+    /// never change it.
     Check {
         /// The archive folder, holding content/ (and optionally themes/).
         #[arg(long, default_value = ".")]
@@ -231,8 +233,16 @@ fn run_check(root: &Path, deny_warnings: bool) -> ExitCode {
         "{}",
         diag::render(&report.diagnostics, &report.sources, color)
     );
+    eprint!("{}", diag::render(&report.notes, &report.sources, color));
     let (errors, warnings) = (report.errors(), report.warnings());
-    eprintln!("{}", check_summary(errors, warnings, deny_warnings));
+    let mut summary = check_summary(errors, warnings, deny_warnings);
+    if !report.notes.is_empty() {
+        summary.push_str(&format!(
+            "; {} om personer som kanskje er skrevet på flere måter",
+            saksgang::norsk::count(report.notes.len(), "merknad", "merknader")
+        ));
+    }
+    eprintln!("{summary}");
     if errors > 0 || (deny_warnings && warnings > 0) {
         ExitCode::FAILURE
     } else {

@@ -21,7 +21,9 @@ use crate::model::*;
 pub use links::document_anchors;
 use links::{LinkIndex, Place, Scan};
 
+mod file_names;
 mod links;
+pub mod people;
 
 /// What `resolve` knows before it reads the meeting documents: the settings,
 /// bodies, municipalities, people and thread ids that documents refer to.
@@ -780,6 +782,16 @@ impl Resolver {
                     .help("rett datoene, eller fjern end_date for et møte på én dag"),
             );
         }
+        self.diagnostics
+            .extend(file_names::check(&file_names::Declared {
+                file,
+                content_path: &raw.content_path,
+                date,
+                date_span: at(&f.date, y).span,
+                body: &body_at.value,
+                slug: slug_extra.as_ref().map(|s| s.value.as_str()),
+                kind,
+            }));
         let mut slug = format!("{}-{}", date.format("%Y-%m-%d"), body_at.value);
         if let Some(s) = slug_extra {
             slug.push('-');

@@ -442,6 +442,8 @@ impl Renderer<'_> {
                         year: *year,
                         members: self.members(ms),
                     })
+                    // A year of notices only has no one present: no empty table.
+                    .filter(|y| !y.members.is_empty())
                     .collect()
             } else {
                 Vec::new()

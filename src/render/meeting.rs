@@ -41,6 +41,14 @@ impl Renderer<'_> {
             kind: kind.to_string(),
             notice_page,
             notice_only: m.minutes.is_none(),
+            // In a notice nothing is decided yet: any decision block is a proposal.
+            has_proposals: doc
+                .items
+                .iter()
+                .flat_map(|i| &i.parts)
+                .chain(&doc.preamble)
+                .chain(&doc.after)
+                .any(|p| matches!(p, Part::Decision(_))),
             document_title: doc.title.clone(),
             date: date_text,
             date_iso: m.date.to_string(),

@@ -303,6 +303,8 @@ pub struct MeetingPage {
     pub notice_page: bool,
     /// The meeting has no minutes yet.
     pub notice_only: bool,
+    /// The document has proposals (or decision blocks) in it.
+    pub has_proposals: bool,
     /// Title as printed.
     pub document_title: Option<String>,
     /// Date in words.

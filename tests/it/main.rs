@@ -2,6 +2,7 @@
 //! (or the bundled `content/`) with the real binary and reads the pages it wrote.
 
 mod aliases;
+mod bodies;
 mod browser;
 mod contract;
 mod errors;
@@ -10,8 +11,10 @@ mod init;
 mod invitations;
 mod items;
 mod left_out;
+mod notices;
 mod offline;
 mod output;
+mod people;
 mod publish;
 mod safety;
 mod scale;
