@@ -253,6 +253,7 @@ impl<'a> LinkIndex<'a> {
         let mut sak_names = Cursor::default();
         let mut meeting_names = Cursor::default();
         let mut dates = Cursor::default();
+        let first = out.len();
         let mut pos = 0;
         for (t, start) in block {
             let base = pos;
@@ -304,6 +305,9 @@ impl<'a> LinkIndex<'a> {
                 }
             }
         }
+        // In text order, as rendering puts them in: a meeting named before an
+        // item reference in the same line is linked too.
+        out[first..].sort_by_key(|l| l.range.start);
     }
 
     /// A "sak N/Y" reference: linked when a body or a date near it picks one meeting.
@@ -631,5 +635,22 @@ mod tests {
                 assert_eq!(r.target, one[j].target);
             }
         }
+    }
+
+    #[test]
+    fn references_come_in_text_order() {
+        // Rendering links them in this order: one out of order is left as text.
+        let archive = fixture();
+        let index = LinkIndex::new(&archive);
+        let place = Place {
+            body: None,
+            meeting: None,
+            year: 2006,
+            title: "",
+        };
+        let text = "Styringsutvalgets møte 15.01.2020 behandlet budsjettet i sak 2/2020.";
+        let (refs, _) = scan_counting(&index, text, &place);
+        let linked: Vec<&str> = refs.iter().map(|r| &text[r.range.clone()]).collect();
+        assert_eq!(linked, ["møte 15.01.2020", "sak 2/2020"]);
     }
 }
