@@ -528,7 +528,7 @@ fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
         .into_owned())
 }
 
-fn parse_meeting(
+pub(crate) fn parse_meeting(
     file: FileId,
     content_path: String,
     text: &str,
@@ -556,7 +556,11 @@ fn parse_meeting(
     }
 }
 
-fn parse_thread(file: FileId, path: &Path, text: &str) -> (Option<RawThread>, Vec<Diagnostic>) {
+pub(crate) fn parse_thread(
+    file: FileId,
+    path: &Path,
+    text: &str,
+) -> (Option<RawThread>, Vec<Diagnostic>) {
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

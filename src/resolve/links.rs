@@ -451,6 +451,32 @@ impl TitleBody {
     }
 }
 
+/// For the property tests (`crate::fuzz`): scans `text` as one piece of
+/// Markdown of a document of `meeting` (if any) whose item is titled `title`;
+/// returns the prose references, the `@/` links that resolved, and the work done.
+#[cfg(test)]
+pub(crate) fn scan_for_tests(
+    archive: &Archive,
+    text: &str,
+    meeting: Option<MeetingId>,
+    title: &str,
+) -> (Vec<TextLink>, Vec<(String, Target)>, usize) {
+    let index = LinkIndex::new(archive);
+    let place = Place {
+        body: meeting.map(|m| archive.meetings[m.0].body),
+        meeting,
+        year: meeting.map_or(0, |m| chrono::Datelike::year(&archive.meetings[m.0].date)),
+        title,
+    };
+    let md = Markdown {
+        file: crate::diag::FileId(0),
+        range: 0..text.len(),
+    };
+    WORK.with(|w| w.set(0));
+    let scan = index.scan(text, &md, &place);
+    (scan.refs, scan.path_links, WORK.with(|w| w.get()))
+}
+
 #[cfg(test)]
 thread_local! {
     /// Bytes and list entries the reference scanner has looked at on this thread.
