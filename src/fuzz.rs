@@ -28,7 +28,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::FileFailurePersistence;
 
-use crate::diag::FileId;
+use crate::diag::{self, FileId, Sources};
 use crate::load::{self, DecisionHeadings, RawPart};
 use crate::model::{Archive, Markdown, MeetingId, Target};
 use crate::{render, resolve};
@@ -259,10 +259,18 @@ fn mutated_seed() -> impl Strategy<Value = String> {
 /// What every case must survive; `pick` chooses the meeting the text is read
 /// as part of (or none, as a thread's background).
 fn check(text: &str, pick: usize) {
+    check_with(text, pick, true);
+}
+
+/// [`check`], showing the messages or not.
+fn check_with(text: &str, pick: usize, show_messages: bool) {
     let world = &*WORLD;
     let file = FileId(0);
-    let (doc, _) = load::parse_meeting(file, "meetings/x/x.md".into(), text, &world.headings);
-    let _ = load::parse_thread(file, Path::new("threads/x.md"), text);
+    let mut sources = Sources::default();
+    sources.add(PathBuf::from("content/meetings/x/x.md"), text.to_string());
+    let (doc, mut diagnostics) =
+        load::parse_meeting(file, "meetings/x/x.md".into(), text, &world.headings);
+    diagnostics.extend(load::parse_thread(file, Path::new("threads/x.md"), text).1);
     let mut pieces = vec![(0..text.len(), String::new())];
     if let Some(doc) = doc {
         let in_text = |r: &std::ops::Range<usize>| {
@@ -290,7 +298,7 @@ fn check(text: &str, pick: usize) {
                 RawPart::Heading(h) => in_text(&h.span),
             }
         }
-        let _ = world.prelude.document(doc);
+        diagnostics.extend_from_slice(world.prelude.document(doc).diagnostics());
     }
     let meeting = (pick % (world.archive.meetings.len() + 1)).checked_sub(1);
     let names = world
@@ -299,35 +307,38 @@ fn check(text: &str, pick: usize) {
         .iter()
         .map(|b| 1 + b.aliases.len())
         .sum::<usize>();
-    for (range, title) in pieces {
-        let piece = &text[range];
-        let (refs, path_links, work) =
-            resolve::scan_for_tests(&world.archive, piece, meeting.map(MeetingId), &title);
-        let limit = (8 + 2 * names) * piece.len() + (1 + names) * title.len() + 64;
+    let scans = resolve::scan_for_tests(&world.archive, text, &pieces, meeting.map(MeetingId));
+    for ((range, title), (refs, path_links, found, work)) in pieces.into_iter().zip(scans) {
+        let len = range.len();
+        let limit = (8 + 2 * names) * len + (1 + names) * title.len() + 64;
         assert!(
             work <= limit,
-            "the reference linker did {work} steps for {} bytes",
-            piece.len()
+            "the reference linker did {work} steps for {len} bytes"
         );
         for pair in refs.windows(2) {
             assert!(pair[0].range.end <= pair[1].range.start, "{refs:?}");
         }
         for r in &refs {
-            assert!(piece.get(r.range.clone()).is_some(), "{r:?}");
+            assert!(
+                r.range.start >= range.start && r.range.end <= range.end,
+                "{r:?}"
+            );
+            assert!(text.get(r.range.clone()).is_some(), "{r:?}");
         }
+        diagnostics.extend(found);
         let path_links: BTreeMap<String, Target> = path_links.into_iter().collect();
         let href = |t: &Target| format!("../{t:?}/");
         let ctx = render::MdContext {
-            text: piece,
+            text,
             links: &refs,
             path_links: &path_links,
             href: &href,
         };
-        let md = Markdown {
-            file,
-            range: 0..piece.len(),
-        };
-        let _ = render::to_html(&md, &ctx);
+        let _ = render::to_html(&Markdown { file, range }, &ctx);
+    }
+    // Every message can be shown at its place in the file.
+    if show_messages {
+        let _ = diag::render(&diagnostics, &sources, false);
     }
 }
 
@@ -362,7 +373,9 @@ proptest! {
 }
 
 /// Long texts of one shape each: time quadratic in their length would take
-/// minutes here. (The linker's work is counted in `check`.)
+/// minutes here. (The linker's work is counted in `check`. The messages are
+/// not shown here: each is rendered with its whole file, so thousands of them
+/// in one long file cost thousands of readings of it.)
 #[test]
 fn long_texts_of_one_shape() {
     let shapes = [
@@ -401,11 +414,17 @@ fn long_texts_of_one_shape() {
         "møte 1.2.2019 ",
         "\\",
     ];
+    // SAKSGANG_FUZZ_BYTES=1000000 for longer ones.
+    let bytes = std::env::var("SAKSGANG_FUZZ_BYTES")
+        .ok()
+        .and_then(|b| b.parse::<usize>().ok())
+        .unwrap_or(100_000);
     for shape in shapes {
-        let text = shape.repeat(100_000 / shape.len());
-        check(
+        let text = shape.repeat(bytes / shape.len());
+        check_with(
             &format!("---\nbody: x\ndocument: minutes\ndate: 2019-03-04\n---\n{text}"),
             1,
+            false,
         );
     }
 }

@@ -49,6 +49,14 @@ pub struct ResolvedDocument {
     diagnostics: Vec<Diagnostic>,
 }
 
+#[cfg(test)]
+impl ResolvedDocument {
+    /// What was wrong with it, for the property tests.
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
 /// What identifies a meeting.
 struct MeetingKey {
     slug: String,

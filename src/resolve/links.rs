@@ -451,30 +451,42 @@ impl TitleBody {
     }
 }
 
-/// For the property tests (`crate::fuzz`): scans `text` as one piece of
-/// Markdown of a document of `meeting` (if any) whose item is titled `title`;
-/// returns the prose references, the `@/` links that resolved, and the work done.
+/// What [`scan_for_tests`] found in one piece: prose references, resolved `@/`
+/// links, diagnostics, and the work done.
+#[cfg(test)]
+pub(crate) type TestScan = (Vec<TextLink>, Vec<(String, Target)>, Vec<Diagnostic>, usize);
+
+/// For the property tests (`crate::fuzz`): scans each range of `text` as one
+/// piece of Markdown of a document of `meeting` (if any), in an item with the
+/// title given with the range, as `resolve` does; returns what each scan found
+/// and the work it did.
 #[cfg(test)]
 pub(crate) fn scan_for_tests(
     archive: &Archive,
     text: &str,
+    pieces: &[(Range<usize>, String)],
     meeting: Option<MeetingId>,
-    title: &str,
-) -> (Vec<TextLink>, Vec<(String, Target)>, usize) {
+) -> Vec<TestScan> {
     let index = LinkIndex::new(archive);
-    let place = Place {
-        body: meeting.map(|m| archive.meetings[m.0].body),
-        meeting,
-        year: meeting.map_or(0, |m| chrono::Datelike::year(&archive.meetings[m.0].date)),
-        title,
-    };
-    let md = Markdown {
-        file: crate::diag::FileId(0),
-        range: 0..text.len(),
-    };
-    WORK.with(|w| w.set(0));
-    let scan = index.scan(text, &md, &place);
-    (scan.refs, scan.path_links, WORK.with(|w| w.get()))
+    pieces
+        .iter()
+        .map(|(range, title)| {
+            let place = Place {
+                body: meeting.map(|m| archive.meetings[m.0].body),
+                meeting,
+                year: meeting.map_or(0, |m| chrono::Datelike::year(&archive.meetings[m.0].date)),
+                title,
+            };
+            let md = Markdown {
+                file: crate::diag::FileId(0),
+                range: range.clone(),
+            };
+            WORK.with(|w| w.set(0));
+            let scan = index.scan(text, &md, &place);
+            let work = WORK.with(|w| w.get());
+            (scan.refs, scan.path_links, scan.diagnostics, work)
+        })
+        .collect()
 }
 
 #[cfg(test)]
