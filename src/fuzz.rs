@@ -11,7 +11,8 @@
 //! item splitting and headings, one document resolved against the bundled
 //! archive's bodies and people, every piece of Markdown scanned for references
 //! (whose work is counted and must stay within a constant times the length) and
-//! rendered to HTML. The archive's own names, dates and item numbers are read
+//! rendered to HTML (and its offline form, which may only add `index.html`
+//! to links). The archive's own names, dates and item numbers are read
 //! from `content/` at test time; nothing of it is written here.
 //!
 //! `PROPTEST_CASES=20000 cargo test --release --lib fuzz` runs a long search;
@@ -334,7 +335,13 @@ fn check_with(text: &str, pick: usize, show_messages: bool) {
             path_links: &path_links,
             href: &href,
         };
-        let _ = render::to_html(&Markdown { file, range }, &ctx);
+        let html = render::to_html(&Markdown { file, range }, &ctx);
+        // The offline edition only names index files in links.
+        let offline = render::name_index_files(&html);
+        assert_eq!(
+            offline.replace("index.html", ""),
+            html.replace("index.html", "")
+        );
     }
     // Every message can be shown at its place in the file.
     if show_messages {

@@ -13,6 +13,8 @@ mod lists;
 mod markdown;
 #[cfg(test)]
 pub(crate) use markdown::to_html;
+#[cfg(test)]
+pub(crate) use offline::name_index_files;
 mod meeting;
 mod offline;
 pub mod search;
