@@ -24,6 +24,8 @@ use links::{LinkIndex, Place, Scan};
 mod file_names;
 mod links;
 pub mod people;
+#[cfg(test)]
+pub(crate) use links::scan_for_tests;
 
 /// What `resolve` knows before it reads the meeting documents: the settings,
 /// bodies, municipalities, people and thread ids that documents refer to.
@@ -48,6 +50,14 @@ pub struct ResolvedDocument {
     kind_span: Range<usize>,
     /// What was wrong with it.
     diagnostics: Vec<Diagnostic>,
+}
+
+#[cfg(test)]
+impl ResolvedDocument {
+    /// What was wrong with it, for the property tests.
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
 }
 
 /// What identifies a meeting.
