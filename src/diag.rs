@@ -149,6 +149,11 @@ impl Diagnostic {
 }
 
 /// Renders diagnostics as text in the style of rustc: `fil.md:12:3` and a caret.
+///
+/// At most [`SHOWN_PER_FILE`] diagnostics of one file are shown, and then how
+/// many more there are: each is drawn from the whole text of its file, so a
+/// file with thousands of the same mistake would otherwise cost its length
+/// times the number of mistakes, and nobody reads the thousandth message.
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
@@ -156,7 +161,15 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         Renderer::plain()
     };
     let mut out = String::new();
+    let mut shown: std::collections::BTreeMap<FileId, usize> = Default::default();
     for d in diagnostics {
+        if let Some(file) = d.file {
+            let n = shown.entry(file).or_default();
+            *n += 1;
+            if *n > SHOWN_PER_FILE {
+                continue;
+            }
+        }
         let level = match d.severity {
             Severity::Error => Level::ERROR.with_name(Some("feil")),
             Severity::Warning => Level::WARNING.with_name(Some("advarsel")),
@@ -188,8 +201,35 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
     }
+    for (file, n) in shown {
+        if n > SHOWN_PER_FILE {
+            let message = format!(
+                "{} har {} meldinger til, som ikke er vist",
+                sources.get(file).path.display(),
+                n - SHOWN_PER_FILE
+            );
+            let help = "rett de første, og kjør saksgang check igjen for å se resten";
+            let report = [
+                Group::with_title(
+                    Level::NOTE
+                        .with_name(Some("merknad"))
+                        .primary_title(&message),
+                ),
+                Group::with_title(
+                    Level::HELP
+                        .with_name(Some("slik retter du det"))
+                        .secondary_title(help),
+                ),
+            ];
+            out.push_str(&renderer.render(&report));
+            out.push_str("\n\n");
+        }
+    }
     out
 }
+
+/// How many diagnostics of one file [`render`] shows.
+pub const SHOWN_PER_FILE: usize = 100;
 
 /// An error of the operating system in Norwegian: what happened, and a hint
 /// that fits it. The system's own (English) text is given only for an error
@@ -312,6 +352,28 @@ mod tests {
         assert_eq!(what, "disken er full");
         let (what, _) = io_problem(&Error::other("noe rart"));
         assert!(what.contains("noe rart"), "{what}");
+    }
+
+    #[test]
+    fn a_file_with_thousands_of_mistakes_shows_the_first_hundred_and_counts_the_rest() {
+        let mut sources = Sources::default();
+        let line = "[x](javascript:alert(1))\n";
+        let id = sources.add(PathBuf::from("content/x.md"), line.repeat(5000));
+        let other = sources.add(PathBuf::from("content/y.md"), line.to_string());
+        let mut diagnostics: Vec<Diagnostic> = (0..5000)
+            .map(|i| Diagnostic::warning(id, i * line.len()..i * line.len() + 3, "lenke"))
+            .collect();
+        diagnostics.push(Diagnostic::warning(other, 0..3, "lenke"));
+        let out = render(&diagnostics, &sources, false);
+        // Each shown message is drawn from the whole file: 101 of them, not 5,001.
+        assert_eq!(out.matches("advarsel: lenke").count(), SHOWN_PER_FILE + 1);
+        assert!(out.contains("content/x.md:100:1"), "{out}");
+        assert!(!out.contains("content/x.md:101:1"), "{out}");
+        assert!(out.contains("content/y.md:1:1"), "{out}");
+        assert!(
+            out.contains("merknad: content/x.md har 4900 meldinger til, som ikke er vist"),
+            "{out}"
+        );
     }
 
     #[test]
