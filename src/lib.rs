@@ -7,6 +7,8 @@
 pub mod build;
 pub mod diag;
 pub mod feeds;
+#[cfg(test)]
+mod fuzz;
 pub mod init;
 pub mod link;
 pub mod load;

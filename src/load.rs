@@ -674,7 +674,7 @@ fn windows_1252(b: u8) -> Option<char> {
     }
 }
 
-fn parse_meeting(
+pub(crate) fn parse_meeting(
     file: FileId,
     content_path: String,
     text: &str,
@@ -705,7 +705,11 @@ fn parse_meeting(
     }
 }
 
-fn parse_thread(file: FileId, path: &Path, text: &str) -> (Option<RawThread>, Vec<Diagnostic>) {
+pub(crate) fn parse_thread(
+    file: FileId,
+    path: &Path,
+    text: &str,
+) -> (Option<RawThread>, Vec<Diagnostic>) {
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -11,6 +11,8 @@
 
 mod lists;
 pub(crate) mod markdown;
+#[cfg(test)]
+pub(crate) use markdown::to_html;
 mod meeting;
 mod offline;
 pub mod search;
@@ -28,7 +30,7 @@ use crate::diag::{Diagnostic, Sources};
 use crate::model::*;
 use crate::norsk;
 use crate::theme::Theme;
-use markdown::MdContext;
+pub(crate) use markdown::MdContext;
 pub use views::*;
 
 /// One output file: its path under the output folder and its bytes.

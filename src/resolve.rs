@@ -22,6 +22,8 @@ pub use links::document_anchors;
 use links::{LinkIndex, Place, Scan};
 
 mod links;
+#[cfg(test)]
+pub(crate) use links::scan_for_tests;
 
 /// What `resolve` knows before it reads the meeting documents: the settings,
 /// bodies, municipalities, people and thread ids that documents refer to.

@@ -133,6 +133,7 @@ impl<'a> LinkIndex<'a> {
         let slice = &text[range.clone()];
         let mut scan = Scan::default();
         let mut block: Vec<(&str, usize)> = Vec::new();
+        let mut title_body = TitleBody::default();
         for (event, r) in Parser::new_ext(slice, load::markdown_options()).into_offset_iter() {
             match event {
                 // Only text that stands in the source as it is can be linked by position.
@@ -140,7 +141,7 @@ impl<'a> LinkIndex<'a> {
                     block.push((&slice[r.clone()], range.start + r.start));
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
-                    self.references(&block, place, &mut scan.refs);
+                    self.references(&block, place, &mut title_body, &mut scan.refs);
                     block.clear();
                     let span = range.start + r.start..range.start + r.end;
                     if let Some(why) = link_refusal(&dest_url) {
@@ -165,13 +166,13 @@ impl<'a> LinkIndex<'a> {
                     | TagEnd::Heading(_)
                     | TagEnd::Link,
                 ) => {
-                    self.references(&block, place, &mut scan.refs);
+                    self.references(&block, place, &mut title_body, &mut scan.refs);
                     block.clear();
                 }
                 _ => {}
             }
         }
-        self.references(&block, place, &mut scan.refs);
+        self.references(&block, place, &mut title_body, &mut scan.refs);
         scan
     }
 
@@ -235,21 +236,48 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// Prose references in one block of text (a paragraph, list item or cell).
-    fn references(&self, block: &[(&str, usize)], place: &Place<'_>, out: &mut Vec<TextLink>) {
+    ///
+    /// The block is read a fixed number of times whatever it holds: the body
+    /// names and dates in it are found once ([`Context`]), and the references,
+    /// found in text order, look up the nearest of them with cursors that only
+    /// move forward, so a paragraph of thousands of references costs what its
+    /// length does.
+    fn references(
+        &self,
+        block: &[(&str, usize)],
+        place: &Place<'_>,
+        title_body: &mut TitleBody,
+        out: &mut Vec<TextLink>,
+    ) {
+        work(block.iter().map(|(t, _)| t.len()).sum());
         if !block.iter().any(|(t, _)| ANY_REF.is_match(t)) {
             return;
         }
-        let context = Context::new(block.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" "));
+        let context = Context::new(
+            block.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" "),
+            &self.body_names,
+        );
+        // One cursor for the item references and one for the meeting references,
+        // since each kind is found in text order.
+        let mut sak_names = Cursor::default();
+        let mut meeting_names = Cursor::default();
+        let mut dates = Cursor::default();
+        let first = out.len();
         let mut pos = 0;
         for (t, start) in block {
             let base = pos;
             pos += t.len() + 1;
+            work(2 * t.len());
             for c in SAK_REF.captures_iter(t) {
                 let whole = c.get(0).expect("group 0 is the match");
                 let year = if place.year > 0 { place.year } else { 2000 };
                 let number = item_number(&c[1], &c[2], year);
-                if let Some(target) = self.item_ref(&number, &context, base + whole.start(), place)
-                {
+                let at = base + whole.start();
+                let body = context
+                    .body_near(&mut sak_names, at)
+                    .or_else(|| title_body.get(self, place.title));
+                let date = context.date_before(&mut dates, at);
+                if let Some(target) = self.item_ref(&number, body, date) {
                     out.push(TextLink {
                         range: start + whole.start()..start + whole.end(),
                         target,
@@ -259,16 +287,16 @@ impl<'a> LinkIndex<'a> {
             for c in MEETING_REF.captures_iter(t) {
                 let whole = c.get(0).expect("group 0 is the match");
                 // A meeting reference followed by "sak N/Y" is linked by the item reference.
-                if SAK_REF.find_at(t, whole.end()).is_some_and(|m| {
-                    t[whole.end()..m.start()]
-                        .trim_matches([',', ' '])
-                        .is_empty()
-                }) {
+                let after = &t[whole.end()..];
+                let gap = after.len() - after.trim_start_matches([',', ' ']).len();
+                work(gap);
+                if SAK_AT_START.is_match(&after[gap..]) {
                     continue;
                 }
                 let Some(date) = date_of(&c, 1) else { continue };
-                let Some(body) = self
-                    .body_near(&context, base + whole.start(), place)
+                let Some(body) = context
+                    .body_near(&mut meeting_names, base + whole.start())
+                    .or_else(|| title_body.get(self, place.title))
                     .or(place.body)
                 else {
                     continue;
@@ -286,44 +314,18 @@ impl<'a> LinkIndex<'a> {
                 }
             }
         }
-    }
-
-    /// The body named nearest to `pos` in the context, or else in the item title.
-    fn body_near(&self, context: &Context, pos: usize, place: &Place<'_>) -> Option<BodyId> {
-        let mut best: Option<(usize, BodyId)> = None;
-        for (name, body) in &self.body_names {
-            for (i, _) in context.lower.match_indices(name.as_str()) {
-                let distance = i.abs_diff(pos);
-                if best.is_none_or(|(d, _)| distance < d) {
-                    best = Some((distance, *body));
-                }
-            }
-        }
-        if let Some((_, b)) = best {
-            return Some(b);
-        }
-        let title = place.title.to_lowercase();
-        self.body_names
-            .iter()
-            .find(|(n, _)| title.contains(n.as_str()))
-            .map(|(_, b)| *b)
+        // In text order, as rendering puts them in: a meeting named before an
+        // item reference in the same line is linked too.
+        out[first..].sort_by_key(|l| l.range.start);
     }
 
     /// A "sak N/Y" reference: linked when a body or a date near it picks one meeting.
     fn item_ref(
         &self,
         number: &ItemNumber,
-        context: &Context,
-        pos: usize,
-        place: &Place<'_>,
+        body: Option<BodyId>,
+        date: Option<NaiveDate>,
     ) -> Option<Target> {
-        let body = self.body_near(context, pos, place);
-        let date = context
-            .dates
-            .iter()
-            .take_while(|(end, _)| *end <= pos)
-            .last()
-            .map(|(_, d)| *d);
         if body.is_none() && date.is_none() {
             return None;
         }
@@ -397,24 +399,131 @@ fn refused(md: &Markdown, span: Range<usize>, what: &str, why: &Refused) -> Diag
 
 /// A block of text prepared for finding what its references point at.
 struct Context {
-    /// Lower case, for finding body names.
-    lower: String,
+    /// Where body names stand in the lower-case block, with the name's place in
+    /// [`LinkIndex::body_names`] and its body, in order of position and then name.
+    names: Vec<(usize, usize, BodyId)>,
     /// The dates in the block, by where they end.
     dates: Vec<(usize, NaiveDate)>,
 }
 
 impl Context {
-    fn new(text: String) -> Self {
+    fn new(text: String, body_names: &[(String, BodyId)]) -> Self {
+        work(text.len());
         let dates = DATE
             .captures_iter(&text)
             .filter_map(|c| Some((c.get(0)?.end(), date_of(&c, 1)?)))
             .collect();
-        Self {
-            lower: text.to_lowercase(),
-            dates,
+        let lower = text.to_lowercase();
+        let mut names = Vec::new();
+        for (n, (name, body)) in body_names.iter().enumerate() {
+            work(lower.len());
+            names.extend(
+                lower
+                    .match_indices(name.as_str())
+                    .map(|(i, _)| (i, n, *body)),
+            );
         }
+        names.sort_unstable_by_key(|&(i, n, _)| (i, n));
+        Self { names, dates }
+    }
+
+    /// The body named nearest to `pos`; of two as near, the one whose name
+    /// comes first in the list of names, then the leftmost. `pos` must not be
+    /// before that of the last call with the same cursor.
+    fn body_near(&self, cursor: &mut Cursor, pos: usize) -> Option<BodyId> {
+        let names = &self.names;
+        while names.get(cursor.0).is_some_and(|&(i, _, _)| i <= pos) {
+            work(1);
+            cursor.0 += 1;
+        }
+        let (before, after) = names.split_at(cursor.0);
+        // Only the names at the nearest position on either side can win (one
+        // position holds at most one match of each name).
+        let left = before.last().map(|n| n.0);
+        let right = after.first().map(|n| n.0);
+        before
+            .iter()
+            .rev()
+            .take_while(|n| Some(n.0) == left)
+            .chain(after.iter().take_while(|n| Some(n.0) == right))
+            .inspect(|_| work(1))
+            .min_by_key(|&&(i, n, _)| (i.abs_diff(pos), n, i))
+            .map(|&(_, _, b)| b)
+    }
+
+    /// The last date that ends at or before `pos`. `pos` must not be before
+    /// that of the last call with the same cursor.
+    fn date_before(&self, cursor: &mut Cursor, pos: usize) -> Option<NaiveDate> {
+        while self.dates.get(cursor.0).is_some_and(|&(end, _)| end <= pos) {
+            work(1);
+            cursor.0 += 1;
+        }
+        cursor.0.checked_sub(1).map(|k| self.dates[k].1)
     }
 }
+
+/// A position in one of a [`Context`]'s lists, for lookups in text order.
+#[derive(Default)]
+struct Cursor(usize);
+
+/// The body the item title names, found the first time a reference needs it.
+#[derive(Default)]
+struct TitleBody(Option<Option<BodyId>>);
+
+impl TitleBody {
+    fn get(&mut self, index: &LinkIndex<'_>, title: &str) -> Option<BodyId> {
+        *self.0.get_or_insert_with(|| {
+            work(title.len() * (1 + index.body_names.len()));
+            let title = title.to_lowercase();
+            index
+                .body_names
+                .iter()
+                .find(|(n, _)| title.contains(n.as_str()))
+                .map(|(_, b)| *b)
+        })
+    }
+}
+
+/// For the property tests (`crate::fuzz`): scans `text` as one piece of
+/// Markdown of a document of `meeting` (if any) whose item is titled `title`;
+/// returns the prose references, the `@/` links that resolved, and the work done.
+#[cfg(test)]
+pub(crate) fn scan_for_tests(
+    archive: &Archive,
+    text: &str,
+    meeting: Option<MeetingId>,
+    title: &str,
+) -> (Vec<TextLink>, Vec<(String, Target)>, usize) {
+    let index = LinkIndex::new(archive);
+    let place = Place {
+        body: meeting.map(|m| archive.meetings[m.0].body),
+        meeting,
+        year: meeting.map_or(0, |m| chrono::Datelike::year(&archive.meetings[m.0].date)),
+        title,
+    };
+    let md = Markdown {
+        file: crate::diag::FileId(0),
+        range: 0..text.len(),
+    };
+    WORK.with(|w| w.set(0));
+    let scan = index.scan(text, &md, &place);
+    (scan.refs, scan.path_links, WORK.with(|w| w.get()))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes and list entries the reference scanner has looked at on this thread.
+    static WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts work done by the reference scanner, for the tests of its cost.
+#[cfg(test)]
+fn work(n: usize) {
+    WORK.with(|w| w.set(w.get() + n));
+}
+
+#[cfg(not(test))]
+fn work(_: usize) {}
 
 /// Whether a text may hold a reference at all: a cheap test before the others.
 static ANY_REF: LazyLock<Regex> =
@@ -444,6 +553,12 @@ static SAK_REF: LazyLock<Regex> = LazyLock::new(|| {
 static MEETING_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bmøte[tn]?\s+(?:den\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
         .expect("valid pattern")
+});
+/// [`SAK_REF`] where a text starts, for "møte 1.2.2020, sak 3/2020". (The
+/// `\b` before "sak" holds there: a meeting reference ends in a word boundary,
+/// and the gap after it is commas and spaces.)
+static SAK_AT_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)sak(?:ene)?\s+(\d{1,3}[a-z]?)\s*/\s*(\d{4}|\d{2})\b").expect("valid pattern")
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b").expect("valid pattern")
@@ -508,5 +623,93 @@ mod tests {
             found("Asker/Bærum"),
             vec![MunicipalityId(1), MunicipalityId(2)]
         );
+    }
+
+    /// The contract fixture's archive (not the seed's, whose names stay out of `src/`).
+    fn fixture() -> Archive {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contract");
+        match crate::build::read_archive(&root) {
+            Ok((archive, _, _)) => archive,
+            Err(_) => panic!("the contract fixture reads"),
+        }
+    }
+
+    /// The references found in `text`, and the work done finding them.
+    fn scan_counting(
+        index: &LinkIndex<'_>,
+        text: &str,
+        place: &Place<'_>,
+    ) -> (Vec<TextLink>, usize) {
+        WORK.with(|w| w.set(0));
+        let md = Markdown {
+            file: crate::diag::FileId(0),
+            range: 0..text.len(),
+        };
+        let scan = index.scan(text, &md, place);
+        (scan.refs, WORK.with(|w| w.get()))
+    }
+
+    #[test]
+    fn a_paragraph_of_references_costs_its_length() {
+        let archive = fixture();
+        let index = LinkIndex::new(&archive);
+        let tr = archive.bodies.iter().position(|b| b.id == "tr").map(BodyId);
+        let place = Place {
+            body: tr,
+            meeting: None,
+            year: 2006,
+            title: "Referat fra regionrådet",
+        };
+        // Each shape once, then as one paragraph of about 1 MB: quadratic work
+        // (a look for the nearest body name or date, or for a "sak" after a
+        // meeting, that reads the rest of the paragraph) would take hours here.
+        let shapes = [
+            "styringsutvalgets sak 2/2020 møte 15.01.2020 ",
+            "møte 09.03.2006 ",
+            "sak 20/06 ",
+            "regionrådets møte 1.2.2006, , , sak 20/06 den 09.03.2006 og ",
+        ];
+        let limit = 8 + index.body_names.len();
+        for unit in shapes {
+            let (mut one, _) = scan_counting(&index, unit, &place);
+            one.sort_by_key(|r| r.range.start);
+            let n = 250_000 / unit.len();
+            let text = unit.repeat(n);
+            let (mut refs, work) = scan_counting(&index, &text, &place);
+            refs.sort_by_key(|r| r.range.start);
+            assert!(
+                work <= limit * text.len(),
+                "{unit:?}: {work} steps for {} bytes",
+                text.len()
+            );
+            // Every repetition links what the shape alone links, at its place.
+            assert_eq!(refs.len(), n * one.len(), "{unit:?}");
+            for (k, r) in refs.iter().enumerate() {
+                let (i, j) = (k / one.len(), k % one.len());
+                let shift = i * unit.len();
+                assert_eq!(
+                    r.range,
+                    one[j].range.start + shift..one[j].range.end + shift
+                );
+                assert_eq!(r.target, one[j].target);
+            }
+        }
+    }
+
+    #[test]
+    fn references_come_in_text_order() {
+        // Rendering links them in this order: one out of order is left as text.
+        let archive = fixture();
+        let index = LinkIndex::new(&archive);
+        let place = Place {
+            body: None,
+            meeting: None,
+            year: 2006,
+            title: "",
+        };
+        let text = "Styringsutvalgets møte 15.01.2020 behandlet budsjettet i sak 2/2020.";
+        let (refs, _) = scan_counting(&index, text, &place);
+        let linked: Vec<&str> = refs.iter().map(|r| &text[r.range.clone()]).collect();
+        assert_eq!(linked, ["møte 15.01.2020", "sak 2/2020"]);
     }
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{attribute_values, build_with, copy_dir, fixture, html_files, repo};
+use crate::support::{attribute_values, between, build_with, copy_dir, fixture, html_files, repo};
 
 /// Splits `moter/x/index.html#sak-04-2017` into path and fragment.
 fn split_fragment(link: &str) -> (&str, Option<&str>) {
@@ -344,4 +344,44 @@ fn the_web_404_page_works_at_any_depth() {
             .page("404.html")
             .contains("href=\"./static/style.css\"")
     );
+}
+
+#[test]
+fn the_offline_edition_leaves_the_minutes_text_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arkiv");
+    copy_dir(&fixture("contract"), &root);
+    // Minutes that quote HTML: in running text, as raw HTML (shown as text) and in code spans.
+    let meeting = root.join("content/meetings/2006/2006-02-01-tr.md");
+    let text = std::fs::read_to_string(&meeting).unwrap();
+    let text = text.replace(
+        "Første behandling.",
+        "Første behandling. Lenken skrives href=\"moter/\" i malen, \
+         som <a href=\"moter/\">møtene</a>.\n\n\
+         Kode: `<a href=\"moter/\">` og `<form action=\"sok/\">`.",
+    );
+    std::fs::write(&meeting, text).unwrap();
+
+    let web = build_with(&root, &dir.path().join("web"), &[]);
+    assert!(web.success, "{}", web.stderr);
+    let offline = build_with(&root, &dir.path().join("offline"), &["--offline"]);
+    assert!(offline.success, "{}", offline.stderr);
+    let page = "moter/2006-02-01-tr/index.html";
+    let minutes = |html: &str| between(html, "Første behandling.", "</code>.</p>").to_string();
+    let (web_text, offline_text) = (minutes(&web.page(page)), minutes(&offline.page(page)));
+    assert!(
+        offline_text.contains("href=\"moter/\" i malen")
+            && offline_text.contains("&lt;a href=\"moter/\"&gt;møtene")
+            && offline_text.contains("<code>&lt;a href=\"moter/\"&gt;</code>")
+            && offline_text.contains("<code>&lt;form action=\"sok/\"&gt;</code>"),
+        "{offline_text}"
+    );
+    assert_eq!(
+        offline_text, web_text,
+        "the offline page says what the minutes say"
+    );
+    // The page's own links still name their files.
+    let html = offline.page(page);
+    assert!(html.contains("href=\"../../index.html\""), "{html}");
+    assert!(html.contains("action=\"../../sok/index.html\""), "{html}");
 }
