@@ -60,6 +60,9 @@ pub enum Severity {
     Error,
     /// The site is built, but the writer should look at this.
     Warning,
+    /// Information that `check --verbose` shows (a reference left as text
+    /// because it could mean two things); never stops or warns.
+    Note,
 }
 
 /// One problem found in the content or the theme.
@@ -98,6 +101,19 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Self::error(file, span, message)
         }
+    }
+
+    /// A note at `span` in `file`, shown only by `check --verbose`.
+    pub fn note(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::error(file, span, message)
+        }
+    }
+
+    /// Whether this is a note (neither error nor warning).
+    pub fn is_note(&self) -> bool {
+        self.severity == Severity::Note
     }
 
     /// An error that belongs to no file (a missing folder, a disk error).
@@ -150,6 +166,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         let level = match d.severity {
             Severity::Error => Level::ERROR.with_name(Some("feil")),
             Severity::Warning => Level::WARNING.with_name(Some("advarsel")),
+            Severity::Note => Level::NOTE.with_name(Some("merknad")),
         };
         let path;
         let title = level.primary_title(d.message.as_str());

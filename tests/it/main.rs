@@ -12,6 +12,7 @@ mod left_out;
 mod offline;
 mod output;
 mod publish;
+mod references;
 mod safety;
 mod scale;
 mod seed;
