@@ -63,9 +63,9 @@ pub(super) struct LinkIndex<'a> {
     name_lookup: HashMap<String, Vec<BodyId>>,
     /// First parts of compound words that name a body: the first and last
     /// word of its names, also without the definite ending ("styre" for
-    /// "Styret", "styringsgruppe" for "Styringsgruppen").
+    /// "Styret", "arbeidsgruppe" for "Arbeidsgruppen").
     forms: HashMap<String, Vec<BodyId>>,
-    /// Item labels other than "Sak" ("tr-sak", "ps"), lower case → the bodies
+    /// Item labels other than "Sak" ("rs-sak", "ps"), lower case → the bodies
     /// whose items use them.
     labels: HashMap<String, Vec<BodyId>>,
     /// Municipality names and aliases.
@@ -339,7 +339,7 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    /// "sak 06/2017", "styresak 34/25", "TR-sak 2/2005", "PS 2/2020",
+    /// "sak 06/2017", "styresak 34/25", "RS-sak 2/2005", "PS 2/2020",
     /// "saker 12, 13 og 14/2017": each number with a year becomes a link to its
     /// item when the body (named by the word, near it, by the item title, or the
     /// document's own) and a date before it pick one meeting.
@@ -405,8 +405,8 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    /// "møte 23.02.2017", "styremøte 29. oktober 2025", "rådmannsmøtet 16.3.",
-    /// "møtet i styringsgruppen den 31. oktober 2023", "møtene 16.3. og
+    /// "møte 23.02.2017", "styremøte 29. oktober 2025", "rådsmøtet 16.3.",
+    /// "møtet i arbeidsgruppen den 31. oktober 2023", "møtene 16.3. og
     /// 15.6.2017": a word ending in a form of "møte", then a date after a short
     /// gap in the same sentence, is a meeting of the body it names (or the one
     /// named near it, by the item title, or the document's own).
@@ -441,7 +441,7 @@ impl<'a> LinkIndex<'a> {
             if words.get(k + 1).is_some_and(|w| w.0 < ds) {
                 continue;
             }
-            // The gap: a few words of the same sentence ("den", "i styringsgruppen").
+            // The gap: a few words of the same sentence ("den", "i arbeidsgruppen").
             let gap = &text[we..ds];
             work(gap.len().min(MAX_GAP + 1));
             if gap.len() > MAX_GAP
@@ -489,7 +489,7 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    /// "administrative koordineringsgruppen 12.11.2025", "i styringsgruppen den
+    /// "administrative koordineringsgruppen 12.11.2025", "i arbeidsgruppen den
     /// 08.12.2016": a body's name (or alias) right before a date, with no "møte".
     fn named_meeting_refs(
         &self,
@@ -546,9 +546,9 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// Whether the words between "møte" and a date leave the date the
-    /// meeting's: none, a weekday, "den" last ("møtet i styringsgruppen den"),
-    /// or "i" and a body's name ("møte i styringsgruppen"). Others
-    /// ("Ordførermøtet vedtok 14.06.2018") say what happened on the date.
+    /// meeting's: none, a weekday, "den" last ("møtet i arbeidsgruppen den"),
+    /// or "i" and a body's name ("møte i arbeidsgruppen"). Others
+    /// ("Rådet vedtok 12.3.2024") say what happened on the date.
     fn meeting_gap(&self, gap: &str) -> bool {
         let gap = gap.trim();
         let last = gap.rsplit(' ').next().unwrap_or("");
@@ -593,9 +593,9 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
-    /// What a word ending in "sak" or "møte" says about the body: «TR-sak» (a
+    /// What a word ending in "sak" or "møte" says about the body: «RS-sak» (a
     /// label only one body's items use), «styremøte» (a first part that is a
-    /// body's name or one of its words, «styre» for «Styret»), «rådmannsmøtet»
+    /// body's name or one of its words, «styre» for «Styret»), «rådsmøtet»
     /// (an alias).
     fn word_bodies(&self, word: &str, prefix: &str) -> Named {
         work(word.len());
@@ -657,7 +657,7 @@ impl<'a> LinkIndex<'a> {
         })
     }
 
-    /// «sak 12/2017 kan være Styret eller Rådmannsgruppen; lenket ikke».
+    /// «sak 12/2017 kan være Styret eller Arbeidsgruppen; lenket ikke».
     fn ambiguous(&self, what: &str, meetings: &[MeetingId]) -> String {
         let ms: Vec<&Meeting> = meetings
             .iter()
@@ -989,7 +989,7 @@ fn work(_: usize) {}
 static ANY_REF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i:sak|møte)|PS|\d\.").expect("valid pattern"));
 
-/// The longest gap between "møte" and its date ("i styringsgruppen den").
+/// The longest gap between "møte" and its date ("i arbeidsgruppen den").
 const MAX_GAP: usize = 60;
 /// How far before a date a body's name is looked for.
 const MAX_NAME: usize = 80;
@@ -1016,7 +1016,7 @@ pub fn document_anchors(doc: &Document) -> Vec<String> {
 }
 
 /// A word ending in "sak" in any inflection ("sak", "saker", "styresak",
-/// "TR-sak") or the label "PS", and a list of numbers, the last with a year:
+/// "RS-sak") or the label "PS", and a list of numbers, the last with a year:
 /// "sak 06/2017", "saker 12, 13 og 14/2017".
 const SAK_PATTERN: &str = r"(?P<head>(?i:\b(?P<prefix>[\p{L}\d-]*?)sak(?:ene|en|er)?)|\bPS)\s+(?i:nr\.?\s*)?(?P<list>\d{1,3}[a-zA-Z]?(?:\s*/\s*(?:\d{4}|\d{2}))?(?:(?:\s*,\s*|\s+og\s+)\d{1,3}[a-zA-Z]?(?:\s*/\s*(?:\d{4}|\d{2}))?)*)\b";
 static SAK_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(SAK_PATTERN).expect("valid pattern"));
@@ -1028,7 +1028,7 @@ static ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,3}[a-zA-Z]?)(?:\s*/\s*(\d{4}|\d{2}))?").expect("valid pattern")
 });
 /// A word ending in a form of "møte": "møte", "møtet", "møtene", "styremøte",
-/// "rådmannsmøtet"; group 1 is the first part.
+/// "rådsmøtet"; group 1 is the first part.
 static MEETING_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([\p{L}\d-]*?)møte(?:ne|ts|t|r)?\b").expect("valid pattern")
 });
@@ -1209,6 +1209,52 @@ mod tests {
                 );
                 assert_eq!(r.target, one[j].target);
             }
+        }
+    }
+
+    #[test]
+    fn the_forms_minutes_write_cost_their_length() {
+        // Compound words, lists, month names, dates without a year, a body's
+        // name before a date, gaps to the date, and words that look like a
+        // reference but are not one: each a bounded amount of work per byte
+        // when repeated into a paragraph of about 250 kB.
+        let archive = fixture();
+        let index = LinkIndex::new(&archive);
+        let tr = archive.bodies.iter().position(|b| b.id == "tr").map(BodyId);
+        let place = Place {
+            body: tr,
+            meeting: None,
+            year: 2006,
+            title: "",
+        };
+        let shapes = [
+            ("regionrådsmøtet 9. mars 2006, TR-sak 35 og 36/06 ", 2),
+            ("saker 20, 35 og 36/06 i regionrådet ", 3),
+            ("møtet i regionrådet den 9. mars ", 1),
+            ("regionrådet 09.03.06 og ", 1),
+            ("møte møte møte 9.3. ", 1),
+            ("foretaksmøte 9.3.2006 ", 0),
+            ("møtene 1.2. og 9.3.2006 ", 2),
+            ("PS 2/2020 ", 1),
+            ("1.2. 3.4. 5.6. ", 0),
+            (
+                "møte i en lang rekke ord uten dato som går og går og går ",
+                0,
+            ),
+        ];
+        let limit = 12 + index.body_names.len();
+        for (unit, links) in shapes {
+            let (one, _) = scan_counting(&index, unit, &place);
+            assert_eq!(one.len(), links, "{unit:?} alone");
+            let n = 250_000 / unit.len();
+            let text = unit.repeat(n);
+            let (refs, work) = scan_counting(&index, &text, &place);
+            assert!(
+                work <= limit * text.len(),
+                "{unit:?}: {work} steps for {} bytes",
+                text.len()
+            );
+            assert!(refs.len() >= n * one.len() / 2, "{unit:?}");
         }
     }
 
