@@ -547,14 +547,22 @@ impl<'a> LinkIndex<'a> {
 
     /// Whether the words between "møte" and a date leave the date the
     /// meeting's: none, a weekday, "den" last ("møtet i arbeidsgruppen den"),
-    /// or "i" and a body's name ("møte i arbeidsgruppen"). Others
-    /// ("Rådet vedtok 12.3.2024") say what happened on the date.
+    /// "i" and a body's name ("møte i arbeidsgruppen"), or one or two small
+    /// words that are not a preposition ("Rådsmøtet vedtok 12.3.2024", "Møtet
+    /// ble holdt 12.3.2024"). Others ("møtet utsatte saken til 12.3.2024",
+    /// "møte i Drammen 12.3.") say something else about the date.
     fn meeting_gap(&self, gap: &str) -> bool {
         let gap = gap.trim();
         let last = gap.rsplit(' ').next().unwrap_or("");
+        let mut words = gap.split(' ');
+        let verbs = gap.split(' ').count() <= 2
+            && words.all(|w| {
+                !w.is_empty() && w.chars().all(char::is_lowercase) && !NOT_IN_GAP.contains(&w)
+            });
         gap.is_empty()
             || WEEKDAYS.contains(&last.to_lowercase().as_str())
             || last == "den"
+            || verbs
             || gap
                 .strip_prefix("i ")
                 .is_some_and(|name| self.name_lookup.contains_key(&name.to_lowercase()))
@@ -1065,6 +1073,13 @@ fn date_of(c: &regex::Captures<'_>, year: i32) -> Option<NaiveDate> {
     };
     NaiveDate::from_ymd_opt(y, month, day)
 }
+
+/// Small words after "møte" that make the date another one's ("utsatt til
+/// 12.3.", "møte med kommunene 12.3.").
+const NOT_IN_GAP: [&str; 20] = [
+    "til", "fra", "før", "etter", "innen", "siden", "fram", "frem", "om", "og", "eller", "å", "at",
+    "med", "mot", "mellom", "over", "under", "hos", "i",
+];
 
 const WEEKDAYS: [&str; 7] = [
     "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",

@@ -81,6 +81,10 @@ fn dates_with_two_digit_years_month_names_or_no_year_link() {
     assert!(p.contains(&link("2023-10-31-radmannsforum/", "Rådmannsmøtet 31.10.")));
     // No meeting on that day: text.
     assert!(p.contains("Møtet den 29. oktober 2023 ble avlyst."));
+    // One small word between: the meeting; "til" a date: another one.
+    let t = site().page("saker/eierstrategi/index.html");
+    assert!(t.contains(&link("2025-10-29-styret/", "Styremøtet vedtok 29.10.2025")));
+    assert!(t.contains("Styremøtet utsatte saken til 20.11.2025."));
     let p = page("2025-11-12-koordinering");
     assert!(p.contains(&link("2025-10-29-styret/", "styremøte 29.10.2025")));
     assert!(p.contains(&link("2025-10-29-styret/", "styremøte 29. oktober 2025")));
