@@ -238,6 +238,14 @@ fn run_check(root: &Path, deny_warnings: bool, verbose: bool) -> ExitCode {
     );
     if verbose {
         eprint!("{}", diag::render(&report.notes, &report.sources, color));
+        if !report.notes.is_empty() {
+            let n = report.notes.len();
+            eprintln!(
+                "{} ble ikke lenket fordi {} kan bety mer enn én ting",
+                saksgang::norsk::count(n, "henvisning", "henvisninger"),
+                if n == 1 { "den" } else { "de" }
+            );
+        }
     }
     let (errors, warnings) = (report.errors(), report.warnings());
     eprintln!("{}", check_summary(errors, warnings, deny_warnings));
