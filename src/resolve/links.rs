@@ -303,11 +303,13 @@ impl<'a> LinkIndex<'a> {
         let context = Context::new(&text.text, &self.body_names, place.year);
         let mut found = Found::default();
         let mut used = vec![false; context.dates.len()];
-        self.item_refs(&text.text, &context, place, title_body, &mut found);
+        // Meetings first: the dates they name are the ones an item reference
+        // after them in the sentence is looked for at.
         self.meeting_refs(
             &text.text, &context, place, title_body, &mut used, &mut found,
         );
-        self.named_meeting_refs(&text.text, &context, place, &used, &mut found);
+        self.named_meeting_refs(&text.text, &context, place, &mut used, &mut found);
+        self.item_refs(&text.text, &context, place, title_body, &used, &mut found);
         // In text order, as rendering puts them in; of two that overlap, the
         // one that starts first.
         found
@@ -349,6 +351,7 @@ impl<'a> LinkIndex<'a> {
         context: &Context,
         place: &Place<'_>,
         title_body: &mut TitleBody,
+        meeting_dates: &[bool],
         found: &mut Found,
     ) {
         work(text.len());
@@ -373,7 +376,7 @@ impl<'a> LinkIndex<'a> {
                     .into_iter()
                     .collect(),
             };
-            let date = context.date_before(&mut dates, at);
+            let date = context.date_before(&mut dates, at, meeting_dates);
             let elements: Vec<_> = ELEMENT
                 .captures_iter(list.as_str())
                 .filter_map(|e| Some((e.get(0)?.range(), e.get(1)?.as_str(), e.get(2))))
@@ -496,7 +499,7 @@ impl<'a> LinkIndex<'a> {
         text: &str,
         context: &Context,
         place: &Place<'_>,
-        used: &[bool],
+        used: &mut [bool],
         found: &mut Found,
     ) {
         let mut prev_end = 0;
@@ -538,6 +541,7 @@ impl<'a> LinkIndex<'a> {
                 start = s;
             }
             let Some((at, bodies)) = hit else { continue };
+            used[k] = true;
             if followed_by_item(text, de) {
                 continue;
             }
@@ -913,9 +917,18 @@ impl Context {
             .map(|&(_, _, b)| b)
     }
 
-    /// The last date that ends at or before `pos`. `pos` must not be before
-    /// that of the last call with the same cursor.
-    fn date_before(&self, cursor: &mut Cursor, pos: usize) -> Option<NaiveDate> {
+    /// The date of the meeting named last before `pos` in its sentence ("i
+    /// møte 16.3.2017, sak 06/2017"): the last date that ends at or before
+    /// `pos`, if it is one of `meeting_dates` (a date after "møte" or a body's
+    /// name) and in the same sentence; a deadline ("innen 19. oktober") or a
+    /// date of an earlier sentence says nothing about the item. `pos` must not
+    /// be before that of the last call with the same cursor.
+    fn date_before(
+        &self,
+        cursor: &mut Cursor,
+        pos: usize,
+        meeting_dates: &[bool],
+    ) -> Option<NaiveDate> {
         while self
             .dates
             .get(cursor.0)
@@ -924,7 +937,14 @@ impl Context {
             work(1);
             cursor.0 += 1;
         }
-        cursor.0.checked_sub(1).map(|k| self.dates[k].2)
+        while self.sentences.get(cursor.1).is_some_and(|&s| s <= pos) {
+            work(1);
+            cursor.1 += 1;
+        }
+        let sentence_start = cursor.1.checked_sub(1).map_or(0, |k| self.sentences[k]);
+        let k = cursor.0.checked_sub(1)?;
+        let (start, _, date) = self.dates[k];
+        (meeting_dates[k] && start >= sentence_start).then_some(date)
     }
 }
 

@@ -51,6 +51,11 @@ fn compound_meeting_words_and_lists_of_items_link() {
     assert!(p.contains("Vestvannet AS hadde foretaksmøte 16.3.2017."));
     assert!(p.contains("Sak 99/2017 er ikke behandlet, og sak 2 ble trukket."));
     assert!(p.contains("Referatet fra styremøtet 20.4.2017 ble ikke lagt fram."));
+    // A deadline before an item reference is no meeting date to look it up at.
+    assert!(p.contains(&format!(
+        "innen 1. september 2017, jf. {}.",
+        link("2017-03-16-styret/#sak-13-2017", "styresak 13/17")
+    )));
 }
 
 #[test]
