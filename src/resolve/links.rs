@@ -296,20 +296,29 @@ impl<'a> LinkIndex<'a> {
         scan: &mut Scan,
     ) {
         work(block.iter().map(|(t, _)| t.len()).sum());
-        if !block.iter().any(|(t, _)| ANY_REF.is_match(t)) {
+        // Most paragraphs have no "sak" or "møte"; of those, only the ones with
+        // a date can name a meeting ("koordineringsgruppen 12.11.2025"), and
+        // need no search for body names.
+        let words = block.iter().any(|(t, _)| REF_WORD.is_match(t));
+        if !words && !block.iter().any(|(t, _)| DATE.is_match(t)) {
             return;
         }
         let text = Joined::new(block);
-        let context = Context::new(&text.text, &self.body_names, place.year);
+        let names: &[(String, BodyId)] = if words { &self.body_names } else { &[] };
+        let context = Context::new(&text.text, names, place.year);
         let mut found = Found::default();
         let mut used = vec![false; context.dates.len()];
         // Meetings first: the dates they name are the ones an item reference
         // after them in the sentence is looked for at.
-        self.meeting_refs(
-            &text.text, &context, place, title_body, &mut used, &mut found,
-        );
+        if words {
+            self.meeting_refs(
+                &text.text, &context, place, title_body, &mut used, &mut found,
+            );
+        }
         self.named_meeting_refs(&text.text, &context, place, &mut used, &mut found);
-        self.item_refs(&text.text, &context, place, title_body, &used, &mut found);
+        if words {
+            self.item_refs(&text.text, &context, place, title_body, &used, &mut found);
+        }
         // In text order, as rendering puts them in; of two that overlap, the
         // one that starts first.
         found
@@ -1012,10 +1021,10 @@ fn work(n: usize) {
 #[cfg(not(test))]
 fn work(_: usize) {}
 
-/// Whether a text may hold a reference at all: a cheap test before the others
-/// (a date is enough, after a body's name).
-static ANY_REF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i:sak|møte)|PS|\d\.").expect("valid pattern"));
+/// Whether a text may hold a reference by a word ("sak", "møte", "PS"): a
+/// cheap test before the others.
+static REF_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i:sak|møte)|PS").expect("valid pattern"));
 
 /// The longest gap between "møte" and its date ("i arbeidsgruppen den").
 const MAX_GAP: usize = 60;
