@@ -128,7 +128,8 @@ fn peak_memory() -> Option<u64> {
 /// the files read, and the warnings; or every error.
 pub fn read_archive(root: &Path) -> Result<(Archive, Sources, Vec<Diagnostic>), BuildFailure> {
     let mut clock = Clock::new();
-    let (archive, sources, diagnostics) = read(root, &mut clock);
+    let (archive, sources, mut diagnostics) = read(root, &mut clock);
+    diagnostics.retain(|d| !d.is_note());
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(BuildFailure {
             diagnostics,
@@ -144,11 +145,14 @@ pub fn read_archive(root: &Path) -> Result<(Archive, Sources, Vec<Diagnostic>), 
 pub struct CheckReport {
     /// Every error and warning, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Notes for `check --verbose` (references left as text because they
+    /// could mean two targets), in file order.
+    pub notes: Vec<Diagnostic>,
     /// The files read.
     pub sources: Sources,
     /// Hints that are not problems: people likely written several ways, each
     /// with a `people.yaml` line (`resolve::people`). Never counted as warnings.
-    pub notes: Vec<Diagnostic>,
+    pub people: Vec<Diagnostic>,
 }
 
 impl CheckReport {
@@ -166,16 +170,23 @@ impl CheckReport {
 /// Reads and checks everything a build would (content, theme, the page plan)
 /// and writes nothing: the same checks as [`build`], by the same functions.
 pub fn check(root: &Path) -> CheckReport {
-    let (archive, sources, theme, mut diagnostics) = match prepare(root, &mut Clock::new()) {
+    let (archive, sources, theme, diagnostics) = match prepare(root, &mut Clock::new(), true) {
         Ok(prepared) => prepared,
         Err(failure) => {
+            let (notes, diagnostics) = failure
+                .diagnostics
+                .into_iter()
+                .partition(Diagnostic::is_note);
             return CheckReport {
-                diagnostics: failure.diagnostics,
+                diagnostics,
+                notes,
                 sources: failure.sources,
-                notes: Vec::new(),
+                people: Vec::new(),
             };
         }
     };
+    let (notes, mut diagnostics): (Vec<_>, Vec<_>) =
+        diagnostics.into_iter().partition(Diagnostic::is_note);
     // What a build finds only when it starts to render: templates that do not
     // compile, two pages at one path (an old address over a page that exists),
     // and published addresses that would disappear (as a build into ROOT/public).
@@ -192,11 +203,12 @@ pub fn check(root: &Path) -> CheckReport {
         }
         Err(errors) => diagnostics.extend(errors),
     }
-    let notes = resolve::people::variants(&archive, &sources).notes;
+    let people = resolve::people::variants(&archive, &sources).notes;
     CheckReport {
         diagnostics,
-        sources,
         notes,
+        sources,
+        people,
     }
 }
 
@@ -267,12 +279,17 @@ fn fail<T>(
     })
 }
 
-/// The archive and the theme, checked; or every error.
+/// The archive and the theme, checked; or every error. Notes (for
+/// `check --verbose`) are kept only if `notes` is set.
 fn prepare(
     root: &Path,
     clock: &mut Clock,
+    notes: bool,
 ) -> Result<(Archive, Sources, theme::Theme, Vec<Diagnostic>), BuildFailure> {
     let (archive, sources, mut diagnostics) = read(root, clock);
+    if !notes {
+        diagnostics.retain(|d| !d.is_note());
+    }
     let (theme, theme_diagnostics) = theme::load(root, &archive.site.theme);
     diagnostics.extend(theme_diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -285,7 +302,7 @@ fn prepare(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut clock = Clock::new();
-    let (archive, sources, theme, mut diagnostics) = prepare(&options.root, &mut clock)?;
+    let (archive, sources, theme, mut diagnostics) = prepare(&options.root, &mut clock, false)?;
     // The output is locked from here until the new site is in place; a second
     // build into the same folder waits for this one.
     let staging = match write::Staging::begin_or_wait(&options.output, || {
@@ -458,7 +475,7 @@ pub fn bundle(root: &Path, file: &Path) -> Result<BundleReport, BuildFailure> {
     if let Err(d) = check() {
         return fail(Vec::new(), vec![d], Sources::default());
     }
-    let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new())?;
+    let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new(), false)?;
     let bytes = match offline_zip(&archive, &sources, &theme, &render_pool()) {
         Ok(b) => b,
         Err(errors) => return fail(diagnostics, errors, sources),

@@ -60,7 +60,8 @@ pub enum Severity {
     Error,
     /// The site is built, but the writer should look at this.
     Warning,
-    /// A hint that may be wrong (`saksgang check` only); never fails anything.
+    /// A hint that may be wrong, or information for `check --verbose`; never
+    /// stops or warns.
     Note,
 }
 
@@ -102,12 +103,18 @@ impl Diagnostic {
         }
     }
 
-    /// A note at `span` in `file`: a guess for the writer to look at.
+    /// A note at `span` in `file`: a guess for the writer to look at, or
+    /// information that `check --verbose` shows.
     pub fn note(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Note,
             ..Self::error(file, span, message)
         }
+    }
+
+    /// Whether this is a note (neither error nor warning).
+    pub fn is_note(&self) -> bool {
+        self.severity == Severity::Note
     }
 
     /// An error that belongs to no file (a missing folder, a disk error).

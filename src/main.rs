@@ -59,6 +59,10 @@ enum Command {
         /// Count warnings as errors (exit code 1 when there is one).
         #[arg(long)]
         deny_warnings: bool,
+        /// Also list notes: references in the text left unlinked because they
+        /// could mean two meetings or items.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Write the offline edition of the archive as one zip file, to download and
     /// read without a network or server.
@@ -138,7 +142,8 @@ fn main() -> ExitCode {
         Command::Check {
             root,
             deny_warnings,
-        } => return run_check(&root, deny_warnings),
+            verbose,
+        } => return run_check(&root, deny_warnings, verbose),
         Command::Init { dir } => return init(&dir),
         Command::Link {
             path,
@@ -226,20 +231,31 @@ fn report_failure(failure: &BuildFailure, what: &str, output: &Path, color: bool
 }
 
 /// `saksgang check`: every problem on stderr, then one line that sums them up.
-fn run_check(root: &Path, deny_warnings: bool) -> ExitCode {
+fn run_check(root: &Path, deny_warnings: bool, verbose: bool) -> ExitCode {
     let report = check(root);
     let color = std::io::stderr().is_terminal();
     eprint!(
         "{}",
         diag::render(&report.diagnostics, &report.sources, color)
     );
-    eprint!("{}", diag::render(&report.notes, &report.sources, color));
+    eprint!("{}", diag::render(&report.people, &report.sources, color));
+    if verbose {
+        eprint!("{}", diag::render(&report.notes, &report.sources, color));
+        if !report.notes.is_empty() {
+            let n = report.notes.len();
+            eprintln!(
+                "{} ble ikke lenket fordi {} kan bety mer enn én ting",
+                saksgang::norsk::count(n, "henvisning", "henvisninger"),
+                if n == 1 { "den" } else { "de" }
+            );
+        }
+    }
     let (errors, warnings) = (report.errors(), report.warnings());
     let mut summary = check_summary(errors, warnings, deny_warnings);
-    if !report.notes.is_empty() {
+    if !report.people.is_empty() {
         summary.push_str(&format!(
             "; {} om personer som kanskje er skrevet på flere måter",
-            saksgang::norsk::count(report.notes.len(), "merknad", "merknader")
+            saksgang::norsk::count(report.people.len(), "merknad", "merknader")
         ));
     }
     eprintln!("{summary}");

@@ -16,6 +16,7 @@ mod offline;
 mod output;
 mod people;
 mod publish;
+mod references;
 mod safety;
 mod scale;
 mod seed;

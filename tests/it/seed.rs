@@ -477,6 +477,26 @@ fn prose_references_link_to_meetings_in_the_archive() {
 }
 
 #[test]
+fn compound_meeting_words_of_the_seed_link_to_the_meeting_meant() {
+    // "i nytt ordførermøte 14.06.2018": the mayors' meeting of that day, which
+    // the archive holds; the notice's mistyped "14.06.201." stays text.
+    let minutes = site().page(KHS_MINUTES);
+    assert!(minutes.contains(
+        r#"<a href="../../moter/2018-06-14-khs-ordforermote/">ordførermøte 14.06.2018</a>"#
+    ));
+    assert!(
+        site()
+            .page(KHS_NOTICE)
+            .contains("i nytt ordførermøte 14.06.201. ")
+    );
+    // A thread: "Ordførermøtet vedtok 14.06.2018".
+    let thread = site().page("saker/khs-videreforing/index.html");
+    assert!(thread.contains(
+        r#"<a href="../../moter/2018-06-14-khs-ordforermote/">Ordførermøtet vedtok 14.06.2018</a>"#
+    ));
+}
+
+#[test]
 fn one_person_written_two_ways_is_one_person() {
     // people.yaml joins "Kjersti B. Hulbakk" (absent 23.02.2017) and
     // "Kjersti Bærug Hulbakk" (present 01.06.2017).
