@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use super::{item_number, suggestion};
+use super::{item_number, meeting_item_number, suggestion};
 use crate::diag::{Diagnostic, FileId};
 use crate::load;
 use crate::model::*;
@@ -397,9 +397,19 @@ impl<'a> LinkIndex<'a> {
                 year = e.2.map(|y| y.as_str()).or(year);
                 years[k] = year;
             }
+            // "sak 2 i møtet 30.01.2024": numbers of no year are items numbered
+            // within the meeting named right after them; alone they mean nothing.
+            let named_meeting = years
+                .iter()
+                .all(Option::is_none)
+                .then(|| context.meeting_named_at(text, list.end()))
+                .flatten();
             for (k, (r, number)) in elements.iter().map(|e| (&e.0, e.1)).enumerate() {
-                let Some(y) = years[k] else { continue };
-                let number = item_number(number, y, century_of);
+                let (number, date) = match (years[k], named_meeting) {
+                    (Some(y), _) => (item_number(number, y, century_of), date),
+                    (None, Some(meeting)) => (meeting_item_number(number), Some(meeting)),
+                    (None, None) => continue,
+                };
                 let range = if k == 0 {
                     at..list.start() + r.end
                 } else {
@@ -932,6 +942,19 @@ impl Context {
     /// name) and in the same sentence; a deadline ("innen 19. oktober") or a
     /// date of an earlier sentence says nothing about the item. `pos` must not
     /// be before that of the last call with the same cursor.
+    /// The date of "i møtet 30.01.2024", "i styrets møte den 30. januar 2024"
+    /// where it stands right at `pos` (after a list of item numbers).
+    fn meeting_named_at(&self, text: &str, pos: usize) -> Option<NaiveDate> {
+        let m = MEETING_AFTER.find(text.get(pos..)?)?;
+        work(m.len());
+        let at = pos + m.end();
+        let k = self.dates.partition_point(|&(start, _, _)| start < at);
+        self.dates
+            .get(k)
+            .filter(|&&(start, _, _)| start == at)
+            .map(|&(_, _, date)| date)
+    }
+
     fn date_before(
         &self,
         cursor: &mut Cursor,
@@ -1072,6 +1095,12 @@ static SAK_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(SAK_PATTERN).expec
 /// [`SAK_REF`] where a text starts, for "møte 1.2.2020, sak 3/2020".
 static SAK_AT_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!("^(?:{SAK_PATTERN})")).expect("valid pattern"));
+/// What names the meeting of items numbered within it, after their numbers:
+/// " i møtet ", " i styrets møte den ", " fra rådsmøtet ".
+static MEETING_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s+(?:i|fra|på)\s+(?:[\p{L}\d-]+\s+)?[\p{L}\d-]*?møte(?:t)?\s+(?:den\s+)?")
+        .expect("valid pattern")
+});
 /// One number of a list: "13", "06b/2016".
 static ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,3}[a-zA-Z]?)(?:\s*/\s*(\d{4}|\d{2}))?").expect("valid pattern")

@@ -166,3 +166,30 @@ fn link_to_an_item_numbered_per_meeting_names_the_meeting() {
     let (_, _, err) = link(&["content/meetings/2024/2024-01-30-vannomrade.md#sak-2"]);
     assert!(err.contains("mente du «#sak-02»?"), "{err}");
 }
+
+#[test]
+fn an_item_numbered_per_meeting_links_only_with_its_meeting_named() {
+    let b = build(&fixture("per-meeting"));
+    assert!(b.success, "{}", b.stderr);
+    let page = b.page("moter/2024-03-12-arbeidsutvalg/index.html");
+    let p = between(&page, "<p>Arbeidsutvalget viste til", "</p>");
+    // "sak 2 i vannområdeutvalgets møte 30.01.2024": the item of that meeting.
+    assert!(
+        p.contains(
+            r#"<a href="../../moter/2024-01-30-vannomrade/#sak-02">sak 2</a> i vannområdeutvalgets"#
+        ),
+        "{p}"
+    );
+    // A list, with the meeting named by "møtet" and the body after it.
+    assert!(
+        p.contains(
+            r#"<a href="../../moter/2024-01-30-vannomrade/#sak-01">saker 1</a> og <a href="../../moter/2024-01-30-vannomrade/#sak-03">3</a> i"#
+        ),
+        "{p}"
+    );
+    // Alone, "sak 2" and "sak 3" name no meeting: every meeting has them.
+    assert!(
+        p.contains("</a> i utvalget. Sak 2 i dag ble behandlet først; se også sak 3.</p>"),
+        "{p}"
+    );
+}
