@@ -8,7 +8,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::{build_into, build_with, copy_dir, fixture};
+use crate::support::{build_into, build_with, copy_dir, files, fixture};
 
 /// An archive of `meetings` small meetings of one body, one a week from 2015.
 fn write_archive(root: &Path, meetings: usize) {
@@ -51,24 +51,6 @@ fn write_archive(root: &Path, meetings: usize) {
         }
         std::fs::write(content.join(format!("meetings/{date}-rg.md")), md).unwrap();
     }
-}
-
-/// Every file under `dir` (relative path → bytes).
-fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 fn saksgang(args: &[&std::ffi::OsStr]) -> Command {

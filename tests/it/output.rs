@@ -1,27 +1,7 @@
 //! Properties of the output as a whole: deterministic, accessible base markup,
 //! and themes that can be overridden file by file.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use crate::support::{build, build_into, copy_dir, fixture, repo};
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
+use crate::support::{build, build_into, copy_dir, files, fixture, repo};
 
 #[test]
 fn two_builds_of_the_same_content_are_byte_identical() {
