@@ -1140,7 +1140,7 @@ impl Resolver {
                 self.error(
                     Diagnostic::error(file, 0..3, format!("filnavnet «{}» kan ikke brukes i en adresse", t.id))
                         .label("filnavnet blir adressen til saksgangen")
-                        .help("gi filen et navn med bare a–z, 0–9 og bindestrek, for eksempel threads/khs-videreforing.md"),
+                        .help("gi filen et navn med bare a–z, 0–9 og bindestrek, for eksempel threads/ny-skolestruktur.md"),
                 );
             }
             let status = match t.front.status.as_ref().map(|s| at(s, y)) {

@@ -251,7 +251,7 @@ impl<'a> LinkIndex<'a> {
                 .unwrap_or_default();
             return Err(Diagnostic::error(md.file, span, format!("lenken peker på @/{path}, som ikke finnes"))
                 .label("ingen slik fil i content/")
-                .help(format!("{hint}skriv stien fra content/, for eksempel @/meetings/2017/2017-02-23-radmannsgruppen.md#sak-04-2017")));
+                .help(format!("{hint}skriv stien fra content/, for eksempel @/meetings/ÅÅÅÅ/ÅÅÅÅ-MM-DD-organ.md#sak-NN-ÅÅÅÅ")));
         };
         let Some(anchor) = anchor else {
             return Ok(target.clone());
@@ -572,7 +572,7 @@ impl<'a> LinkIndex<'a> {
     /// "i" and a body's name ("møte i arbeidsgruppen"), or one or two small
     /// words that are not a preposition ("Rådsmøtet vedtok 12.3.2024", "Møtet
     /// ble holdt 12.3.2024"). Others ("møtet utsatte saken til 12.3.2024",
-    /// "møte i Drammen 12.3.") say something else about the date.
+    /// "møte i Lyngvik 12.3.") say something else about the date.
     fn meeting_gap(&self, gap: &str) -> bool {
         let gap = gap.trim();
         let last = gap.rsplit(' ').next().unwrap_or("");
