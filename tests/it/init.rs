@@ -16,20 +16,7 @@ fn saksgang(dir: &Path, args: &[&str]) -> Output {
 
 /// Every file under `dir`, relative, sorted.
 fn files(dir: &Path) -> Vec<String> {
-    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    out.sort();
-    out
+    crate::support::files(dir).into_keys().collect()
 }
 
 #[test]
