@@ -292,6 +292,9 @@ fn prepare(
     }
     let (theme, theme_diagnostics) = theme::load(root, &archive.site.theme);
     diagnostics.extend(theme_diagnostics);
+    if let Some(logo) = &archive.site.logo {
+        diagnostics.extend(theme::check_logo(&theme, &archive.site.theme, logo));
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return fail(diagnostics, Vec::new(), sources);
     }

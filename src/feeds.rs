@@ -247,6 +247,7 @@ mod tests {
                 language: language.into(),
                 description: None,
                 theme: "default".into(),
+                ..Default::default()
             },
             bodies: vec![],
             municipalities: vec![],

@@ -48,6 +48,15 @@ pub struct RawSite {
     pub theme: Option<Spanned<String>>,
     /// One sentence about the archive.
     pub description: Option<String>,
+    /// Who the archive belongs to, shown at the top of every page.
+    pub owner: Option<String>,
+    /// The owner's logo: a file in the theme's `static/` folder.
+    pub logo: Option<Spanned<String>>,
+    /// How to reach the archive's owner, on every page and in the
+    /// accessibility statement.
+    pub contact: Option<String>,
+    /// The accessibility statement, in Markdown.
+    pub accessibility_statement: Option<Spanned<String>>,
     /// Extra phrases that mark decision headings.
     #[serde(default)]
     pub decision_headings: DecisionHeadings,

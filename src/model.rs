@@ -54,7 +54,7 @@ pub struct Archive {
 }
 
 /// Settings from `site.yaml`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Site {
     /// The site's name.
     pub title: String,
@@ -66,6 +66,26 @@ pub struct Site {
     pub description: Option<String>,
     /// The theme folder name under `themes/`.
     pub theme: String,
+    /// Who the archive belongs to (`owner:`), shown at the top of every page.
+    pub owner: Option<String>,
+    /// The owner's logo (`logo:`), checked against the theme by `build`.
+    pub logo: Option<Logo>,
+    /// How to reach the owner (`contact:`), as written.
+    pub contact: Option<String>,
+    /// The accessibility statement in Markdown (`accessibility_statement:`);
+    /// the theme has a default text when there is none.
+    pub accessibility_statement: Option<String>,
+}
+
+/// The logo of `site.yaml`: a file in the theme's `static/` folder.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    /// The path under `static/` as written (`logo.svg`, `bilder/logo.png`).
+    pub path: String,
+    /// site.yaml, when the value stands there.
+    pub file: Option<FileId>,
+    /// Where the value stands in site.yaml.
+    pub span: Range<usize>,
 }
 
 /// A body (organ) that meets.

@@ -67,6 +67,9 @@ pub mod urls {
         String::from_utf8(out).ok()
     }
 
+    /// `tilgjengelighet/`, the accessibility statement.
+    pub const ACCESSIBILITY: &str = "tilgjengelighet/";
+
     /// `moter/2017-06-01-radmannsgruppen/`
     pub fn meeting(slug: &str) -> String {
         format!("moter/{slug}/")
@@ -167,6 +170,8 @@ pub enum Task {
     BodyYear(BodyId, i32),
     /// `/sok/`, the search page.
     Search,
+    /// `/tilgjengelighet/`, the accessibility statement.
+    Accessibility,
     /// `404.html`.
     NotFound,
     /// A redirect from an old URL to a site path.
@@ -328,6 +333,7 @@ impl<'a> Renderer<'a> {
             ("kommuner/index.html".to_string(), Task::Municipalities),
             ("organer/index.html".to_string(), Task::Bodies),
             ("sok/index.html".to_string(), Task::Search),
+            (html(urls::ACCESSIBILITY.to_string()), Task::Accessibility),
             ("404.html".to_string(), Task::NotFound),
         ];
         // Year pages exist only where a list is too long for one page.
@@ -517,6 +523,12 @@ impl<'a> Renderer<'a> {
                 self.page(path, "body_year.html", "organer", &self.body_year(*id, *y))
             }
             Task::Search => self.page(path, "search.html", "sok", &self.search_page()),
+            Task::Accessibility => self.page(
+                path,
+                "accessibility.html",
+                "tilgjengelighet",
+                &self.accessibility_page(path),
+            ),
             Task::NotFound => self.page(
                 path,
                 "404.html",
@@ -546,6 +558,35 @@ impl<'a> Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// The statement of site.yaml through the Markdown renderer of the minutes
+    /// (raw HTML shown as text, unsafe links left out), or the theme's default.
+    fn accessibility_page(&self, path: &str) -> AccessibilityPage {
+        let statement = self
+            .archive
+            .site
+            .accessibility_statement
+            .as_ref()
+            .map(|text| {
+                let root = root_of(path);
+                let href = |t: &Target| format!("{root}{}", self.target_path(t));
+                let ctx = MdContext {
+                    text,
+                    links: &[],
+                    path_links: &self.archive.path_links,
+                    href: &href,
+                };
+                let md = Markdown {
+                    file: crate::diag::FileId(0),
+                    range: 0..text.len(),
+                };
+                markdown::to_html(&md, &ctx)
+            });
+        AccessibilityPage {
+            title: "Tilgjengelighetserklæring".to_string(),
+            statement,
+        }
+    }
+
     fn search_page(&self) -> SearchPage {
         let mut bodies: Vec<SearchBody> = self
             .archive
@@ -657,6 +698,20 @@ impl Renderer<'_> {
                 description: self.archive.site.description.clone(),
                 language: self.archive.site.language.clone(),
                 base_url: self.archive.site.base_url.clone(),
+                owner: self.archive.site.owner.clone(),
+                logo: self
+                    .archive
+                    .site
+                    .logo
+                    .as_ref()
+                    .map(|l| format!("static/{}", l.path)),
+                contact: self
+                    .archive
+                    .site
+                    .contact
+                    .as_deref()
+                    .map(contact_parts)
+                    .unwrap_or_default(),
             },
         );
         // A web server shows 404.html at any depth, so its links start from the

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::load::{self, At, RawArchive, RawDocument, RawPart, RawParticipant};
 use crate::model::*;
+use crate::render::markdown;
 pub use links::document_anchors;
 use links::{LinkIndex, Place, Scan};
 
@@ -350,6 +351,69 @@ fn check_language(tag: &str) -> Result<(), SettingProblem> {
     }
 }
 
+/// The image types a logo can have, by the end of its name.
+pub(crate) const LOGO_TYPES: &[&str] = &["svg", "png", "jpg", "jpeg", "gif", "webp"];
+
+/// `logo`: a path inside the theme's `static/` folder, in letters a–z, digits,
+/// `-`, `_`, `.` and `/`, with no `..`, ending in an image type. Whether the
+/// file is there is checked against the theme (`build`).
+fn check_logo(path: &str) -> Result<(), SettingProblem> {
+    const EXAMPLE: &str = "for eksempel «logo: logo.svg» for filen themes/default/static/logo.svg";
+    if let Some(rest) = path.strip_prefix("static/") {
+        return problem(
+            "logo skrives uten «static/» foran",
+            "stien regnes fra temaets static-mappe",
+            format!("skriv «logo: {rest}»"),
+        );
+    }
+    let parts_ok = path
+        .split('/')
+        .all(|p| !p.is_empty() && p != "." && p != "..");
+    if path.is_empty()
+        || !parts_ok
+        || !path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    {
+        return problem(
+            "logo må være en fil i temaets static-mappe",
+            "ikke en sti inne i static/",
+            format!(
+                "skriv stien med a–z, 0–9, bindestrek, punktum og /, uten «..» eller «/» først, {EXAMPLE}"
+            ),
+        );
+    }
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !LOGO_TYPES.contains(&ext.as_str()) {
+        return problem(
+            "logo må være et bilde",
+            "filnavnet slutter ikke på en bildetype",
+            format!("bruk en fil av typen {}", LOGO_TYPES.join(", ")),
+        );
+    }
+    Ok(())
+}
+
+/// The links and images of a Markdown text that the pages leave out, with
+/// what each is («lenken», «bildet»).
+fn refused_links(text: &str) -> Vec<(markdown::Refused, &'static str)> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(text, load::markdown_options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                markdown::link_refusal(&dest_url).map(|w| (w, "lenken"))
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                markdown::link_refusal(&dest_url).map(|w| (w, "bildet"))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// `theme`: the name of a folder in `themes/`, or `default`.
 fn check_theme(name: &str) -> Result<(), SettingProblem> {
     if crate::theme::valid_name(name) {
@@ -563,12 +627,69 @@ impl Resolver {
         let base_url = checked(&s.base_url, check_base_url, "/");
         let language = checked(&s.language, check_language, "nb");
         let theme = checked(&s.theme, check_theme, "default");
+        let logo = s.logo.as_ref().and_then(|v| {
+            let span = span_of(v, 0);
+            let problem = check_logo(&v.value).err().or_else(|| {
+                s.owner.as_deref().is_none_or(|o| o.trim().is_empty()).then(|| SettingProblem {
+                    message: "logo trenger owner".to_string(),
+                    label: "logoen har ingen tekst for dem som ikke ser den".to_string(),
+                    help: "skriv også «owner:» med navnet på eieren av arkivet; det blir logoens alternative tekst".to_string(),
+                })
+            });
+            match (problem, s.file) {
+                (None, file) => Some(Logo {
+                    path: v.value.clone(),
+                    file,
+                    span,
+                }),
+                (Some(p), Some(file)) => {
+                    self.error(
+                        Diagnostic::error(file, span, p.message)
+                            .label(p.label)
+                            .help(p.help),
+                    );
+                    None
+                }
+                (Some(p), None) => {
+                    self.error(Diagnostic::global(p.message).help(p.help));
+                    None
+                }
+            }
+        });
+        let statement = s.accessibility_statement.as_ref().map(|v| {
+            if let Some(file) = s.file {
+                for (why, what) in refused_links(&v.value) {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            file,
+                            span_of(v, 0),
+                            match &why {
+                                markdown::Refused::Scheme(scheme) => format!(
+                                    "{what} i accessibility_statement bruker «{scheme}:», som ikke er tillatt"
+                                ),
+                                markdown::Refused::ProtocolRelative => format!(
+                                    "{what} i accessibility_statement begynner med //, uten http: eller https:"
+                                ),
+                            },
+                        )
+                        .label("vises som tekst, ikke som lenke")
+                        .help("bare http:, https:, mailto:, tel: og relative lenker blir lenker; rett adressen eller fjern lenken"),
+                    );
+                }
+            }
+            v.value.clone()
+        });
+        let text = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
         Site {
             title: s.title.clone().unwrap_or_else(|| "Møtearkiv".to_string()),
             base_url,
             language,
             description: s.description.clone(),
             theme,
+            owner: text(&s.owner),
+            logo,
+            contact: text(&s.contact),
+            accessibility_statement: statement.filter(|t| !t.trim().is_empty()),
         }
     }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::Diagnostic;
+use crate::model::Logo;
 
 /// Templates and static files, by name.
 #[derive(Debug, Default, Clone)]
@@ -51,6 +52,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "body_year.html",
     "search.html",
     "csp.html",
+    "accessibility.html",
+    "contact.html",
 ];
 
 /// The built-in default static files.
@@ -189,4 +192,45 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
         }
     }
     (theme, diagnostics)
+}
+
+/// The logo of site.yaml must be one of the theme's static files, and an image
+/// of the type its name says: an error at `logo:` otherwise.
+pub fn check_logo(theme: &Theme, name: &str, logo: &Logo) -> Option<Diagnostic> {
+    let at = |message: String, label: &str, help: String| match logo.file {
+        Some(file) => Diagnostic::error(file, logo.span.clone(), message)
+            .label(label)
+            .help(help),
+        None => Diagnostic::global(message).help(help),
+    };
+    let shown = format!("themes/{name}/static/{}", logo.path);
+    let Some(bytes) = theme.statics.get(&format!("static/{}", logo.path)) else {
+        return Some(at(
+            format!("fant ikke logoen {shown}"),
+            "filen finnes ikke i temaet",
+            format!("legg bildet i {shown}, eller rett «logo:»"),
+        ));
+    };
+    let ext = logo
+        .path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let head = &bytes[..bytes.len().min(1024)];
+    let is = match ext.as_str() {
+        "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => head.starts_with(&[0xff, 0xd8, 0xff]),
+        "gif" => head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a"),
+        "webp" => head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP",
+        // An SVG is text with an <svg element near its start.
+        _ => String::from_utf8_lossy(head).contains("<svg"),
+    };
+    (!is).then(|| {
+        at(
+            format!("logoen {shown} er ikke et {}-bilde", ext.to_uppercase()),
+            "innholdet passer ikke med filnavnet",
+            "lagre bildet på nytt i formatet filnavnet sier, eller gi filen riktig endelse"
+                .to_string(),
+        )
+    })
 }

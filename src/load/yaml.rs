@@ -944,6 +944,11 @@ fn suggestion<'a>(field: &str, expected: &[&'a str]) -> Option<&'a str> {
         "sammendrag" => "summary",
         "tekst" => "text",
         "alias" => "aliases",
+        "eier" => "owner",
+        "kontakt" | "kontaktinformasjon" => "contact",
+        "tilgjengelighet" | "tilgjengelighetserklæring" | "erklæring" => {
+            "accessibility_statement"
+        }
         _ => "",
     };
     if let Some(f) = expected.iter().find(|f| **f == norwegian) {

@@ -278,6 +278,13 @@ pub(crate) fn to_html(md: &Markdown, ctx: &MdContext<'_>) -> String {
     html
 }
 
+/// The box a Markdown table is put in: a region that scrolls sideways when the
+/// table is wider than the screen, which a keyboard can reach and scroll
+/// (`tabindex="0"`) and a screen reader names. A table of the minutes has no
+/// caption, so the name is a plain one.
+const TABLE_REGION: &str =
+    "<div class=\"tabell\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell\">\n";
+
 /// The cells of Markdown tables, written with a class for their alignment
 /// (`class="hoyre"`) instead of the `style="text-align: right"` that
 /// pulldown-cmark writes, which the pages' Content-Security-Policy forbids; and
@@ -299,7 +306,7 @@ impl TableCells {
         let tag = if self.head { "th" } else { "td" };
         match event {
             Event::Start(Tag::Table(alignments)) => {
-                events.push(Event::Html(CowStr::from("<div class=\"tabell\">\n")));
+                events.push(Event::Html(CowStr::from(TABLE_REGION)));
                 events.push(Event::Start(Tag::Table(vec![
                     Alignment::None;
                     alignments.len()
@@ -533,7 +540,7 @@ mod tests {
         let html = html_of(text);
         assert_eq!(
             html,
-            "<div class=\"tabell\">\n<table><thead><tr><th class=\"venstre\">Kommune</th>\
+            "<div class=\"tabell\" role=\"region\" tabindex=\"0\" aria-label=\"Tabell\">\n<table><thead><tr><th class=\"venstre\">Kommune</th>\
              <th class=\"hoyre\">Beløp</th><th class=\"midtstilt\">Merknad</th></tr></thead>\
              <tbody>\n<tr><td class=\"venstre\">Asker</td><td class=\"hoyre\">10</td>\
              <td class=\"midtstilt\">style=\"text-align: left\"</td></tr>\n</tbody></table>\n</div>\n"

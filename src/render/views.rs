@@ -21,6 +21,98 @@ pub struct SiteView {
     pub language: String,
     /// The web address of the archive, shown (not linked) in the offline edition.
     pub base_url: String,
+    /// Who the archive belongs to.
+    pub owner: Option<String>,
+    /// The owner's logo, a path under the site root (`static/logo.svg`).
+    pub logo: Option<String>,
+    /// The contact line, in pieces: e-mail addresses get a `mailto:` address.
+    pub contact: Vec<ContactPart>,
+}
+
+/// A piece of the contact line.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ContactPart {
+    /// The text as written.
+    pub text: String,
+    /// `mailto:…` when the text is plainly an e-mail address.
+    pub mailto: Option<String>,
+}
+
+/// The contact line of site.yaml in pieces, with each word that is plainly an
+/// e-mail address (`navn@domene.no`, nothing else in it) as a piece of its own
+/// with a `mailto:` address. Punctuation after an address stays text.
+pub fn contact_parts(line: &str) -> Vec<ContactPart> {
+    let mut parts: Vec<ContactPart> = Vec::new();
+    let push_text = |parts: &mut Vec<ContactPart>, t: &str| {
+        if t.is_empty() {
+            return;
+        }
+        match parts.last_mut() {
+            Some(last) if last.mailto.is_none() => last.text.push_str(t),
+            _ => parts.push(ContactPart {
+                text: t.to_string(),
+                mailto: None,
+            }),
+        }
+    };
+    let mut rest = line;
+    while !rest.is_empty() {
+        let start = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        let (space, after) = rest.split_at(start);
+        push_text(&mut parts, space);
+        let end = after.find(char::is_whitespace).unwrap_or(after.len());
+        let (word, tail) = after.split_at(end);
+        let core = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+        if is_email(core) {
+            parts.push(ContactPart {
+                text: core.to_string(),
+                mailto: Some(format!("mailto:{core}")),
+            });
+            push_text(&mut parts, &word[core.len()..]);
+        } else {
+            push_text(&mut parts, word);
+        }
+        rest = tail;
+    }
+    parts
+}
+
+/// Whether `s` is plainly an e-mail address: one `@`, a local part of letters,
+/// digits and `.`, `_`, `%`, `+`, `-`, and a domain of at least two labels of
+/// letters, digits and `-`.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    !local.is_empty()
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'))
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|l| l.chars().all(char::is_alphabetic) && l.len() >= 2)
+}
+
+/// The accessibility statement page.
+#[derive(Debug, Serialize)]
+pub struct AccessibilityPage {
+    /// `Tilgjengelighetserklæring`.
+    pub title: String,
+    /// The statement of site.yaml as HTML from the Markdown renderer; `None`
+    /// for the theme's default text.
+    pub statement: Option<String>,
 }
 
 /// A link.
@@ -701,4 +793,48 @@ pub struct Redirect {
     pub title: String,
     /// Site path of the new page.
     pub to: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(parts: &[ContactPart]) -> Vec<(String, Option<String>)> {
+        parts
+            .iter()
+            .map(|p| (p.text.clone(), p.mailto.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn only_plain_addresses_in_a_contact_line_become_mail_links() {
+        let parts = contact_parts("E-post: post@vestregionen.no, tlf. 67 00 00 00.");
+        assert_eq!(
+            shown(&parts),
+            vec![
+                ("E-post: ".to_string(), None),
+                (
+                    "post@vestregionen.no".to_string(),
+                    Some("mailto:post@vestregionen.no".to_string())
+                ),
+                (", tlf. 67 00 00 00.".to_string(), None),
+            ]
+        );
+        for not in [
+            "a@b",
+            "@x.no",
+            "x@.no",
+            "x@y.no?subject=1",
+            "<a@b.no>",
+            "a@b@c.no",
+            "javascript:a@b.no",
+        ] {
+            let parts = contact_parts(not);
+            assert!(parts.iter().all(|p| p.mailto.is_none()), "{not}");
+            assert_eq!(
+                parts.iter().map(|p| p.text.as_str()).collect::<String>(),
+                not
+            );
+        }
+    }
 }

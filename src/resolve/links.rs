@@ -1187,6 +1187,7 @@ mod tests {
                 language: "nb".into(),
                 description: None,
                 theme: "default".into(),
+                ..Default::default()
             },
             bodies: vec![],
             municipalities: municipalities
