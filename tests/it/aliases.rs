@@ -72,6 +72,10 @@ fn an_alias_over_a_page_or_a_file_of_the_site_is_an_error_at_its_line() {
     for (alias, message) in [
         ("/sok/", "«/sok/» er adressen til en side som finnes"),
         (
+            "/tilgjengelighet/",
+            "«/tilgjengelighet/» er adressen til en side som finnes",
+        ),
+        (
             "/sok/t/",
             "«/sok/t/» ligger i /sok/, som saksgang lager selv",
         ),

@@ -23,3 +23,4 @@ mod seed;
 mod serve;
 mod support;
 mod terms;
+mod theme;
