@@ -435,7 +435,11 @@ fn escape(s: &str) -> String {
 /// `<del>` or `<ins>` around escaped text, with the hidden words a screen
 /// reader says first.
 fn tagged(tag: &str, s: &str) -> String {
-    let said = if tag == "del" { "slettet: " } else { "lagt til: " };
+    let said = if tag == "del" {
+        "slettet: "
+    } else {
+        "lagt til: "
+    };
     format!(
         "<{tag}><span class=\"skjult\">{said}</span>{}</{tag}>",
         escape(s)

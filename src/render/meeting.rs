@@ -224,7 +224,11 @@ impl Renderer<'_> {
             from.push(norsk::count(municipalities.len(), "kommune", "kommuner"));
         }
         if counties.len() > NAMED {
-            from.push(norsk::count(counties.len(), "fylkeskommune", "fylkeskommuner"));
+            from.push(norsk::count(
+                counties.len(),
+                "fylkeskommune",
+                "fylkeskommuner",
+            ));
         } else {
             from.extend(counties.iter().map(|c| c.to_string()));
         }
@@ -334,6 +338,9 @@ mod tests {
             and_list(&w(&["16 kommuner", "Vestregionen"])),
             "16 kommuner og Vestregionen"
         );
-        assert_eq!(and_list(&w(&["2 kommuner", "KS", "NAV"])), "2 kommuner, KS og NAV");
+        assert_eq!(
+            and_list(&w(&["2 kommuner", "KS", "NAV"])),
+            "2 kommuner, KS og NAV"
+        );
     }
 }
