@@ -370,7 +370,9 @@ pub(crate) fn plain_text(text: &str, md: &Markdown) -> String {
 
 /// A word-level difference between a proposal and a decision, as HTML with
 /// `<del>` for words the meeting removed and `<ins>` for words it added.
-/// Lines (list points, paragraphs) are matched first, then the words of each
+/// Each opens with visually hidden words, `slettet: ` or `lagt til: `, so a
+/// screen reader says what colour, strike-through and the theme's bracket
+/// marks show. Lines (list points, paragraphs) are matched first, then the words of each
 /// changed line against its counterpart, so a changed point reads as one point.
 pub(crate) fn word_diff(old: &str, new: &str) -> (String, bool) {
     use similar::{DiffOp, TextDiff};
@@ -437,8 +439,18 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// `<del>` or `<ins>` around escaped text, with the hidden words a screen
+/// reader says first.
 fn tagged(tag: &str, s: &str) -> String {
-    format!("<{tag}>{}</{tag}>", escape(s))
+    let said = if tag == "del" {
+        "slettet: "
+    } else {
+        "lagt til: "
+    };
+    format!(
+        "<{tag}><span class=\"skjult\">{said}</span>{}</{tag}>",
+        escape(s)
+    )
 }
 
 /// Splits a line into words, runs of white space, and single punctuation marks,
@@ -709,7 +721,8 @@ mod tests {
         assert!(changed);
         assert_eq!(
             html,
-            "Samarbeidet baseres <ins>i første omgang </ins>på en vertskommunemodell."
+            "Samarbeidet baseres <ins><span class=\"skjult\">lagt til: </span>i første omgang </ins>\
+             på en vertskommunemodell."
         );
         // A changed point is compared with its counterpart word by word, and
         // punctuation is a token of its own.
@@ -719,9 +732,19 @@ mod tests {
         );
         assert_eq!(
             html,
-            "Kommunehelsesamarbeidet i Vestre <del>Viken</del><ins>Vikens</ins> \
-             <del>sykehusområde</del><ins>opptaksområde</ins> videreføres<ins> etter juni 2018</ins>.\
-             <br>\nLik linje.<br>\n<ins>Ny linje.</ins>"
+            "Kommunehelsesamarbeidet i Vestre \
+             <del><span class=\"skjult\">slettet: </span>Viken</del>\
+             <ins><span class=\"skjult\">lagt til: </span>Vikens</ins> \
+             <del><span class=\"skjult\">slettet: </span>sykehusområde</del>\
+             <ins><span class=\"skjult\">lagt til: </span>opptaksområde</ins> videreføres\
+             <ins><span class=\"skjult\">lagt til: </span> etter juni 2018</ins>.\
+             <br>\nLik linje.<br>\n<ins><span class=\"skjult\">lagt til: </span>Ny linje.</ins>"
+        );
+        // A whole removed line, and text that needs escaping, inside the marks.
+        let (html, _) = word_diff("Første linje.\nA & <b>.", "Første linje.");
+        assert_eq!(
+            html,
+            "Første linje.<br>\n<del><span class=\"skjult\">slettet: </span>A &amp; &lt;b&gt;.</del>"
         );
         let (_, changed) = word_diff("Lik tekst.", "Lik tekst.");
         assert!(!changed);

@@ -60,8 +60,10 @@ impl Renderer<'_> {
                 .filter(|_| m.minutes.is_some()),
             minutes: (notice_page && m.minutes.is_some()).then(|| urls::meeting(&m.slug)),
             attendance: self.attendance(doc),
+            attendance_summary: self.attendance_summary(doc),
             present_count: doc.present.len(),
             absent_count: doc.absent.len(),
+            any_absent: !doc.absent.is_empty(),
             secretariat: doc.secretariat.clone(),
             preamble: self.parts(&doc.preamble, &doc.links, &page_path, None),
             agenda: doc
@@ -176,6 +178,93 @@ impl Renderer<'_> {
         }
     }
 
+    /// One line for the top of the page: how many were present, from how many
+    /// municipalities and which counties and organisations, how many of them
+    /// as substitutes, and how many sent apologies. `None` when the document
+    /// lists no one.
+    ///
+    /// A municipality is a member of kind `kommune` in `municipalities.yaml`
+    /// (counted); a county (`fylkeskommune`) and anything else, an
+    /// organisation such as KS, is named, as long as there are few of them.
+    fn attendance_summary(&self, doc: &Document) -> Option<String> {
+        /// Names this many or fewer; more are counted.
+        const NAMED: usize = 3;
+        if doc.present.is_empty() && doc.absent.is_empty() {
+            return None;
+        }
+        let mut municipalities: Vec<usize> = Vec::new();
+        let mut counties: Vec<&str> = Vec::new();
+        let mut organisations: Vec<&str> = Vec::new();
+        for p in &doc.present {
+            match &p.affiliation {
+                Affiliation::Municipality(m) => {
+                    let mu = &self.archive.municipalities[m.0];
+                    match mu.kind {
+                        MunicipalityKind::Municipality => {
+                            if !municipalities.contains(&m.0) {
+                                municipalities.push(m.0);
+                            }
+                        }
+                        MunicipalityKind::County => {
+                            if !counties.contains(&mu.name.as_str()) {
+                                counties.push(&mu.name);
+                            }
+                        }
+                    }
+                }
+                Affiliation::Organisation(o) => {
+                    if !organisations.contains(&&**o) {
+                        organisations.push(o);
+                    }
+                }
+            }
+        }
+        let mut from: Vec<String> = Vec::new();
+        if !municipalities.is_empty() {
+            from.push(norsk::count(municipalities.len(), "kommune", "kommuner"));
+        }
+        if counties.len() > NAMED {
+            from.push(norsk::count(
+                counties.len(),
+                "fylkeskommune",
+                "fylkeskommuner",
+            ));
+        } else {
+            from.extend(counties.iter().map(|c| c.to_string()));
+        }
+        if organisations.len() > NAMED {
+            from.push(norsk::count(
+                organisations.len(),
+                "organisasjon",
+                "organisasjoner",
+            ));
+        } else {
+            from.extend(organisations.iter().map(|o| o.to_string()));
+        }
+        let mut line = if doc.present.is_empty() {
+            "Ingen er ført opp som til stede".to_string()
+        } else {
+            format!("{} til stede", doc.present.len())
+        };
+        if !from.is_empty() {
+            line.push_str(" fra ");
+            line.push_str(&and_list(&from));
+        }
+        let substitutes = doc
+            .present
+            .iter()
+            .filter(|p| p.substitute_for.is_some())
+            .count();
+        if substitutes > 0 {
+            line.push_str(&format!(" ({substitutes} møtte som vara)"));
+        }
+        if !doc.absent.is_empty() {
+            line.push_str(&format!(", {} med forfall", doc.absent.len()));
+        }
+        line.push('.');
+        Some(line)
+    }
+
     fn attendance(&self, doc: &Document) -> Vec<AttendanceGroup> {
         let mut groups: Vec<AttendanceGroup> = Vec::new();
         let add = |p: &Participant, present: bool, groups: &mut Vec<AttendanceGroup>| {
@@ -225,5 +314,33 @@ impl Renderer<'_> {
             add(p, false, &mut groups);
         }
         groups
+    }
+}
+
+/// `a`, `a og b`, `a, b og c`.
+fn and_list(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} og {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::and_list;
+
+    #[test]
+    fn lists_join_with_og() {
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&w(&["16 kommuner"])), "16 kommuner");
+        assert_eq!(
+            and_list(&w(&["16 kommuner", "Vestregionen"])),
+            "16 kommuner og Vestregionen"
+        );
+        assert_eq!(
+            and_list(&w(&["2 kommuner", "KS", "NAV"])),
+            "2 kommuner, KS og NAV"
+        );
     }
 }

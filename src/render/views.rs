@@ -415,6 +415,10 @@ pub struct MeetingPage {
     pub attendance: Vec<AttendanceGroup>,
     /// Number present.
     pub present_count: usize,
+    /// One line: `28 til stede fra 16 kommuner og Vestregionen, 2 med forfall.`
+    pub attendance_summary: Option<String>,
+    /// Whether anyone is listed as absent (the table has a "Forfall" column).
+    pub any_absent: bool,
     /// Number absent.
     pub absent_count: usize,
     /// Secretariat.

@@ -75,7 +75,7 @@ fn an_item_numbered_per_meeting_joins_a_thread_by_its_number_with_or_without_zer
     // shows what the meeting changed in the proposal.
     let change = between(&thread, "<section class=\"endring\">", "</section>");
     assert!(
-        change.contains("slutter seg til utkastet <ins>med endringene fra møtet </ins>og ber"),
+        change.contains("slutter seg til utkastet <ins><span class=\"skjult\">lagt til: </span>med endringene fra møtet </ins>og ber"),
         "{change}"
     );
     // The minutes' item shows its thread box, with this step marked.
@@ -85,7 +85,7 @@ fn an_item_numbered_per_meeting_joins_a_thread_by_its_number_with_or_without_zer
         item.contains("Saksgang: <a href=\"../../saker/tiltaksprogram/\">"),
         "{item}"
     );
-    assert!(item.contains("12.03.2024, Arbeidsutvalget for vannområdet: <a href=\"../../moter/2024-03-12-arbeidsutvalg/#sak-03\">PS 3</a>"), "{item}");
+    assert!(item.contains("<span class=\"steg-dato\">12.03.2024</span><span class=\"skjult\">, </span>Arbeidsutvalget for vannområdet: <a href=\"../../moter/2024-03-12-arbeidsutvalg/#sak-03\">PS 3</a>"), "{item}");
     // Sak 2 of the other body's meeting is another item: not in the thread.
     let other = b.page("moter/2024-03-12-arbeidsutvalg/index.html");
     let budget = between(&other, r#"<article class="sak" id="sak-02""#, "</article>");

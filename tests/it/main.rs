@@ -11,6 +11,7 @@ mod init;
 mod invitations;
 mod items;
 mod left_out;
+mod meeting_page;
 mod notices;
 mod offline;
 mod output;

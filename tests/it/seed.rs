@@ -58,17 +58,17 @@ fn the_khs_thread_runs_from_04_2017_to_the_mayors_decision_in_order() {
 fn the_difference_between_proposal_and_decision_for_01_2018_shows_the_changed_words() {
     let page = site().page("saker/khs-videreforing/index.html");
     let diff = between(&page, "<div class=\"diff\">", "</div>");
-    assert!(diff.contains("Vestre <del>Viken</del><ins>Vikens</ins> <del>sykehusområde</del><ins>opptaksområde</ins> videreføres<ins> etter juni 2018</ins>."), "{diff}");
+    assert!(diff.contains("Vestre <del><span class=\"skjult\">slettet: </span>Viken</del><ins><span class=\"skjult\">lagt til: </span>Vikens</ins> <del><span class=\"skjult\">slettet: </span>sykehusområde</del><ins><span class=\"skjult\">lagt til: </span>opptaksområde</ins> videreføres<ins><span class=\"skjult\">lagt til: </span> etter juni 2018</ins>."), "{diff}");
     assert!(
-        diff.contains("Samarbeidet baseres <ins>i første omgang </ins>på en vertskommunemodell"),
+        diff.contains("Samarbeidet baseres <ins><span class=\"skjult\">lagt til: </span>i første omgang </ins>på en vertskommunemodell"),
         "{diff}"
     );
     assert!(
-        diff.contains("i kommunene, <del>bør </del>vurderes lagt til Kommunehelsesamarbeidet."),
+        diff.contains("i kommunene, <del><span class=\"skjult\">slettet: </span>bør </del>vurderes lagt til Kommunehelsesamarbeidet."),
         "{diff}"
     );
     assert!(
-        diff.contains("<ins>Norsk Helsenett gjennomfører prosjekt Elektronisk meldingsutveksling"),
+        diff.contains("<ins><span class=\"skjult\">lagt til: </span>Norsk Helsenett gjennomfører prosjekt Elektronisk meldingsutveksling"),
         "{diff}"
     );
     // Unchanged points are shown without marks.
@@ -192,7 +192,8 @@ fn attendance(path: &str) -> (String, String) {
         let cells: Vec<&str> = row.split("<td>").collect();
         present.push_str(&text(cells[1]));
         present.push_str(" | ");
-        absent.push_str(&text(cells[2]));
+        // No "Forfall" column when the minutes list no one as absent.
+        absent.push_str(&cells.get(2).map_or(String::new(), |c| text(c)));
         absent.push_str(" | ");
     }
     (present, absent)
@@ -224,7 +225,7 @@ fn every_attendee_substitute_and_absence_is_on_the_meeting_page() {
                 "Kjersti B. Hulbakk",
                 "Per Kierulf",
             ],
-            "7 til stede, 10 med forfall.",
+            "7 til stede fra 7 kommuner (1 møtte som vara), 10 med forfall.",
         ),
         (
             RG_2017_06_01,
@@ -249,7 +250,7 @@ fn every_attendee_substitute_and_absence_is_on_the_meeting_page() {
                 "Gro Herheim",
                 "Olav Grande",
             ],
-            "10 til stede, 7 med forfall.",
+            "10 til stede fra 8 kommuner, Akershus fylkeskommune og Buskerud fylkeskommune (7 møtte som vara), 7 med forfall.",
         ),
         (
             KHS_MINUTES,
@@ -284,7 +285,7 @@ fn every_attendee_substitute_and_absence_is_on_the_meeting_page() {
                 "Jostein Harm",
                 "Leif-Arne Steingrimsen",
             ],
-            "10 til stede, 17 med forfall.",
+            "10 til stede fra 7 kommuner og Vestregionen (1 møtte som vara), 17 med forfall.",
         ),
         (
             MAYORS,
@@ -319,7 +320,7 @@ fn every_attendee_substitute_and_absence_is_on_the_meeting_page() {
                 "Tone Tveito Eidenes",
             ],
             &[],
-            "28 til stede, 0 med forfall.",
+            "28 til stede fra 16 kommuner og Vestregionen.",
         ),
     ];
     for (path, present, absent, counts) in cases {
@@ -425,7 +426,7 @@ fn the_notice_and_the_minutes_link_to_each_other() {
 #[test]
 fn items_in_threads_have_a_saksgang_box_with_earlier_and_later_steps() {
     let page = site().page(RG_2017_06_01);
-    let item = between(&page, "id=\"sak-17-2017\"", "</aside>");
+    let item = between(&page, "id=\"sak-17-2017\"", "</ol>");
     assert!(item.contains(
         r#"<a href="../../saker/khs-videreforing/">Videreføring av Kommunehelsesamarbeidet</a>"#
     ));
@@ -435,7 +436,9 @@ fn items_in_threads_have_a_saksgang_box_with_earlier_and_later_steps() {
         ),
         "earlier step"
     );
-    assert!(item.contains("<strong>Sak 17/2017 (referat) – denne saken</strong>"));
+    assert!(item.contains(
+        "<strong>Sak 17/2017 (referat)</strong> <span class=\"denne-merke\">denne saken</span>"
+    ));
     assert!(
         item.contains(
             r##"<a href="../../moter/2018-06-14-khs-ordforermote/#sak-01-2018">Sak 1/2018</a>"##
@@ -513,7 +516,7 @@ fn one_person_written_two_ways_is_one_person() {
 fn a_notice_shows_the_earlier_treatment_of_its_items() {
     // What an invitation links to: the notice's item 01/2018 with the steps before it.
     let notice = site().page(KHS_NOTICE);
-    let aside = between(&notice, "id=\"sak-01-2018\"", "</aside>");
+    let aside = between(&notice, "id=\"sak-01-2018\"", "</ol>");
     assert!(
         aside.contains(">Tidligere behandling: <a href=\"../../../saker/khs-videreforing/\">"),
         "{aside}"
@@ -524,7 +527,9 @@ fn a_notice_shows_the_earlier_treatment_of_its_items() {
     assert!(aside.contains(
         r##"<a href="../../../moter/2017-06-01-radmannsgruppen/#sak-17-2017">Sak 17/2017</a>"##
     ));
-    assert!(aside.contains("<strong>Sak 01/2018 (innkalling) – denne saken</strong>"));
+    assert!(aside.contains(
+        "<strong>Sak 01/2018 (innkalling)</strong> <span class=\"denne-merke\">denne saken</span>"
+    ));
     assert!(
         !aside.contains("ordforermote/#sak-01-2018"),
         "later steps are left to the thread page"
