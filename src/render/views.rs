@@ -423,6 +423,91 @@ pub struct StepView {
     pub outside: bool,
 }
 
+/// One step on a thread page: a step outside the archive, or everything one
+/// meeting did with the thread (its notice and minutes joined).
+#[derive(Debug, Serialize)]
+pub struct ThreadStep {
+    /// `steg-3`, the step's anchor.
+    pub anchor: String,
+    /// `23.02.2017`.
+    pub date: String,
+    /// `2017-02-23`, for `<time datetime>`.
+    pub date_iso: String,
+    /// Body name; empty for an outside step with no body.
+    pub body: String,
+    /// The lane of the drawing the step is in, from 1.
+    pub lane: usize,
+    /// A step outside the archive.
+    pub outside: bool,
+    /// What happened, for an outside step.
+    pub text: String,
+    /// The meeting, for a step in the archive.
+    pub meeting: Option<MeetingLink>,
+    /// `Innkalling og referat`, `Referat`, `Innkalling` or `Ikke i arkivet`.
+    pub kinds: String,
+    /// The drawing's letters: `I`, `R`, `I+R` or `U`.
+    pub letters: String,
+    /// The documents' items, notice first.
+    pub parts: Vec<StepView>,
+}
+
+/// A lane of a thread's drawing: one body.
+#[derive(Debug, Serialize)]
+pub struct LaneView {
+    /// From 1.
+    pub number: usize,
+    /// Body name, or `Organ ikke oppgitt`.
+    pub name: String,
+    /// Baseline of the lane's label.
+    pub label_y: u32,
+    /// The lane's line.
+    pub line_y: u32,
+}
+
+/// A step's mark in a thread's drawing.
+#[derive(Debug, Serialize)]
+pub struct MarkView {
+    /// Centre.
+    pub x: u32,
+    /// Centre.
+    pub y: u32,
+    /// Half the width of the mark.
+    pub half: u32,
+    /// Left edge (`x - half`).
+    pub left: u32,
+    /// Top edge.
+    pub top: u32,
+    /// Letters in the mark.
+    pub letters: String,
+    /// Outside the archive: a dashed diamond, not a filled pill.
+    pub outside: bool,
+    /// The diamond's corners, for an outside step.
+    pub points: String,
+    /// `23.02.2017`, under the column.
+    pub date: String,
+}
+
+/// A thread's course drawn as lanes (bodies) × steps, an SVG without script.
+#[derive(Debug, Serialize)]
+pub struct TimelineDrawing {
+    /// Width in px.
+    pub width: u32,
+    /// Height in px.
+    pub height: u32,
+    /// The drawing's text alternative.
+    pub label: String,
+    /// One per body.
+    pub lanes: Vec<LaneView>,
+    /// One per step, in order.
+    pub marks: Vec<MarkView>,
+    /// The line through the marks, as SVG `points`.
+    pub path: String,
+    /// Baseline of the dates.
+    pub axis_y: u32,
+    /// Right end of the lane lines.
+    pub line_end: u32,
+}
+
 /// A thread page.
 #[derive(Debug, Serialize)]
 pub struct ThreadPage {
@@ -436,8 +521,10 @@ pub struct ThreadPage {
     pub status_key: String,
     /// Background HTML.
     pub background: Option<String>,
-    /// Timeline.
-    pub steps: Vec<StepView>,
+    /// Timeline: one entry per meeting or outside step.
+    pub steps: Vec<ThreadStep>,
+    /// The timeline drawn, when there are steps.
+    pub drawing: Option<TimelineDrawing>,
 }
 
 /// A municipality in the list.
