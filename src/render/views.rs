@@ -616,6 +616,61 @@ pub struct FormerNumberView {
     pub valid_to: Option<String>,
 }
 
+/// How a municipality was represented at one meeting, as a drawing's mark.
+#[derive(Debug, Serialize)]
+pub struct AttendanceMark {
+    /// `present`, `substitute`, `absent`, `missing` (not listed) or `unknown`
+    /// (the meeting has no attendance list).
+    pub status: String,
+    /// `T`, `V`, `F`, `–` or `?`.
+    pub letter: String,
+    /// `til stede`, `møtt med vara`, `forfall`, `ikke ført opp`, `ingen oppmøteliste`.
+    pub label: String,
+    /// `23.02.2017`.
+    pub date: String,
+}
+
+/// A municipality's attendance at one body, meeting by meeting.
+#[derive(Debug, Serialize)]
+pub struct AttendanceStrip {
+    /// The body.
+    pub body: Link,
+    /// One per meeting of the body from the first to the last the municipality
+    /// is listed at (in the page's scope), oldest first.
+    pub marks: Vec<AttendanceMark>,
+    /// Meetings in that span; more than `marks` when only the newest are shown.
+    pub total: usize,
+}
+
+/// A body's meeting as a column of the attendance matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixMeeting {
+    /// The meeting.
+    pub meeting: MeetingLink,
+    /// `23.02.`, the header's text (the year is in the caption).
+    pub day: String,
+}
+
+/// A municipality's row of the attendance matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixRow {
+    /// The municipality.
+    pub municipality: Link,
+    /// One per column.
+    pub cells: Vec<AttendanceMark>,
+}
+
+/// Municipalities × meetings of a body.
+#[derive(Debug, Serialize)]
+pub struct AttendanceMatrix {
+    /// The table's caption.
+    pub caption: String,
+    /// Columns, oldest first.
+    pub meetings: Vec<MatrixMeeting>,
+    /// Rows, by name.
+    pub rows: Vec<MatrixRow>,
+}
+
 /// A municipality page.
 #[derive(Debug, Serialize)]
 pub struct MunicipalityPage {
@@ -641,6 +696,8 @@ pub struct MunicipalityPage {
     pub note: Option<String>,
     /// Rate per body.
     pub rates: Vec<RateRow>,
+    /// Attendance per body, meeting by meeting (the newest when too many).
+    pub strips: Vec<AttendanceStrip>,
     /// Number of meetings it is listed at.
     pub listed: usize,
     /// Whether `attendance` holds every meeting (else see the year pages).
@@ -670,6 +727,8 @@ pub struct MunicipalityYearPage {
     pub year: i32,
     /// Meetings it is listed at.
     pub attendance: Vec<AttendanceRow>,
+    /// Attendance per body that year, meeting by meeting.
+    pub strips: Vec<AttendanceStrip>,
     /// Items that name it.
     pub mentions: Vec<MentionRow>,
     /// All year pages.
@@ -733,6 +792,8 @@ pub struct BodyPage {
     pub newest: Vec<MeetingLink>,
     /// Members by year, newest first, when complete.
     pub members: Vec<YearOfMembers>,
+    /// Attendance matrices: one per year when complete, else the newest meetings.
+    pub matrices: Vec<AttendanceMatrix>,
     /// Year pages.
     pub year_links: Vec<YearLink>,
 }
@@ -750,6 +811,8 @@ pub struct BodyYearPage {
     pub meetings: Vec<MeetingLink>,
     /// People present that year.
     pub members: Vec<MemberRow>,
+    /// The year's attendance matrix.
+    pub matrix: Option<AttendanceMatrix>,
     /// All year pages.
     pub years: Vec<YearLink>,
 }
