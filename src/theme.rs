@@ -48,6 +48,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = builtin![
     "attendance_rows.html",
     "mention_rows.html",
     "member_rows.html",
+    "attendance_strips.html",
+    "attendance_matrix.html",
     "municipality_year.html",
     "body_year.html",
     "search.html",

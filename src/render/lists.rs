@@ -164,6 +164,136 @@ impl Renderer<'_> {
         }
     }
 
+    /// How each municipality was represented at a meeting; None when the
+    /// meeting has no attendance list at all. O(attendees).
+    fn presence(&self, meeting: MeetingId) -> Option<BTreeMap<MunicipalityId, Presence>> {
+        let doc = self.archive.meetings[meeting.0].main_document();
+        if doc.present.is_empty() && doc.absent.is_empty() {
+            return None;
+        }
+        let mut out: BTreeMap<MunicipalityId, Presence> = BTreeMap::new();
+        for p in &doc.absent {
+            if let Affiliation::Municipality(mu) = p.affiliation {
+                out.entry(mu).or_insert(Presence::Absent);
+            }
+        }
+        for p in &doc.present {
+            if let Affiliation::Municipality(mu) = p.affiliation {
+                let now = if p.substitute_for.is_none() {
+                    Presence::Present
+                } else {
+                    Presence::Substitute
+                };
+                let e = out.entry(mu).or_insert(now);
+                // Someone present beats apologies; the regular member beats a substitute.
+                if *e == Presence::Absent || now == Presence::Present {
+                    *e = now;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn attendance_mark(&self, id: MunicipalityId, meeting: MeetingId) -> AttendanceMark {
+        let p = match self.presence(meeting) {
+            None => Presence::Unknown,
+            Some(map) => map.get(&id).copied().unwrap_or(Presence::Missing),
+        };
+        p.mark(norsk::short_date(self.archive.meetings[meeting.0].date))
+    }
+
+    /// Per body, a mark for each of its meetings from the first to the last of
+    /// `listed`, the newest `cap` of them. O(marks × attendees).
+    fn strips(
+        &self,
+        id: MunicipalityId,
+        listed: &[MeetingId],
+        cap: Option<usize>,
+    ) -> Vec<AttendanceStrip> {
+        let mut span: BTreeMap<BodyId, (usize, usize)> = BTreeMap::new();
+        for m in listed {
+            let place = self.index.place_in_body[m.0];
+            let e = span
+                .entry(self.archive.meetings[m.0].body)
+                .or_insert((place, place));
+            e.0 = e.0.min(place);
+            e.1 = e.1.max(place);
+        }
+        span.into_iter()
+            .map(|(b, (first, last))| {
+                let total = last - first + 1;
+                let from = last + 1 - cap.map_or(total, |c| c.min(total));
+                AttendanceStrip {
+                    body: self.body_link(b),
+                    marks: self.index.by_body[b.0][from..=last]
+                        .iter()
+                        .map(|m| self.attendance_mark(id, *m))
+                        .collect(),
+                    total,
+                }
+            })
+            .collect()
+    }
+
+    /// Municipalities × `meetings` (oldest first); None when no municipality is
+    /// listed at any of them. O(meetings × (attendees + rows)).
+    fn matrix(
+        &self,
+        meetings: &[MeetingId],
+        caption: String,
+        with_year: bool,
+    ) -> Option<AttendanceMatrix> {
+        let columns: Vec<Option<BTreeMap<MunicipalityId, Presence>>> =
+            meetings.iter().map(|m| self.presence(*m)).collect();
+        let seen: BTreeSet<MunicipalityId> = columns
+            .iter()
+            .flatten()
+            .flat_map(|c| c.keys().copied())
+            .collect();
+        if seen.is_empty() {
+            return None;
+        }
+        let mut rows: Vec<MatrixRow> = seen
+            .into_iter()
+            .map(|mu| {
+                let o = &self.archive.municipalities[mu.0];
+                MatrixRow {
+                    municipality: Link::new(urls::municipality(&o.id), &o.name),
+                    cells: meetings
+                        .iter()
+                        .zip(&columns)
+                        .map(|(m, c)| {
+                            let p = match c {
+                                None => Presence::Unknown,
+                                Some(c) => c.get(&mu).copied().unwrap_or(Presence::Missing),
+                            };
+                            p.mark(norsk::short_date(self.archive.meetings[m.0].date))
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        norsk::sort_by_name(&mut rows, |r| &r.municipality.text);
+        Some(AttendanceMatrix {
+            caption,
+            meetings: meetings
+                .iter()
+                .map(|m| {
+                    let d = self.archive.meetings[m.0].date;
+                    MatrixMeeting {
+                        meeting: self.meeting_link(*m),
+                        day: if with_year {
+                            d.format("%d.%m.%y").to_string()
+                        } else {
+                            d.format("%d.%m.").to_string()
+                        },
+                    }
+                })
+                .collect(),
+            rows,
+        })
+    }
+
     fn mention_row(&self, at: ItemRef) -> MentionRow {
         let (meeting, kind, item) = (at.meeting(), at.kind(), at.item as usize);
         let m = &self.archive.meetings[meeting.0];
@@ -320,6 +450,7 @@ impl Renderer<'_> {
                 .collect(),
             note: mu.note.clone(),
             rates,
+            strips: self.strips(id, &listed, Some(STRIP_NEWEST)),
             listed: listed.len(),
             attendance_complete: listed.len() <= FULL_LIST,
             attendance: rows,
@@ -337,7 +468,11 @@ impl Renderer<'_> {
 
     pub(super) fn municipality_year(&self, id: MunicipalityId, year: i32) -> MunicipalityYearPage {
         let mu = &self.archive.municipalities[id.0];
+        let listed = self.index.listed[id.0]
+            .get(&year)
+            .map_or(&[][..], Vec::as_slice);
         MunicipalityYearPage {
+            strips: self.strips(id, listed, None),
             title: format!("{} i {year}", mu.name),
             municipality: Link::new(urls::municipality(&mu.id), &mu.name),
             year,
@@ -448,6 +583,22 @@ impl Renderer<'_> {
             } else {
                 Vec::new()
             },
+            matrices: if complete {
+                years
+                    .iter()
+                    .rev()
+                    .filter_map(|(year, ms)| self.matrix(ms, format!("Oppmøte i {year}"), false))
+                    .collect()
+            } else {
+                let from = meetings.len().saturating_sub(MATRIX_NEWEST);
+                self.matrix(
+                    &meetings[from..],
+                    format!("Oppmøte på de {MATRIX_NEWEST} siste møtene"),
+                    true,
+                )
+                .into_iter()
+                .collect()
+            },
             year_links: if complete {
                 Vec::new()
             } else {
@@ -472,9 +623,49 @@ impl Renderer<'_> {
                 .map(|m| self.meeting_link(*m))
                 .collect(),
             members: self.members(&meetings),
+            matrix: self.matrix(&meetings, format!("Oppmøte i {year}"), false),
             years: self.year_links(years.iter().map(|(y, ms)| (*y, ms.len())), |y| {
                 urls::body_year(&b.id, y)
             }),
+        }
+    }
+}
+
+/// How many of a body's newest meetings a municipality page draws per body.
+pub(super) const STRIP_NEWEST: usize = FULL_LIST;
+/// How many of its newest meetings a body page with year pages shows in its
+/// attendance matrix.
+pub(super) const MATRIX_NEWEST: usize = 12;
+
+/// How a municipality was represented at a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    /// Its regular member came.
+    Present,
+    /// Only a substitute came.
+    Substitute,
+    /// Apologies only.
+    Absent,
+    /// Not listed at a meeting with an attendance list.
+    Missing,
+    /// The meeting has no attendance list.
+    Unknown,
+}
+
+impl Presence {
+    fn mark(self, date: String) -> AttendanceMark {
+        let (status, letter, label) = match self {
+            Presence::Present => ("present", "T", "til stede"),
+            Presence::Substitute => ("substitute", "V", "møtt med vara"),
+            Presence::Absent => ("absent", "F", "forfall"),
+            Presence::Missing => ("missing", "–", "ikke ført opp"),
+            Presence::Unknown => ("unknown", "?", "ingen oppmøteliste"),
+        };
+        AttendanceMark {
+            status: status.to_string(),
+            letter: letter.to_string(),
+            label: label.to_string(),
+            date,
         }
     }
 }

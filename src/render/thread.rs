@@ -117,7 +117,17 @@ impl Renderer<'_> {
 
     pub(super) fn thread(&self, id: ThreadId, page_path: &str) -> ThreadPage {
         let thread = &self.archive.threads[id.0];
-        let mut steps = Vec::new();
+        let mut steps: Vec<ThreadStep> = Vec::new();
+        let mut lanes: Vec<(Option<BodyId>, String)> = Vec::new();
+        let mut lane_of = |body: Option<BodyId>, name: &str| -> usize {
+            match lanes.iter().position(|(b, _)| *b == body) {
+                Some(i) => i + 1,
+                None => {
+                    lanes.push((body, name.to_string()));
+                    lanes.len()
+                }
+            }
+        };
         for s in &thread.steps {
             let summary = self.step_summary(s);
             let mut view = StepView {
@@ -129,35 +139,92 @@ impl Renderer<'_> {
                 diff: None,
                 outside: matches!(s, Step::Outside { .. }),
             };
-            if let Step::Item {
-                meeting,
-                document,
-                item,
-                sub_item,
-            } = s
-            {
-                let doc = self
-                    .archive
-                    .document(*meeting, *document)
-                    .expect("steps point at documents");
-                let it = &doc.items[*item];
-                view.meeting = Some(self.meeting_link(*meeting));
-                view.item_title = Some(it.title().to_string());
-                view.sub_item = sub_item.as_ref().and_then(|l| sub_item_title(it, l));
-                view.decisions = it
-                    .decisions(sub_item.as_deref())
-                    .map(|d| DecisionView {
-                        kind: decision_kind_name(d.kind).to_string(),
-                        heading: d.heading.clone(),
-                        html: self.html(&d.body, &doc.links, page_path),
-                    })
-                    .collect();
-                if *document == DocumentKind::Minutes {
-                    view.diff = self.proposal_diff(*meeting, it, sub_item.as_deref());
+            match s {
+                Step::Item {
+                    meeting,
+                    document,
+                    item,
+                    sub_item,
+                } => {
+                    let doc = self
+                        .archive
+                        .document(*meeting, *document)
+                        .expect("steps point at documents");
+                    let it = &doc.items[*item];
+                    let link = self.meeting_link(*meeting);
+                    view.meeting = Some(link.clone());
+                    view.item_title = Some(it.title().to_string());
+                    view.sub_item = sub_item.as_ref().and_then(|l| sub_item_title(it, l));
+                    view.decisions = it
+                        .decisions(sub_item.as_deref())
+                        .map(|d| DecisionView {
+                            kind: decision_kind_name(d.kind).to_string(),
+                            heading: d.heading.clone(),
+                            html: self.html(&d.body, &doc.links, page_path),
+                        })
+                        .collect();
+                    if *document == DocumentKind::Minutes {
+                        view.diff = self.proposal_diff(*meeting, it, sub_item.as_deref());
+                    }
+                    // Steps of one meeting lie next to each other, notice first:
+                    // they are one step of the page.
+                    if let Some(last) = steps.last_mut() {
+                        if last.meeting.as_ref().is_some_and(|l| l.href == link.href) {
+                            last.parts.push(view);
+                            continue;
+                        }
+                    }
+                    let m = &self.archive.meetings[meeting.0];
+                    let body = self.archive.bodies[m.body.0].name.clone();
+                    steps.push(ThreadStep {
+                        anchor: format!("steg-{}", steps.len() + 1),
+                        date: link.date.clone(),
+                        date_iso: link.date_iso.clone(),
+                        lane: lane_of(Some(m.body), &body),
+                        body,
+                        outside: false,
+                        text: String::new(),
+                        meeting: Some(link),
+                        kinds: String::new(),
+                        letters: String::new(),
+                        parts: vec![view],
+                    });
+                }
+                Step::Outside { date, body, text } => {
+                    let name = view.summary.body.clone();
+                    let lane_name = if name.is_empty() {
+                        "Organ ikke oppgitt".to_string()
+                    } else {
+                        name.clone()
+                    };
+                    steps.push(ThreadStep {
+                        anchor: format!("steg-{}", steps.len() + 1),
+                        date: norsk::short_date(*date),
+                        date_iso: date.to_string(),
+                        lane: lane_of(*body, &lane_name),
+                        body: name,
+                        outside: true,
+                        text: text.clone(),
+                        meeting: None,
+                        kinds: "Ikke i arkivet".to_string(),
+                        letters: "U".to_string(),
+                        parts: vec![view],
+                    });
                 }
             }
-            steps.push(view);
         }
+        for st in steps.iter_mut().filter(|s| !s.outside) {
+            let notice = st.parts.iter().any(|p| p.summary.kind == "innkalling");
+            let minutes = st.parts.iter().any(|p| p.summary.kind == "referat");
+            let (kinds, letters) = match (notice, minutes) {
+                (true, true) => ("Innkalling og referat", "I+R"),
+                (true, false) => ("Innkalling", "I"),
+                _ => ("Referat", "R"),
+            };
+            st.kinds = kinds.to_string();
+            st.letters = letters.to_string();
+        }
+        let drawing = timeline_drawing(&steps, &lanes);
         let bg_text =
             &self.sources.get(thread.background.file).text[thread.background.range.clone()];
         ThreadPage {
@@ -173,6 +240,7 @@ impl Renderer<'_> {
             background: (!bg_text.trim().is_empty())
                 .then(|| self.html(&thread.background, &thread.links, page_path)),
             steps,
+            drawing,
         }
     }
 
@@ -201,4 +269,94 @@ impl Renderer<'_> {
         let (html, changed) = markdown::word_diff(&old, &new);
         Some(DiffView { html, changed })
     }
+}
+
+/// Columns of the timeline drawing, px.
+const COLUMN: u32 = 84;
+/// Margin of the drawing, px.
+const PAD: u32 = 12;
+/// Height of a lane, px.
+const LANE: u32 = 50;
+
+/// The drawing of a thread's course: one lane per body, one column per step, in
+/// order (not to scale: steps a day apart stay readable). O(steps).
+fn timeline_drawing(
+    steps: &[ThreadStep],
+    lanes: &[(Option<BodyId>, String)],
+) -> Option<TimelineDrawing> {
+    let (first, last) = (steps.first()?, steps.last()?);
+    let columns = steps.len() as u32;
+    let longest = lanes
+        .iter()
+        .map(|(_, n)| n.chars().count() as u32)
+        .max()
+        .unwrap_or(0);
+    let width = (2 * PAD + columns * COLUMN).max(2 * PAD + longest * 8);
+    let line_y = |lane: usize| 4 + (lane as u32 - 1) * LANE + 36;
+    let marks: Vec<MarkView> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let x = PAD + COLUMN / 2 + i as u32 * COLUMN;
+            let y = line_y(s.lane);
+            let half = if s.letters.len() > 1 { 20 } else { 12 };
+            MarkView {
+                x,
+                y,
+                half,
+                left: x - half,
+                top: y - 11,
+                letters: s.letters.clone(),
+                outside: s.outside,
+                points: format!(
+                    "{x},{} {},{y} {x},{} {},{y}",
+                    y - 14,
+                    x + 14,
+                    y + 14,
+                    x - 14
+                ),
+                date: s.date.clone(),
+            }
+        })
+        .collect();
+    let path = marks
+        .iter()
+        .map(|m| format!("{},{}", m.x, m.y))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let axis_y = 4 + lanes.len() as u32 * LANE + 14;
+    let outside = steps.iter().filter(|s| s.outside).count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let label = format!(
+        "Tegning av saksgangen: {} i {} fra {} til {}{}. Stegene står som tekst i listen under.",
+        plural(steps.len(), "steg", "steg"),
+        plural(lanes.len(), "organ", "organer"),
+        first.date,
+        last.date,
+        if outside > 0 {
+            format!(", {} utenfor arkivet", plural(outside, "steg", "steg"))
+        } else {
+            String::new()
+        }
+    );
+    Some(TimelineDrawing {
+        width,
+        height: axis_y + 8,
+        label,
+        lanes: lanes
+            .iter()
+            .enumerate()
+            .map(|(i, (_, name))| LaneView {
+                number: i + 1,
+                name: name.clone(),
+                label_y: 4 + i as u32 * LANE + 15,
+                line_y: line_y(i + 1),
+            })
+            .collect(),
+        marks,
+        path,
+        axis_y,
+        line_end: width - PAD,
+    })
 }

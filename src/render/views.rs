@@ -519,6 +519,91 @@ pub struct StepView {
     pub outside: bool,
 }
 
+/// One step on a thread page: a step outside the archive, or everything one
+/// meeting did with the thread (its notice and minutes joined).
+#[derive(Debug, Serialize)]
+pub struct ThreadStep {
+    /// `steg-3`, the step's anchor.
+    pub anchor: String,
+    /// `23.02.2017`.
+    pub date: String,
+    /// `2017-02-23`, for `<time datetime>`.
+    pub date_iso: String,
+    /// Body name; empty for an outside step with no body.
+    pub body: String,
+    /// The lane of the drawing the step is in, from 1.
+    pub lane: usize,
+    /// A step outside the archive.
+    pub outside: bool,
+    /// What happened, for an outside step.
+    pub text: String,
+    /// The meeting, for a step in the archive.
+    pub meeting: Option<MeetingLink>,
+    /// `Innkalling og referat`, `Referat`, `Innkalling` or `Ikke i arkivet`.
+    pub kinds: String,
+    /// The drawing's letters: `I`, `R`, `I+R` or `U`.
+    pub letters: String,
+    /// The documents' items, notice first.
+    pub parts: Vec<StepView>,
+}
+
+/// A lane of a thread's drawing: one body.
+#[derive(Debug, Serialize)]
+pub struct LaneView {
+    /// From 1.
+    pub number: usize,
+    /// Body name, or `Organ ikke oppgitt`.
+    pub name: String,
+    /// Baseline of the lane's label.
+    pub label_y: u32,
+    /// The lane's line.
+    pub line_y: u32,
+}
+
+/// A step's mark in a thread's drawing.
+#[derive(Debug, Serialize)]
+pub struct MarkView {
+    /// Centre.
+    pub x: u32,
+    /// Centre.
+    pub y: u32,
+    /// Half the width of the mark.
+    pub half: u32,
+    /// Left edge (`x - half`).
+    pub left: u32,
+    /// Top edge.
+    pub top: u32,
+    /// Letters in the mark.
+    pub letters: String,
+    /// Outside the archive: a dashed diamond, not a filled pill.
+    pub outside: bool,
+    /// The diamond's corners, for an outside step.
+    pub points: String,
+    /// `23.02.2017`, under the column.
+    pub date: String,
+}
+
+/// A thread's course drawn as lanes (bodies) × steps, an SVG without script.
+#[derive(Debug, Serialize)]
+pub struct TimelineDrawing {
+    /// Width in px.
+    pub width: u32,
+    /// Height in px.
+    pub height: u32,
+    /// The drawing's text alternative.
+    pub label: String,
+    /// One per body.
+    pub lanes: Vec<LaneView>,
+    /// One per step, in order.
+    pub marks: Vec<MarkView>,
+    /// The line through the marks, as SVG `points`.
+    pub path: String,
+    /// Baseline of the dates.
+    pub axis_y: u32,
+    /// Right end of the lane lines.
+    pub line_end: u32,
+}
+
 /// A thread page.
 #[derive(Debug, Serialize)]
 pub struct ThreadPage {
@@ -532,8 +617,10 @@ pub struct ThreadPage {
     pub status_key: String,
     /// Background HTML.
     pub background: Option<String>,
-    /// Timeline.
-    pub steps: Vec<StepView>,
+    /// Timeline: one entry per meeting or outside step.
+    pub steps: Vec<ThreadStep>,
+    /// The timeline drawn, when there are steps.
+    pub drawing: Option<TimelineDrawing>,
 }
 
 /// A municipality in the list.
@@ -625,6 +712,61 @@ pub struct FormerNumberView {
     pub valid_to: Option<String>,
 }
 
+/// How a municipality was represented at one meeting, as a drawing's mark.
+#[derive(Debug, Serialize)]
+pub struct AttendanceMark {
+    /// `present`, `substitute`, `absent`, `missing` (not listed) or `unknown`
+    /// (the meeting has no attendance list).
+    pub status: String,
+    /// `T`, `V`, `F`, `–` or `?`.
+    pub letter: String,
+    /// `til stede`, `møtt med vara`, `forfall`, `ikke ført opp`, `ingen oppmøteliste`.
+    pub label: String,
+    /// `23.02.2017`.
+    pub date: String,
+}
+
+/// A municipality's attendance at one body, meeting by meeting.
+#[derive(Debug, Serialize)]
+pub struct AttendanceStrip {
+    /// The body.
+    pub body: Link,
+    /// One per meeting of the body from the first to the last the municipality
+    /// is listed at (in the page's scope), oldest first.
+    pub marks: Vec<AttendanceMark>,
+    /// Meetings in that span; more than `marks` when only the newest are shown.
+    pub total: usize,
+}
+
+/// A body's meeting as a column of the attendance matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixMeeting {
+    /// The meeting.
+    pub meeting: MeetingLink,
+    /// `23.02.`, the header's text (the year is in the caption).
+    pub day: String,
+}
+
+/// A municipality's row of the attendance matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixRow {
+    /// The municipality.
+    pub municipality: Link,
+    /// One per column.
+    pub cells: Vec<AttendanceMark>,
+}
+
+/// Municipalities × meetings of a body.
+#[derive(Debug, Serialize)]
+pub struct AttendanceMatrix {
+    /// The table's caption.
+    pub caption: String,
+    /// Columns, oldest first.
+    pub meetings: Vec<MatrixMeeting>,
+    /// Rows, by name.
+    pub rows: Vec<MatrixRow>,
+}
+
 /// A municipality page.
 #[derive(Debug, Serialize)]
 pub struct MunicipalityPage {
@@ -650,6 +792,8 @@ pub struct MunicipalityPage {
     pub note: Option<String>,
     /// Rate per body.
     pub rates: Vec<RateRow>,
+    /// Attendance per body, meeting by meeting (the newest when too many).
+    pub strips: Vec<AttendanceStrip>,
     /// Number of meetings it is listed at.
     pub listed: usize,
     /// Whether `attendance` holds every meeting (else see the year pages).
@@ -679,6 +823,8 @@ pub struct MunicipalityYearPage {
     pub year: i32,
     /// Meetings it is listed at.
     pub attendance: Vec<AttendanceRow>,
+    /// Attendance per body that year, meeting by meeting.
+    pub strips: Vec<AttendanceStrip>,
     /// Items that name it.
     pub mentions: Vec<MentionRow>,
     /// All year pages.
@@ -742,6 +888,8 @@ pub struct BodyPage {
     pub newest: Vec<MeetingLink>,
     /// Members by year, newest first, when complete.
     pub members: Vec<YearOfMembers>,
+    /// Attendance matrices: one per year when complete, else the newest meetings.
+    pub matrices: Vec<AttendanceMatrix>,
     /// Year pages.
     pub year_links: Vec<YearLink>,
 }
@@ -759,6 +907,8 @@ pub struct BodyYearPage {
     pub meetings: Vec<MeetingLink>,
     /// People present that year.
     pub members: Vec<MemberRow>,
+    /// The year's attendance matrix.
+    pub matrix: Option<AttendanceMatrix>,
     /// All year pages.
     pub years: Vec<YearLink>,
 }

@@ -5,6 +5,7 @@ mod aliases;
 mod bodies;
 mod browser;
 mod contract;
+mod drawings;
 mod errors;
 mod folder;
 mod init;
