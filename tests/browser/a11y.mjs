@@ -12,7 +12,9 @@
 //                                            the rest evenly spaced); without it every page
 //                  "keyboard": ["", "moter/…/"],   pages for the keyboard walk (light, dark)
 //                  "print": ["moter/…/"],          pages checked in print emulation
-//                  "screenshots": {"dir": "DIR", "pages": {"forside": "", …}} } ],
+//                  "screenshots": {"dir": "DIR", "pages": {"forside": "", …}},
+//                  "vnu_lines": 40 } ],      Nu checker errors printed one by one (the rest
+//                                            counted by message; also A11Y_VNU_LINES)
 //     "only": ["axe", "vnu", …] }            optional: run only these checks
 //                                            (also A11Y_ONLY=axe,reflow in the environment)
 //
@@ -503,7 +505,7 @@ function vnu(site, root) {
       const files = new Set(errors.map((m) => m.url));
       counts[site.name] ??= {};
       counts[site.name].vnu = { checked: pagesOf(root).length, failed: files.size, errors: errors.length };
-      const cap = Number(process.env.A11Y_VNU_LINES ?? 40);
+      const cap = Number(process.env.A11Y_VNU_LINES ?? site.vnu_lines ?? 40);
       errors.forEach((m, i) => {
         const file = path.relative(root, decodeURIComponent(String(m.url).replace(/^file:/, '')));
         if (i < cap) fail(site.name, `${file}:${m.lastLine ?? '?'}`, `vnu: ${m.message}`);
