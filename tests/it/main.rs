@@ -1,6 +1,7 @@
 //! Integration tests: each builds a small archive from `tests/fixtures/<case>/`
 //! (or the bundled `content/`) with the real binary and reads the pages it wrote.
 
+mod a11y;
 mod aliases;
 mod bodies;
 mod browser;
