@@ -330,6 +330,7 @@
       if (link) link.focus();
     });
   });
-  if (!input.value) input.focus();
+  // No focus() on load: the skip link stays the first Tab stop (WCAG 2.4.1,
+  // 2.4.3), and a screen reader starts at the top of the page, as on every other.
   search();
 })();
