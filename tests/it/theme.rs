@@ -210,7 +210,12 @@ fn check_with_site(site: &str, logo: Option<&[u8]>) -> String {
 
 #[test]
 fn a_wrong_new_setting_is_an_error_at_its_value() {
-    let cases: [(&str, Option<&[u8]>, &str); 5] = [
+    let cases: [(&str, Option<&[u8]>, &str); 6] = [
+        (
+            "eier: Testregionen\n",
+            None,
+            "feil: ukjent felt «eier»\n --> content/site.yaml:4:1\n  |\n4 | eier: Testregionen\n  | ^^^^ dette feltet finnes ikke her\n  |\nslik retter du det: mente du «owner»? Feltene som kan stå her er: title, base_url, language, theme, description, owner, logo, contact, accessibility_statement, decision_headings\n\nfant 1 feil\n",
+        ),
         (
             "owner: [A, B]\n",
             None,
