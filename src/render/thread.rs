@@ -168,11 +168,11 @@ impl Renderer<'_> {
                     }
                     // Steps of one meeting lie next to each other, notice first:
                     // they are one step of the page.
-                    if let Some(last) = steps.last_mut() {
-                        if last.meeting.as_ref().is_some_and(|l| l.href == link.href) {
-                            last.parts.push(view);
-                            continue;
-                        }
+                    if let Some(last) = steps.last_mut()
+                        && last.meeting.as_ref().is_some_and(|l| l.href == link.href)
+                    {
+                        last.parts.push(view);
+                        continue;
                     }
                     let m = &self.archive.meetings[meeting.0];
                     let body = self.archive.bodies[m.body.0].name.clone();
