@@ -139,7 +139,7 @@ fn marks(html: &str, open: &str) -> Vec<(String, String, String)> {
         .map(|m| {
             let status = m[..m.find('"').unwrap()].to_string();
             let letter = &between(m, "aria-hidden=\"true\">", "</span>")[19..];
-            let words = between(m, "<span class=\"for-skjermleser\">", "</span>");
+            let words = between(m, "<span class=\"skjult\">", "</span>");
             (status, text(letter), text(words))
         })
         .collect()
