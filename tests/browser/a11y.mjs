@@ -7,9 +7,9 @@
 //   { "sites": [ { "name": "seed",           shown in every message
 //                  "web": "DIR",             web edition, served on 127.0.0.1 under prefix
 //                  "prefix": "/arkiv/",
-//                  "sample": 40,             optional: check this many pages in the browser
-//                                            (all index pages, every body and thread page,
-//                                            the rest evenly spaced); without it every page
+//                  "sample": 20,             optional: check this many pages in the browser
+//                                            (the front page, the lists and search, the rest
+//                                            evenly spaced in path order); without it every page
 //                  "keyboard": ["", "moter/…/"],   pages for the keyboard walk (light, dark)
 //                  "print": ["moter/…/"],          pages checked in print emulation
 //                  "screenshots": {"dir": "DIR", "pages": {"forside": "", …}},
@@ -150,15 +150,14 @@ function pagesOf(root) {
   return out.sort();
 }
 
-/** A deterministic sample: index pages, bodies, threads and years, the rest evenly spaced. */
+/** A deterministic sample of n pages: the top pages (front, lists, search), the rest evenly spaced. */
 function sampleOf(pages, n) {
   if (!n || pages.length <= n) return pages;
-  const always = pages.filter((p) => p.split('/').filter(Boolean).length <= 1
-    || /^(organer|saker)\/[^/]+\/$/.test(p) || /^moter\/\d{4}\/$/.test(p));
+  const always = pages.filter((p) => p.split('/').filter(Boolean).length <= 1);
   const rest = pages.filter((p) => !always.includes(p));
   const want = Math.max(0, n - always.length);
   const picked = [];
-  for (let i = 0; i < want && rest.length; i++) picked.push(rest[Math.floor((i * rest.length) / want)]);
+  for (let i = 0; i < want && rest.length; i++) picked.push(rest[Math.floor(((i + 0.5) * rest.length) / want)]);
   return [...new Set([...always, ...picked])].sort();
 }
 
@@ -547,6 +546,9 @@ try {
 
     if (on('axe') || on('reflow') || on('saksgang')) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+      // axe in every page from the start: an init script, like evaluate(), is DevTools code
+      // outside the page's policy, and costs less than sending axe after each load.
+      if (on('axe')) await ctx.addInitScript({ content: axeSource });
       const page = await ctx.newPage();
       page.setDefaultTimeout(20000);
       for (const rel of pages) {
@@ -608,7 +610,7 @@ try {
     if (on('shots') && site.screenshots) await screenshots(browser, site, base, site.screenshots);
     await validating;
     console.log(`[${site.name}] ${pages.length} of ${all.length} pages in the browser`
-      + `${pages.length < all.length ? ` (a sample: every index, body and thread page, the rest evenly spaced)` : ''}, `
+      + `${pages.length < all.length ? ` (a sample: the top pages, the rest evenly spaced)` : ''}, `
       + `vnu on all; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 } catch (e) {
