@@ -12,6 +12,9 @@
 //! - **Nu HTML Checker** (`--errors-only`) over every HTML file: zero errors;
 //! - **reflow** (WCAG 1.4.10): at 320 px no page scrolls sideways
 //!   (`scrollWidth <= clientWidth`); a failure names the elements that stick out;
+//!   and a box that scrolls sideways on its own at 320 px (a wide table) has
+//!   `tabindex="0"` and `aria-label`/`aria-labelledby`, so a keyboard reaches it
+//!   and a screen reader names it;
 //! - **"Saksgang" boxes** (`[data-saksgang]` or `.saksgang`) on meeting pages at
 //!   1280 px: no box overlaps another box or the lines of a paragraph or
 //!   `.vedtak` of its item, no paragraph of an `article.sak` has lines narrower
