@@ -7,9 +7,9 @@
 //   { "sites": [ { "name": "seed",           shown in every message
 //                  "web": "DIR",             web edition, served on 127.0.0.1 under prefix
 //                  "prefix": "/arkiv/",
-//                  "sample": 40,             optional: check this many pages in the browser
-//                                            (all index pages, every body and thread page,
-//                                            the rest evenly spaced); without it every page
+//                  "sample": 20,             optional: check this many pages in the browser
+//                                            (the front page, the lists and search, the rest
+//                                            evenly spaced in path order); without it every page
 //                  "keyboard": ["", "moter/…/"],   pages for the keyboard walk (light, dark)
 //                  "print": ["moter/…/"],          pages checked in print emulation
 //                  "screenshots": {"dir": "DIR", "pages": {"forside": "", …}},
@@ -24,7 +24,9 @@
 //   axe       axe-core, tags wcag2a wcag2aa wcag21a wcag21aa, on every (sampled) page in
 //             light at 1280 px, dark at 1280 px and light at 320 px: zero violations
 //   reflow    at 320 px wide, documentElement.scrollWidth <= clientWidth on every page
-//             (WCAG 1.4.10); a failure names the elements that stick out
+//             (WCAG 1.4.10); a failure names the elements that stick out; and a box
+//             that scrolls sideways on its own (a wide table) has tabindex="0" and
+//             aria-label or aria-labelledby (reached and named by keyboard, 2.1.1, 4.1.2)
 //   saksgang  on meeting pages at 1280 px: the "Saksgang" boxes of an item
 //             ([data-saksgang] or .saksgang) overlap neither each other nor a paragraph
 //             or .vedtak of the item, every paragraph of an article.sak outside the boxes
@@ -150,15 +152,14 @@ function pagesOf(root) {
   return out.sort();
 }
 
-/** A deterministic sample: index pages, bodies, threads and years, the rest evenly spaced. */
+/** A deterministic sample of n pages: the top pages (front, lists, search), the rest evenly spaced. */
 function sampleOf(pages, n) {
   if (!n || pages.length <= n) return pages;
-  const always = pages.filter((p) => p.split('/').filter(Boolean).length <= 1
-    || /^(organer|saker)\/[^/]+\/$/.test(p) || /^moter\/\d{4}\/$/.test(p));
+  const always = pages.filter((p) => p.split('/').filter(Boolean).length <= 1);
   const rest = pages.filter((p) => !always.includes(p));
   const want = Math.max(0, n - always.length);
   const picked = [];
-  for (let i = 0; i < want && rest.length; i++) picked.push(rest[Math.floor((i * rest.length) / want)]);
+  for (let i = 0; i < want && rest.length; i++) picked.push(rest[Math.floor(((i + 0.5) * rest.length) / want)]);
   return [...new Set([...always, ...picked])].sort();
 }
 
@@ -220,7 +221,20 @@ async function reflow(page) {
     const d = window.__a11yDescribe;
     const de = document.documentElement;
     const cw = de.clientWidth;
-    if (de.scrollWidth <= cw) return null;
+    // A box that scrolls sideways on its own (a wide table) must be reachable and named:
+    // tabindex="0" and a label (aria-label or aria-labelledby), as the issue asks.
+    const scrollers = [];
+    for (const e of document.body.querySelectorAll('*')) {
+      const ox = getComputedStyle(e).overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && e.scrollWidth > e.clientWidth + 1) {
+        const named = e.hasAttribute('aria-label') || e.hasAttribute('aria-labelledby');
+        if (e.getAttribute('tabindex') !== '0' || !named) {
+          scrollers.push(`${d(e)} (${e.scrollWidth} px in ${e.clientWidth} px) has ${e.getAttribute('tabindex') === '0' ? '' : 'no tabindex="0"'}`
+            + `${e.getAttribute('tabindex') !== '0' && !named ? ' and ' : ''}${named ? '' : 'no label'}`);
+        }
+      }
+    }
+    if (de.scrollWidth <= cw) return { scrollers };
     const out = [];
     for (const e of document.body.querySelectorAll('*')) {
       const r = e.getBoundingClientRect();
@@ -235,7 +249,7 @@ async function reflow(page) {
       if (box || spill) out.push({ what: d(e), width: Math.round(Math.max(r.width, spill ? e.scrollWidth : 0)) });
     }
     out.sort((a, b) => b.width - a.width);
-    return { scrollWidth: de.scrollWidth, clientWidth: cw, culprits: out.slice(0, 3) };
+    return { scrollWidth: de.scrollWidth, clientWidth: cw, culprits: out.slice(0, 3), scrollers, wide: true };
   });
 }
 
@@ -547,6 +561,9 @@ try {
 
     if (on('axe') || on('reflow') || on('saksgang')) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+      // axe in every page from the start: an init script, like evaluate(), is DevTools code
+      // outside the page's policy, and costs less than sending axe after each load.
+      if (on('axe')) await ctx.addInitScript({ content: axeSource });
       const page = await ctx.newPage();
       page.setDefaultTimeout(20000);
       for (const rel of pages) {
@@ -578,8 +595,13 @@ try {
             }
             if (width === 320 && on('reflow')) {
               const r = await reflow(page);
-              count(site.name, 'reflow', !!r);
-              if (r) {
+              count(site.name, 'reflow', !!r.wide);
+              count(site.name, 'scroll regions', r.scrollers.length > 0);
+              if (r.scrollers.length) {
+                failGrouped(site.name, 'scroller', 'a box that scrolls sideways at 320 px cannot be reached by keyboard or has no name '
+                  + '(needs tabindex="0" and aria-label/aria-labelledby)', where, `e.g. ${r.scrollers[0]}`);
+              }
+              if (r.wide) {
                 const top = r.culprits[0];
                 failGrouped(site.name, `reflow ${top ? top.what.replace(/ ".*/, '') : '?'}`,
                   `scrolls sideways at 320 px (WCAG 1.4.10) because of ${top ? top.what.replace(/ ".*/, '') : 'an unknown element'}`,
@@ -608,7 +630,7 @@ try {
     if (on('shots') && site.screenshots) await screenshots(browser, site, base, site.screenshots);
     await validating;
     console.log(`[${site.name}] ${pages.length} of ${all.length} pages in the browser`
-      + `${pages.length < all.length ? ` (a sample: every index, body and thread page, the rest evenly spaced)` : ''}, `
+      + `${pages.length < all.length ? ` (a sample: the top pages, the rest evenly spaced)` : ''}, `
       + `vnu on all; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 } catch (e) {
