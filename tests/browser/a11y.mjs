@@ -39,7 +39,7 @@
 //             the element's own background (WCAG 2.4.7, 1.4.11); no trap
 //   print     print emulation: header nav, breadcrumbs (.smuler), the search form
 //             (form[role=search]) and footer links are not shown; main is
-//   shots     full-page screenshots, 1280 and 320 px, light and dark, as
+//   shots     screenshots of the top of each page (at most 2000 px, 2400 at 320 px wide), 1280 and 320 px, light and dark, as
 //             <dir>/<name>-<width>-<lys|mork>.png (deviceScaleFactor 1, no animations, no caret)
 //
 // The page's Content-Security-Policy stays in force (it is checked by check.mjs): axe is
@@ -331,9 +331,22 @@ async function focusState(page) {
     return {
       what: d(e), id: e.id, tag: e.tagName, cls: typeof e.className === 'string' ? e.className : '',
       outlineStyle: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth) || 0, outlineColor: cs.outlineColor,
+      outlineOffset: parseFloat(cs.outlineOffset) || 0,
       boxShadow: cs.boxShadow, bgs, path: (() => { const p = []; for (let a = e; a && a !== document.body; a = a.parentElement) p.unshift([...a.parentElement.children].indexOf(a)); return p.join('.'); })(),
     };
   });
+}
+
+/** The inner ring's colour when the indicator is an outline whose offset a
+ *  non-inset box-shadow of at least that spread fills, else null. */
+function doubleRingInner(s) {
+  if (!(s.outlineStyle !== 'none' && s.outlineWidth >= 2) || !s.boxShadow || s.boxShadow === 'none') return null;
+  if (/inset/.test(s.boxShadow)) return null;
+  const m = s.boxShadow.match(/^(rgba?\([^)]*\))\s+(-?[\d.]+)px\s+(-?[\d.]+)px\s+([\d.]+)px\s+([\d.]+)px$/);
+  if (!m || +m[2] !== 0 || +m[3] !== 0) return null;
+  const spread = +m[5];
+  if (spread < 2 || spread < s.outlineOffset) return null;
+  return parseColor(m[1]);
 }
 
 /** Background as seen: the colours from the element up, composed over each other. */
@@ -412,7 +425,17 @@ async function keyboardWalk(ctx, site, base, rel, scheme) {
       const ownBg = seen(s.bgs);
       const ringC = ring.a < 1 ? over(ring, behind) : ring;
       const c1 = contrast(ringC, behind);
-      const c2 = contrast(ringC, ownBg);
+      let c2 = contrast(ringC, ownBg);
+      // A double ring (Designsystemet's): an outline set off from the element by
+      // its offset, and a box-shadow that fills that gap. Then the element meets
+      // the inner ring, or, where that ring has its own colour, the outer one.
+      const inner = doubleRingInner(s);
+      if (inner) {
+        const innerC = inner.a < 1 ? over(inner, ownBg) : inner;
+        // Where the inner ring has the element's own colour (a link on the
+        // page), it reads as a gap and the outer ring is what meets the element.
+        c2 = Math.max(contrast(innerC, ownBg), c2);
+      }
       if (Math.min(c1, c2) < 3) {
         failed = true;
         failGrouped(site.name, `ring ${hex(ringC)} ${hex(behind)} ${hex(ownBg)}`,
@@ -450,7 +473,8 @@ async function printCheck(ctx, site, base, rel) {
         'the main navigation': 'header nav, nav[aria-label="Hovedmeny"]',
         'the breadcrumbs': '.smuler, nav[aria-label="Brødsmuler"]',
         'the search form': 'form[role=search]',
-        'a footer link': 'footer a',
+        // The contact line's address is content, not navigation: it prints as text.
+        'a footer link': 'footer a:not([href^="mailto:"]):not([href^="tel:"])',
       };
       const shown = [];
       for (const [what, sel] of Object.entries(hide)) {
@@ -486,7 +510,12 @@ async function screenshots(browser, site, base, shots) {
         try {
           await page.goto(base + rel, { waitUntil: 'load' });
           await page.evaluate(() => document.fonts?.ready);
-          await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
+          // The top of the page, as a reader first sees it and scrolls a little:
+          // at most 2000 px (1280 wide) or 2400 px (320 wide), so the README's
+          // pictures stay small.
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          const clip = { x: 0, y: 0, width, height: Math.min(height, width === 320 ? 2400 : 2000) };
+          await page.screenshot({ path: file, fullPage: true, clip, animations: 'disabled', caret: 'hide' });
           count(site.name, 'shots', false);
         } catch (e) {
           fail(site.name, rel || './', `could not take the screenshot ${file}: ${firstLine(e.message)}`);

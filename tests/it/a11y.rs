@@ -159,6 +159,7 @@ fn the_default_theme_passes_the_accessibility_checks() {
                 "saker/khs-videreforing/",
                 "kommuner/baerum/",
                 "organer/radmannsgruppen/",
+                "sok/",
                 "sok/?q=baerum",
             ],
             "print": ["moter/2018-06-14-khs-ordforermote/", "saker/khs-videreforing/"],

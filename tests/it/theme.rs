@@ -270,6 +270,24 @@ fn every_table_of_the_theme_and_of_the_minutes_scrolls_in_a_labelled_region() {
             "{path}"
         );
     }
+    // Every other page too: meetings, municipalities (their attendance per
+    // body), bodies (members, the attendance matrix), years.
+    let mut tables = 0;
+    for path in html_files(&b.out) {
+        let page = b.page(&path);
+        let pieces: Vec<&str> = page.split("<table").collect();
+        for before in &pieces[..pieces.len() - 1] {
+            tables += 1;
+            // The tag just before the table is its region.
+            let tag = &before[before.rfind('<').unwrap()..];
+            assert!(
+                tag.starts_with("<div class=\"tabell")
+                    && tag.contains(r#" role="region" tabindex="0" aria-label=""#),
+                "a table of {path} is not in a labelled, focusable region: {tag}"
+            );
+        }
+    }
+    assert!(tables > 50, "the seed archive has many tables: {tables}");
     // A table written in Markdown in the minutes.
     let b = build(&fixture("script-links"));
     let page = b.page("moter/2017-03-01-styret/index.html");
