@@ -533,3 +533,32 @@ fn long_words_wrap_and_filters_fit_a_phone() {
             .starts_with("<!DOCTYPE html>\n<html lang=\"nb\">")
     );
 }
+
+/// Found in review: at 320 px the thread timeline (612 px wide) was shrunk to
+/// 294 px by `img, svg { max-width: 100% }`, its 12–14 px text to 6 px, and its
+/// scrolling region never scrolled. On screen a drawing keeps its size and
+/// scrolls; only print shrinks it to the page.
+#[test]
+fn a_drawing_scrolls_at_its_own_size_on_screen_and_shrinks_only_on_paper() {
+    let css = stylesheet();
+    let rules = rules(&css);
+    let drawing: Vec<&str> = rules
+        .iter()
+        .filter(|(s, _)| s.split(',').any(|x| x.trim() == ".tegning svg"))
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(drawing.len(), 2, "{drawing:?}");
+    assert!(drawing[0].contains("max-width: none"), "{}", drawing[0]);
+    assert!(drawing[1].contains("max-width: 100%"), "{}", drawing[1]);
+    let print = &css[css.rfind("@media print {").unwrap()..];
+    assert!(print.contains(".tegning svg { max-width: 100%"), "{print}");
+    assert!(find_rule(&rules, ".tegning").contains("overflow-x: auto"));
+}
+
+fn find_rule(rules: &[(String, String)], sel: &str) -> String {
+    rules
+        .iter()
+        .filter(|(s, _)| s.split(',').any(|x| x.trim() == sel))
+        .map(|(_, b)| b.as_str())
+        .collect()
+}
