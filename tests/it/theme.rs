@@ -587,3 +587,19 @@ fn every_table_on_every_seed_page_is_in_a_labelled_scrolling_region() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Found in review: a thread title or a municipality name with a word longer
+/// than a phone is wide (a 60-letter compound) made meeting pages 639 px and
+/// body pages 627 px wide at 320 px: the strip's title is a flex item and the
+/// matrix's first column a sticky cell, and `overflow-wrap: break-word` does
+/// not lower the min-content width of either.
+#[test]
+fn a_long_word_in_a_strip_title_or_a_matrix_row_breaks_instead_of_widening_the_page() {
+    let css = stylesheet();
+    let rules = rules(&css);
+    let title = find_rule(&rules, ".saksgang-tittel");
+    assert!(title.contains("min-width: 0"), "{title}");
+    assert!(title.contains("overflow-wrap: anywhere"), "{title}");
+    let row = find_rule(&rules, ".matrise tbody th");
+    assert!(row.contains("overflow-wrap: anywhere"), "{row}");
+}
