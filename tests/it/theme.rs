@@ -603,3 +603,27 @@ fn a_long_word_in_a_strip_title_or_a_matrix_row_breaks_instead_of_widening_the_p
     let row = find_rule(&rules, ".matrise tbody th");
     assert!(row.contains("overflow-wrap: anywhere"), "{row}");
 }
+
+/// Found in review (page.pdf of a thread): the legend under the timeline has
+/// white letters on a filled pill; print drops backgrounds by default, so «R»,
+/// «I» and «I+R» printed white on white. Every rule that sets its text in the
+/// background colour on a filled background either keeps the fill on paper or
+/// is a control that print hides.
+#[test]
+fn filled_marks_with_light_letters_keep_their_fill_on_paper() {
+    let css = stylesheet();
+    let rules = rules(&css);
+    for (selector, body) in &rules {
+        if body.contains("color: var(--bakgrunn)") && body.contains("background: var(--lenke)") {
+            if selector == "button" {
+                continue; // the search button: print hides the search form
+            }
+            let kept = find_rule(&rules, selector);
+            assert!(
+                kept.contains("print-color-adjust: exact"),
+                "{selector} prints white on white: {kept}"
+            );
+        }
+    }
+    assert!(find_rule(&rules, ".tf-arkiv").contains("print-color-adjust: exact"));
+}
