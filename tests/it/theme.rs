@@ -627,3 +627,17 @@ fn filled_marks_with_light_letters_keep_their_fill_on_paper() {
     }
     assert!(find_rule(&rules, ".tf-arkiv").contains("print-color-adjust: exact"));
 }
+
+/// Found in review (page.pdf): a meeting's attendance table (26 municipalities)
+/// ran over two pages and a municipality's four-row table split one row from
+/// the rest. On paper every table avoids a break inside it, and the
+/// attendance table is set in 9 pt so a full one fits an A4 page.
+#[test]
+fn print_keeps_each_table_together_where_it_fits() {
+    let css = stylesheet();
+    let print = &css[css.rfind("@media print {").unwrap()..];
+    let rules = rules(print);
+    assert!(find_rule(&rules, ".tabell > table").contains("break-inside: avoid"));
+    assert!(find_rule(&rules, "table.oppmote").contains("font-size: 9pt"));
+    assert!(find_rule(&rules, "table.oppmote td").contains("padding: 0.1rem"));
+}
