@@ -641,3 +641,17 @@ fn print_keeps_each_table_together_where_it_fits() {
     assert!(find_rule(&rules, "table.oppmote").contains("font-size: 9pt"));
     assert!(find_rule(&rules, "table.oppmote td").contains("padding: 0.1rem"));
 }
+
+/// Found in review: at 320 px the matrix's date links were 43 × 14 px and its
+/// municipality links 16 px high, hard to hit on a phone. Each is a box at
+/// least 24 px high, which the row already is.
+#[test]
+fn the_matrix_links_are_targets_at_least_24_px_high() {
+    let css = stylesheet();
+    let rules = rules(&css);
+    for sel in [".matrise thead th a", ".matrise tbody th a"] {
+        let body = find_rule(&rules, sel);
+        assert!(body.contains("display: inline-flex"), "{sel}: {body}");
+        assert!(body.contains("min-height: 24px"), "{sel}: {body}");
+    }
+}
