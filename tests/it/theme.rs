@@ -655,3 +655,21 @@ fn the_matrix_links_are_targets_at_least_24_px_high() {
         assert!(body.contains("min-height: 24px"), "{sel}: {body}");
     }
 }
+
+/// Found in review: a logo drawn for a white page (a dark-blue wordmark) all
+/// but vanished in dark mode. There the logo sits on a light plate.
+#[test]
+fn in_dark_mode_the_logo_sits_on_a_light_plate() {
+    let css = stylesheet();
+    let dark = css
+        .match_indices("@media (prefers-color-scheme: dark) {")
+        .map(|(i, _)| &css[i..])
+        .find(|block| {
+            let body = &block[..block.find("\n}").unwrap_or(block.len())];
+            body.contains(".logo {")
+        })
+        .expect("a dark-mode rule for .logo");
+    let rule = between(dark, ".logo {", "}");
+    assert!(rule.contains("background: var(--tekst)"), "{rule}");
+    assert!(rule.contains("padding"), "{rule}");
+}
