@@ -277,6 +277,8 @@ const COLUMN: u32 = 84;
 const PAD: u32 = 12;
 /// Height of a lane, px.
 const LANE: u32 = 50;
+/// The widest a character of a lane's name is drawn, px.
+const LETTER: u32 = 10;
 
 /// The drawing of a thread's course: one lane per body, one column per step, in
 /// order (not to scale: steps a day apart stay readable). O(steps).
@@ -291,7 +293,9 @@ fn timeline_drawing(
         .map(|(_, n)| n.chars().count() as u32)
         .max()
         .unwrap_or(0);
-    let width = (2 * PAD + columns * COLUMN).max(2 * PAD + longest * 8);
+    // A lane's name is bold 14 px text: up to 10 px a character (DejaVu Sans
+    // Bold measures 9.9 for «Rådmannsgruppen»); a narrower guess cut the end.
+    let width = (2 * PAD + columns * COLUMN).max(2 * PAD + longest * LETTER);
     let line_y = |lane: usize| 4 + (lane as u32 - 1) * LANE + 36;
     let marks: Vec<MarkView> = steps
         .iter()

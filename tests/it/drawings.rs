@@ -357,3 +357,33 @@ fn the_matrix_of_a_200_meeting_body_is_the_newest_12_and_one_page_per_year() {
         50
     );
 }
+
+/// Found in review: the seed's BPA thread has three steps and a lane named
+/// «Ordførermøtet i Kommunehelsesamarbeidet» (39 characters, 350 px in bold
+/// 14 px DejaVu Sans from x = 12); the drawing was 360 px wide, so the name's
+/// last letter was cut. The drawing is as wide as its longest lane name at
+/// 10 px a character, and a 200-character name is never cut.
+#[test]
+fn the_thread_drawing_is_wide_enough_for_its_longest_lane_name() {
+    let b = build(&repo());
+    assert!(b.success, "{}", b.stderr);
+    let page = b.page("saker/bpa/index.html");
+    let svg = between(&page, "<svg class=\"tidslinje-tegning\"", ">");
+    let width: u32 = svg
+        .split(" width=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let name = "Ordførermøtet i Kommunehelsesamarbeidet";
+    assert!(
+        page.contains(&format!(
+            "<text class=\"bane-navn\" x=\"12\" y=\"119\">{name}</text>"
+        )),
+        "{page}"
+    );
+    assert!(width >= 12 + 10 * name.chars().count() as u32 + 12, "{svg}");
+}
