@@ -82,7 +82,7 @@ pub fn init(dir: &Path) -> Result<Vec<&'static str>, Diagnostic> {
 
 /// Writes `text` to `file`, which must not exist, making the folders above it
 /// (remembered in `made`, outermost first). On an error, the path it concerns.
-fn write_new(
+pub(crate) fn write_new(
     file: &Path,
     text: &str,
     made: &mut Vec<PathBuf>,

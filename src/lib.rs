@@ -14,6 +14,7 @@ pub mod link;
 pub mod load;
 pub mod manifest;
 pub mod model;
+pub mod new;
 pub mod norsk;
 pub mod render;
 pub mod resolve;

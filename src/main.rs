@@ -95,6 +95,21 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Skriv et nytt referat, en ny innkalling eller en ny saksgang, fylt ut fra arkivet.
+    #[command(
+        long_about = "Skriv et nytt dokument i arkivet, fylt ut fra det arkivet allerede vet: \
+organet, tid og sted fra organets siste møte, medlemmene og neste saksnummer. \
+Skriver aldri over en fil som finnes.",
+        after_help = "Eksempler:\n  \
+saksgang new minutes --body radmannsgruppen --date 2026-12-03\n  \
+saksgang new notice --body radmannsgruppen --date 2026-12-03\n  \
+saksgang new minutes --from-notice content/meetings/2026/2026-12-03-radmannsgruppen-innkalling.md\n  \
+saksgang new thread ny-skolestruktur --title \"Ny skolestruktur\""
+    )]
+    New {
+        #[command(subcommand)]
+        kind: NewKind,
+    },
     /// Print the public address of a meeting, item or thread, for an invitation.
     ///
     /// Examples: `saksgang link content/meetings/2017/2017-02-23-radmannsgruppen.md`,
@@ -115,6 +130,116 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+/// What `saksgang new` writes.
+#[derive(Subcommand)]
+enum NewKind {
+    /// Skriv et nytt referat (minutes) for et møte, eller fra møtets innkalling.
+    #[command(
+        long_about = "Skriv et nytt referat: content/meetings/ÅÅÅÅ/ÅÅÅÅ-MM-DD-organ.md. \
+Tid, sted, medlemmene (som present:) og sekretariatet hentes fra organets siste møte; \
+en vara står som medlemmet hun eller han møtte for. Saken får neste saksnummer i året \
+(eller 1 der organet nummererer sakene på nytt i hvert møte). \
+Med --from-notice blir referatet laget av innkallingen: samme møte, samme saker og tekster, \
+og hvert forslag til vedtak står som vedtak, så du bare retter det møtet endret.",
+        after_help = "Eksempler:\n  \
+saksgang new minutes --body radmannsgruppen --date 2026-12-03\n  \
+saksgang new minutes --from-notice content/meetings/2026/2026-12-03-radmannsgruppen-innkalling.md"
+    )]
+    Minutes {
+        /// Organets id fra content/bodies.yaml.
+        #[arg(
+            long,
+            required_unless_present = "from_notice",
+            conflicts_with = "from_notice"
+        )]
+        body: Option<String>,
+        /// Møtedatoen, ÅÅÅÅ-MM-DD.
+        #[arg(
+            long,
+            required_unless_present = "from_notice",
+            conflicts_with = "from_notice"
+        )]
+        date: Option<String>,
+        /// Innkallingen referatet skal lages fra.
+        #[arg(long, value_name = "FIL")]
+        from_notice: Option<PathBuf>,
+        /// Arkivmappen, den som har content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Skriv en ny innkalling (notice) for et møte.
+    #[command(
+        long_about = "Skriv en ny innkalling: content/meetings/ÅÅÅÅ/ÅÅÅÅ-MM-DD-organ-innkalling.md, \
+med tid og sted fra organets siste møte og én sak med neste saksnummer og et forslag til vedtak.",
+        after_help = "Eksempel:\n  saksgang new notice --body radmannsgruppen --date 2026-12-03"
+    )]
+    Notice {
+        /// Organets id fra content/bodies.yaml.
+        #[arg(long)]
+        body: String,
+        /// Møtedatoen, ÅÅÅÅ-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Arkivmappen, den som har content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Skriv en ny saksgang: content/threads/ID.md.
+    #[command(
+        long_about = "Skriv en ny saksgang: content/threads/ID.md. ID-en blir adressen /saker/ID/ \
+og kan bare ha a–z, 0–9 og bindestrek. Saker kobles til den fra møtefilene, under items:.",
+        after_help = "Eksempel:\n  saksgang new thread ny-skolestruktur --title \"Ny skolestruktur\""
+    )]
+    Thread {
+        /// Saksgangens id (filnavnet), for eksempel ny-skolestruktur.
+        id: String,
+        /// Tittelen.
+        #[arg(long)]
+        title: String,
+        /// Arkivmappen, den som har content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// `saksgang new`: one line saying what was written and what to do next.
+fn new_document(kind: NewKind) -> ExitCode {
+    use saksgang::new::Request;
+    let (root, request) = match kind {
+        NewKind::Minutes {
+            from_notice: Some(notice),
+            root,
+            ..
+        } => (root, Request::MinutesFromNotice { notice }),
+        NewKind::Minutes {
+            body, date, root, ..
+        } => (
+            root,
+            Request::Minutes {
+                body: body.unwrap_or_default(),
+                date: date.unwrap_or_default(),
+            },
+        ),
+        NewKind::Notice { body, date, root } => (root, Request::Notice { body, date }),
+        NewKind::Thread { id, title, root } => (root, Request::Thread { id, title }),
+    };
+    match saksgang::new::new(&root, &request) {
+        Ok(written) => {
+            let shown = if root == Path::new(".") {
+                written.path
+            } else {
+                root.join(&written.path).display().to_string()
+            };
+            println!("skrev {shown}; {}", written.next);
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{}", failure.render(std::io::stderr().is_terminal()));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -145,6 +270,7 @@ fn main() -> ExitCode {
             verbose,
         } => return run_check(&root, deny_warnings, verbose),
         Command::Init { dir } => return init(&dir),
+        Command::New { kind } => return new_document(kind),
         Command::Link {
             path,
             sak,
