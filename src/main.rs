@@ -97,6 +97,12 @@ enum Command {
     },
     /// Skriv et nytt referat, en ny innkalling eller en ny saksgang, fylt ut fra arkivet.
     #[command(
+        help_template = NEW_HELP,
+        subcommand_help_heading = "Kommandoer",
+        subcommand_value_name = "KOMMANDO",
+        next_help_heading = "Valg",
+        disable_help_subcommand = true,
+        disable_help_flag = true,
         long_about = "Skriv et nytt dokument i arkivet, fylt ut fra det arkivet allerede vet: \
 organet, tid og sted fra organets siste møte, medlemmene og neste saksnummer. \
 Skriver aldri over en fil som finnes.",
@@ -109,6 +115,9 @@ saksgang new thread ny-skolestruktur --title \"Ny skolestruktur\""
     New {
         #[command(subcommand)]
         kind: NewKind,
+        /// Vis denne hjelpen.
+        #[arg(short, long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
     },
     /// Print the public address of a meeting, item or thread, for an invitation.
     ///
@@ -132,11 +141,18 @@ saksgang new thread ny-skolestruktur --title \"Ny skolestruktur\""
     },
 }
 
+/// The help page of `saksgang new` and its commands, with Norwegian headings.
+const NEW_HELP: &str = "{about-with-newline}\nBruk: {usage}\n\n{all-args}{after-help}";
+
 /// What `saksgang new` writes.
 #[derive(Subcommand)]
 enum NewKind {
     /// Skriv et nytt referat (minutes) for et møte, eller fra møtets innkalling.
     #[command(
+        help_template = NEW_HELP,
+        next_help_heading = "Valg",
+        disable_help_flag = true,
+        override_usage = "saksgang new minutes --body ID --date ÅÅÅÅ-MM-DD [--root MAPPE]\n       saksgang new minutes --from-notice FIL [--root MAPPE]",
         long_about = "Skriv et nytt referat: content/meetings/ÅÅÅÅ/ÅÅÅÅ-MM-DD-organ.md. \
 Tid, sted, medlemmene (som present:) og sekretariatet hentes fra organets siste møte; \
 en vara står som medlemmet hun eller han møtte for. Saken får neste saksnummer i året \
@@ -148,9 +164,13 @@ saksgang new minutes --body radmannsgruppen --date 2026-12-03\n  \
 saksgang new minutes --from-notice content/meetings/2026/2026-12-03-radmannsgruppen-innkalling.md"
     )]
     Minutes {
+        /// Vis denne hjelpen.
+        #[arg(short, long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
         /// Organets id fra content/bodies.yaml.
         #[arg(
             long,
+            value_name = "ID",
             required_unless_present = "from_notice",
             conflicts_with = "from_notice"
         )]
@@ -158,6 +178,7 @@ saksgang new minutes --from-notice content/meetings/2026/2026-12-03-radmannsgrup
         /// Møtedatoen, ÅÅÅÅ-MM-DD.
         #[arg(
             long,
+            value_name = "ÅÅÅÅ-MM-DD",
             required_unless_present = "from_notice",
             conflicts_with = "from_notice"
         )]
@@ -165,41 +186,70 @@ saksgang new minutes --from-notice content/meetings/2026/2026-12-03-radmannsgrup
         /// Innkallingen referatet skal lages fra.
         #[arg(long, value_name = "FIL")]
         from_notice: Option<PathBuf>,
-        /// Arkivmappen, den som har content/.
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/ (uten denne: mappen du står i).
+        #[arg(
+            long,
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "MAPPE"
+        )]
         root: PathBuf,
     },
     /// Skriv en ny innkalling (notice) for et møte.
     #[command(
+        help_template = NEW_HELP,
+        next_help_heading = "Valg",
+        disable_help_flag = true,
+        override_usage = "saksgang new notice --body ID --date ÅÅÅÅ-MM-DD [--root MAPPE]",
         long_about = "Skriv en ny innkalling: content/meetings/ÅÅÅÅ/ÅÅÅÅ-MM-DD-organ-innkalling.md, \
 med tid og sted fra organets siste møte og én sak med neste saksnummer og et forslag til vedtak.",
         after_help = "Eksempel:\n  saksgang new notice --body radmannsgruppen --date 2026-12-03"
     )]
     Notice {
+        /// Vis denne hjelpen.
+        #[arg(short, long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
         /// Organets id fra content/bodies.yaml.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         body: String,
         /// Møtedatoen, ÅÅÅÅ-MM-DD.
-        #[arg(long)]
+        #[arg(long, value_name = "ÅÅÅÅ-MM-DD")]
         date: String,
-        /// Arkivmappen, den som har content/.
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/ (uten denne: mappen du står i).
+        #[arg(
+            long,
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "MAPPE"
+        )]
         root: PathBuf,
     },
     /// Skriv en ny saksgang: content/threads/ID.md.
     #[command(
+        help_template = NEW_HELP,
+        next_help_heading = "Valg",
+        disable_help_flag = true,
+        override_usage = "saksgang new thread ID --title TITTEL [--root MAPPE]",
         long_about = "Skriv en ny saksgang: content/threads/ID.md. ID-en blir adressen /saker/ID/ \
 og kan bare ha a–z, 0–9 og bindestrek. Saker kobles til den fra møtefilene, under items:.",
         after_help = "Eksempel:\n  saksgang new thread ny-skolestruktur --title \"Ny skolestruktur\""
     )]
     Thread {
+        /// Vis denne hjelpen.
+        #[arg(short, long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
         /// Saksgangens id (filnavnet), for eksempel ny-skolestruktur.
         id: String,
         /// Tittelen.
-        #[arg(long)]
+        #[arg(long, value_name = "TITTEL")]
         title: String,
-        /// Arkivmappen, den som har content/.
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/ (uten denne: mappen du står i).
+        #[arg(
+            long,
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "MAPPE"
+        )]
         root: PathBuf,
     },
 }
@@ -222,8 +272,12 @@ fn new_document(kind: NewKind) -> ExitCode {
                 date: date.unwrap_or_default(),
             },
         ),
-        NewKind::Notice { body, date, root } => (root, Request::Notice { body, date }),
-        NewKind::Thread { id, title, root } => (root, Request::Thread { id, title }),
+        NewKind::Notice {
+            body, date, root, ..
+        } => (root, Request::Notice { body, date }),
+        NewKind::Thread {
+            id, title, root, ..
+        } => (root, Request::Thread { id, title }),
     };
     match saksgang::new::new(&root, &request) {
         Ok(written) => {
@@ -270,7 +324,7 @@ fn main() -> ExitCode {
             verbose,
         } => return run_check(&root, deny_warnings, verbose),
         Command::Init { dir } => return init(&dir),
-        Command::New { kind } => return new_document(kind),
+        Command::New { kind, .. } => return new_document(kind),
         Command::Link {
             path,
             sak,

@@ -14,6 +14,7 @@ mod invitations;
 mod items;
 mod left_out;
 mod meeting_page;
+mod new_docs;
 mod notices;
 mod offline;
 mod output;
