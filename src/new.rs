@@ -62,7 +62,7 @@ pub struct Written {
     /// Its path under the archive folder, with `/`: `content/meetings/2026/…`.
     pub path: String,
     /// What the writer does next, in Norwegian.
-    pub next: &'static str,
+    pub next: String,
 }
 
 /// Why nothing was written.
@@ -115,26 +115,35 @@ pub fn new(root: &Path, request: &Request) -> Result<Written, Failure> {
             (
                 path,
                 text,
-                "åpne den og skriv bakgrunnen; knytt saker til den under items: i møtefilene",
+                "åpne den og skriv bakgrunnen; knytt saker til den under items: i møtefilene"
+                    .to_string(),
             )
         }
         _ => {
             let (archive, sources, _) = read_archive(root).map_err(Failure::Archive)?;
             match request {
                 Request::Minutes { body, date } => {
-                    let (path, text) = fresh(&archive, body, date, DocumentKind::Minutes)?;
-                    (path, text, "åpne den og skriv referatet")
+                    let (path, text, notice) = fresh(&archive, body, date, DocumentKind::Minutes)?;
+                    let next = match notice {
+                        None => "åpne den og skriv referatet".to_string(),
+                        Some(n) => format!(
+                            "åpne den og skriv referatet; møtet har en innkalling, så vil du heller \
+                             starte fra den, slett filen og kjør saksgang new minutes --from-notice content/{n}"
+                        ),
+                    };
+                    (path, text, next)
                 }
                 Request::Notice { body, date } => {
-                    let (path, text) = fresh(&archive, body, date, DocumentKind::Notice)?;
-                    (path, text, "åpne den og skriv innkallingen")
+                    let (path, text, _) = fresh(&archive, body, date, DocumentKind::Notice)?;
+                    (path, text, "åpne den og skriv innkallingen".to_string())
                 }
                 Request::MinutesFromNotice { notice } => {
                     let (path, text) = from_notice(&archive, &sources, root, notice)?;
                     (
                         path,
                         text,
-                        "åpne den og rett vedtakene (og resten) til det møtet besluttet",
+                        "åpne den og rett vedtakene (og resten) til det møtet besluttet"
+                            .to_string(),
                     )
                 }
                 Request::Thread { .. } => unreachable!("handled above"),
@@ -162,7 +171,7 @@ pub fn new(root: &Path, request: &Request) -> Result<Written, Failure> {
     }
     Ok(Written {
         path: format!("content/{path}"),
-        next,
+        next: next.into(),
     })
 }
 
@@ -205,19 +214,21 @@ fn date(typed: &str) -> Result<NaiveDate, Diagnostic> {
         })
 }
 
-/// The body's last meeting before `date`: the last with minutes, or else the last
-/// with a notice.
+/// The body's last meeting before `date` (or, when `date` is before all of them,
+/// its last meeting at all): the last with minutes, or else the last with a notice.
 fn last_meeting(archive: &Archive, body: BodyId, date: NaiveDate) -> Option<&Meeting> {
-    let before = || {
+    let before = |limit: Option<NaiveDate>| {
         archive
             .meetings
             .iter()
-            .filter(move |m| m.body == body && m.date < date)
+            .filter(move |m| m.body == body && limit.is_none_or(|d| m.date < d))
     };
-    before()
-        .filter(|m| m.minutes.is_some())
-        .last()
-        .or_else(|| before().last())
+    [Some(date), None].into_iter().find_map(|limit| {
+        before(limit)
+            .filter(|m| m.minutes.is_some())
+            .last()
+            .or_else(|| before(limit).last())
+    })
 }
 
 /// The leading digits of an item number: `06b` → 6.
@@ -232,7 +243,7 @@ fn fresh(
     body_id: &str,
     typed_date: &str,
     kind: DocumentKind,
-) -> Result<(String, String), Diagnostic> {
+) -> Result<(String, String, Option<String>), Diagnostic> {
     let b = body(archive, body_id)?;
     let date = date(typed_date)?;
     let body_id = archive.bodies[b.0].id.as_str();
@@ -256,6 +267,12 @@ fn fresh(
         ))
         .help("saksgang new skriver aldri over en fil; åpne den og skriv videre der"));
     }
+    let notice = archive
+        .meetings
+        .iter()
+        .filter(|m| m.body == b && m.date == date && kind == DocumentKind::Minutes)
+        .find_map(|m| m.notice.as_deref())
+        .map(|n| n.content_path.clone());
     let last = last_meeting(archive, b, date);
     let last_doc = last.map(Meeting::main_document);
     let mut out = String::from("---\n");
@@ -295,7 +312,7 @@ fn fresh(
             let used = archive
                 .meetings
                 .iter()
-                .filter(|m| m.body == b)
+                .filter(|m| m.body == b && m.date != date)
                 .flat_map(Meeting::documents)
                 .flat_map(|d| &d.items)
                 .filter(|i| i.number.year() == Some(date.year()))
@@ -317,7 +334,7 @@ fn fresh(
         DocumentKind::Minutes => format!("{slug}.md"),
         DocumentKind::Notice => format!("{slug}-innkalling.md"),
     };
-    Ok((format!("meetings/{folder}/{name}"), out))
+    Ok((format!("meetings/{folder}/{name}"), out, notice))
 }
 
 /// `present:` from the last meeting's members: a substitute's line names the

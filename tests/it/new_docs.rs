@@ -397,3 +397,86 @@ fn help_is_norwegian_with_examples() {
     assert!(help.contains("--from-notice <FIL>"), "{help}");
     assert!(help.contains("Møtedatoen, ÅÅÅÅ-MM-DD"), "{help}");
 }
+
+#[test]
+fn names_yaml_would_misread_are_quoted_and_notes_of_the_day_dropped() {
+    let (_tmp, root) = seed();
+    let last = root.join("content/meetings/2017/2017-06-01-radmannsgruppen.md");
+    let text = std::fs::read_to_string(&last).unwrap().replacen(
+        "absent:\n",
+        "  - { name: \"Hansen, Kari\", organisation: \"KS: Øst\", role: observatør, note: dag 1 }\nabsent:\n",
+        1,
+    );
+    std::fs::write(&last, text).unwrap();
+    let args = [
+        "new",
+        "minutes",
+        "--body",
+        "radmannsgruppen",
+        "--date",
+        "2026-12-03",
+    ];
+    let text = written(&root, &args, MINUTES, "åpne den og skriv referatet");
+    assert!(
+        text.contains(
+            "  - { name: Kjersti Bærug Hulbakk, municipality: buskerud }\n  \
+             - { name: \"Hansen, Kari\", organisation: \"KS: Øst\", role: observatør }\nsecretariat:"
+        ),
+        "{text}"
+    );
+    let page = builds(&root, "moter/2026-12-03-radmannsgruppen/index.html");
+    assert!(
+        page.contains("Hansen, Kari") && page.contains("KS: Øst"),
+        "{page}"
+    );
+}
+
+#[test]
+fn new_minutes_of_a_meeting_with_a_notice_point_to_from_notice() {
+    let (_tmp, root) = seed();
+    std::fs::remove_file(root.join(FROM_NOTICE)).unwrap();
+    written(
+        &root,
+        &[
+            "new",
+            "minutes",
+            "--body",
+            "khs-radmannsmote",
+            "--date",
+            "2018-02-22",
+        ],
+        FROM_NOTICE,
+        "åpne den og skriv referatet; møtet har en innkalling, så vil du heller starte fra den, \
+         slett filen og kjør saksgang new minutes --from-notice \
+         content/meetings/2018/2018-02-22-khs-radmannsmote-innkalling.md",
+    );
+}
+
+/// The point of `--from-notice`: the thread page's word diff of proposal and
+/// decision shows exactly what the secretary changed, and nothing when nothing was.
+#[test]
+fn the_word_diff_shows_only_what_the_secretary_changed() {
+    let (_tmp, root) = seed();
+    std::fs::remove_file(root.join(FROM_NOTICE)).unwrap();
+    let args = ["new", "minutes", "--from-notice", NOTICE];
+    let o = saksgang(&root, &args);
+    assert!(o.status.success(), "{}", err(&o));
+    let page = builds(&root, "saker/khs-videreforing/index.html");
+    assert!(page.contains("<p>Vedtaket er likt forslaget i innkallingen.</p>"));
+    assert!(!page.contains("<div class=\"diff\">"), "no change, no diff");
+
+    let file = root.join(FROM_NOTICE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen(
+        "sykehusområde videreføres.",
+        "sykehusområde videreføres fra 2019.",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).unwrap();
+    let page = builds(&root, "saker/khs-videreforing/index.html");
+    let diff = crate::support::between(&page, "<div class=\"diff\">", "</div>");
+    assert_eq!(diff.matches("<ins>").count(), 1, "{diff}");
+    assert!(diff.contains("lagt til: </span> fra 2019</ins>"), "{diff}");
+    assert!(!diff.contains("<del>"), "{diff}");
+}
