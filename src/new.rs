@@ -171,7 +171,7 @@ pub fn new(root: &Path, request: &Request) -> Result<Written, Failure> {
     }
     Ok(Written {
         path: format!("content/{path}"),
-        next: next.into(),
+        next,
     })
 }
 
@@ -225,9 +225,8 @@ fn last_meeting(archive: &Archive, body: BodyId, date: NaiveDate) -> Option<&Mee
     };
     [Some(date), None].into_iter().find_map(|limit| {
         before(limit)
-            .filter(|m| m.minutes.is_some())
-            .last()
-            .or_else(|| before(limit).last())
+            .rfind(|m| m.minutes.is_some())
+            .or_else(|| before(limit).next_back())
     })
 }
 

@@ -480,3 +480,33 @@ fn the_word_diff_shows_only_what_the_secretary_changed() {
     assert!(diff.contains("lagt til: </span> fra 2019</ins>"), "{diff}");
     assert!(!diff.contains("<del>"), "{diff}");
 }
+
+#[test]
+fn an_archive_with_errors_is_shown_as_check_shows_it_and_nothing_is_written() {
+    let (_tmp, root) = archive(&fixture("broken/colon-in-text"));
+    let before = crate::support::files(&root);
+    let o = saksgang(
+        &root,
+        &[
+            "new",
+            "minutes",
+            "--body",
+            "radmannsgruppen",
+            "--date",
+            "2026-12-03",
+        ],
+    );
+    assert!(!o.status.success());
+    let stderr = err(&o);
+    assert!(
+        stderr.starts_with("feil: et kolon (:) står der det ikke kan stå\n --> content/meetings/2017/2017-06-01-radmannsgruppen.md:5:42\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(
+            "arkivet har feil; rett dem først (saksgang check viser dem), ingenting ble skrevet\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(crate::support::files(&root), before, "nothing was written");
+}
