@@ -290,7 +290,7 @@ fn fresh(
         }
     }
     if kind == DocumentKind::Minutes {
-        members(archive, last_doc, &mut out);
+        members(archive, last_doc, date, &mut out);
     }
     out.push_str("---\n");
     if let (Some(m), Some(doc)) = (last, last_doc) {
@@ -338,42 +338,67 @@ fn fresh(
 
 /// `present:` from the last meeting's members: a substitute's line names the
 /// member they stood in for (the body's regular member), with the same
-/// municipality and role; notes of that day are dropped.
-fn members(archive: &Archive, last: Option<&Document>, out: &mut String) {
+/// municipality and role; notes of that day are dropped, and so are members of
+/// a municipality that no longer exists on `date` (merged: `valid_to` before it). Those who sent
+/// apologies follow as comments, for the writer to move up if they came: the
+/// file claims no attendance the writer did not confirm by leaving a line in.
+fn members(archive: &Archive, last: Option<&Document>, date: NaiveDate, out: &mut String) {
     let Some(doc) = last else { return };
     let mut seen: Vec<(&str, &Affiliation)> = Vec::new();
-    let mut lines = Vec::new();
-    for p in &doc.present {
-        let name: &str = p.substitute_for.as_deref().unwrap_or(&p.name);
-        if seen.contains(&(name, &p.affiliation)) {
-            continue;
-        }
-        seen.push((name, &p.affiliation));
-        let mut fields = vec![format!("name: {}", plain_or_quoted(name))];
-        match &p.affiliation {
-            Affiliation::Municipality(id) => {
-                fields.push(format!("municipality: {}", archive.municipalities[id.0].id))
+    let (mut present, mut absent) = (Vec::new(), Vec::new());
+    let lists = [(&doc.present, &mut present), (&doc.absent, &mut absent)];
+    for (list, lines) in lists {
+        for p in list {
+            let name: &str = p.substitute_for.as_deref().unwrap_or(&p.name);
+            let gone = match &p.affiliation {
+                Affiliation::Municipality(id) => archive.municipalities[id.0]
+                    .valid_to
+                    .is_some_and(|to| to < date),
+                Affiliation::Organisation(_) => false,
+            };
+            if gone || seen.contains(&(name, &p.affiliation)) {
+                continue;
             }
-            Affiliation::Organisation(o) => {
-                fields.push(format!("organisation: {}", plain_or_quoted(o)));
-            }
+            seen.push((name, &p.affiliation));
+            lines.push(participant(archive, name, p));
         }
-        if let Some(r) = &p.role {
-            fields.push(format!("role: {}", plain_or_quoted(r)));
-        }
-        if let Some(g) = &p.group {
-            fields.push(format!("group: {}", plain_or_quoted(g)));
-        }
-        lines.push(format!("  - {{ {} }}\n", fields.join(", ")));
     }
-    if !lines.is_empty() {
+    if !present.is_empty() || !absent.is_empty() {
         out.push_str("present:\n");
-        lines.iter().for_each(|l| out.push_str(l));
+        present
+            .iter()
+            .for_each(|l| out.push_str(&format!("  {l}\n")));
+        if !absent.is_empty() {
+            out.push_str("  # forfall i forrige møte; kom de, fjern # foran linjen:\n");
+            absent
+                .iter()
+                .for_each(|l| out.push_str(&format!("  # {l}\n")));
+        }
     }
     if !doc.secretariat.is_empty() {
         let names: Vec<String> = doc.secretariat.iter().map(|s| plain_or_quoted(s)).collect();
         out.push_str(&format!("secretariat: [{}]\n", names.join(", ")));
     }
+}
+
+/// `- { name: …, municipality: …, role: … }` for `p` under `name`.
+fn participant(archive: &Archive, name: &str, p: &crate::model::Participant) -> String {
+    let mut fields = vec![format!("name: {}", plain_or_quoted(name))];
+    match &p.affiliation {
+        Affiliation::Municipality(id) => {
+            fields.push(format!("municipality: {}", archive.municipalities[id.0].id));
+        }
+        Affiliation::Organisation(o) => {
+            fields.push(format!("organisation: {}", plain_or_quoted(o)));
+        }
+    }
+    if let Some(r) = &p.role {
+        fields.push(format!("role: {}", plain_or_quoted(r)));
+    }
+    if let Some(g) = &p.group {
+        fields.push(format!("group: {}", plain_or_quoted(g)));
+    }
+    format!("- {{ {} }}", fields.join(", "))
 }
 
 /// `key: value\n`, the value quoted where YAML needs it.
@@ -492,10 +517,11 @@ fn from_notice(
         members(
             archive,
             last_meeting(archive, b, meeting.date).map(Meeting::main_document),
+            meeting.date,
             &mut out,
         );
     } else {
-        members(archive, Some(notice), &mut out);
+        members(archive, Some(notice), meeting.date, &mut out);
     }
     // The items' threads, as the notice has them.
     let mut threads: BTreeMap<usize, (String, Vec<&str>)> = BTreeMap::new();
