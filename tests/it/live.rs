@@ -294,3 +294,39 @@ fn rename_on_save_and_a_deleted_and_recreated_file_rebuild_and_the_server_lives(
     }
     assert!(s.alive());
 }
+
+/// The browser test: a meeting page opened from `serve` shows an edit,
+/// a mistake and its fix by itself. Skipped (with a notice) where Chromium or
+/// playwright-core is missing, as `browser.rs` is.
+#[test]
+fn a_page_in_chromium_shows_an_edit_a_mistake_and_its_fix_by_itself() {
+    if let Some(why) = crate::browser::missing() {
+        if std::env::var_os("CI").is_some_and(|v| v == "true") {
+            panic!("the browser test must run on CI, but {why}");
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nNB: nettlesertesten av serve ble IKKE kjørt (browser test NOT run): {why}.\n"
+        );
+        return;
+    }
+    let mut s = start();
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser/live.mjs"))
+        .arg(format!("http://{}{PAGE}", s.address))
+        .arg(s.file(MEETING))
+        .env("CHROMIUM", crate::browser::chromium())
+        .output()
+        .expect("run node");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{report}");
+    assert!(
+        out.status.success(),
+        "the browser found problems:\n{report}"
+    );
+    assert!(s.alive());
+}

@@ -77,6 +77,8 @@
       location.reload();
       return;
     }
+    // For the writer's own checks (and the browser test): the last state seen.
+    document.documentElement.setAttribute("data-direkte", state.feil ? "feil" : "ok");
     if (state.feil) {
       show(state.feil);
     } else {
