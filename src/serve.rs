@@ -14,6 +14,14 @@
 //! refused after percent-decoding, and a file reached through a symlink must
 //! still be inside the folder.
 //!
+//! With live preview ([`Server::with_live`], what `saksgang serve` runs), the
+//! HTML pages it sends get the tag of the live script before `</head>` (the
+//! files on disk are not changed), and two addresses under `/__saksgang/` are
+//! answered from memory: the script, and the event stream each open page holds.
+//! An event stream gives its connection slot back once it is recognised, so
+//! open pages never keep other readers waiting; [`crate::live::MAX_STREAMS`]
+//! caps them instead.
+//!
 //! It is built on `std::net` and threads, not an HTTP crate: what it needs is
 //! small, and the limits are easier to see and test here than in a crate's
 //! configuration.
