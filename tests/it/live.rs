@@ -51,9 +51,16 @@ impl Serving {
 }
 
 fn start() -> Serving {
+    start_with(|_| {})
+}
+
+/// Starts `serve` on a copy of the bundled archive, after `before` has
+/// changed the copy.
+fn start_with(before: impl FnOnce(&Path)) -> Serving {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("arkiv");
     copy_dir(&repo().join("content"), &root.join("content"));
+    before(&root);
     let mut child = Command::new(env!("CARGO_BIN_EXE_saksgang"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)
@@ -329,4 +336,58 @@ fn a_page_in_chromium_shows_an_edit_a_mistake_and_its_fix_by_itself() {
         "the browser found problems:\n{report}"
     );
     assert!(s.alive());
+}
+
+/// A mistake made while `serve` was not running: the site of the last good
+/// build is served, with the mistake over it, and the fix builds.
+#[test]
+fn a_first_build_that_fails_serves_the_last_good_site_with_the_mistake() {
+    let mut s = start_with(|root| {
+        let built = crate::support::build_into(root, &root.join("public"));
+        assert!(built.success, "{}", built.stderr);
+        edit(
+            &root.join(MEETING),
+            "place: Drammen rådhus",
+            "place: [Drammen rådhus",
+        );
+    });
+    let mut events = Events::open(s.address);
+    let first = events.expect();
+    let text = first["feil"].as_str().expect("the mistake").to_string();
+    assert!(text.contains("2017-06-01-radmannsgruppen.md:"), "{text}");
+    assert!(get(s.address, PAGE).contains("Drammen rådhus"));
+    edit(
+        &s.file(MEETING),
+        "place: [Drammen rådhus",
+        "place: Drammen rådhus",
+    );
+    let fixed = events.expect();
+    assert!(fixed["feil"].is_null(), "{fixed}");
+    assert!(fixed["side"].as_u64() > first["side"].as_u64());
+    assert!(s.alive());
+}
+
+/// Without a site to show and with a mistake, `serve` says so and stops.
+#[test]
+fn a_first_build_that_fails_without_a_site_stops_with_the_mistake() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arkiv");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    edit(
+        &root.join(MEETING),
+        "place: Drammen rådhus",
+        "place: [Drammen rådhus",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2017-06-01-radmannsgruppen.md:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ingen side å vise ennå"), "{stderr}");
 }
