@@ -54,16 +54,10 @@ fn start() -> Serving {
     start_with(|_| {})
 }
 
-/// Starts `serve` on a copy of the bundled archive, after `before` has
-/// changed the copy.
-fn start_with(before: impl FnOnce(&Path)) -> Serving {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("arkiv");
-    copy_dir(&repo().join("content"), &root.join("content"));
-    before(&root);
+fn spawn(root: &Path, port: u16) -> (Child, SocketAddr, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_saksgang"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(root)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -84,6 +78,17 @@ fn start_with(before: impl FnOnce(&Path)) -> Serving {
             break rest.split('/').next().unwrap().parse().unwrap();
         }
     };
+    (child, address, lines)
+}
+
+/// Starts `serve` on a copy of the bundled archive, after `before` has
+/// changed the copy.
+fn start_with(before: impl FnOnce(&Path)) -> Serving {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arkiv");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    before(&root);
+    let (child, address, lines) = spawn(&root, 0);
     Serving {
         child,
         address,
@@ -390,4 +395,21 @@ fn a_first_build_that_fails_without_a_site_stops_with_the_mistake() {
         "{stderr}"
     );
     assert!(stderr.contains("ingen side å vise ennå"), "{stderr}");
+}
+
+/// A port that is taken: `serve` takes the next free one and prints it.
+#[test]
+fn a_taken_port_gives_the_next_free_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arkiv");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (mut child, address, _lines) = spawn(&root, port);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        address.port() > port && address.port() <= port.saturating_add(20),
+        "{address} after {port}"
+    );
 }
