@@ -11,6 +11,7 @@ pub mod feeds;
 mod fuzz;
 pub mod init;
 pub mod link;
+pub mod live;
 pub mod load;
 pub mod manifest;
 pub mod model;

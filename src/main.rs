@@ -74,8 +74,10 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
-    /// Build the site (with the downloadable zip), then serve it on
-    /// http://127.0.0.1:PORT/ for reading locally.
+    /// Build the site (with the downloadable zip), serve it on
+    /// http://127.0.0.1:PORT/ (or the next free port) for reading locally, and
+    /// build it again when a file in content/ or themes/ changes: open pages
+    /// reload by themselves and show the errors of a build that failed.
     Serve {
         /// The archive folder, holding content/ (and optionally themes/).
         #[arg(long, default_value = ".")]
@@ -315,7 +317,7 @@ fn main() -> ExitCode {
             (root, output, None, timings, previous, edition, bundle)
         }
         Command::Serve { root, output, port } => {
-            (root, output, Some(port), false, None, Edition::Web, true)
+            return saksgang::live::run(&root, output, port);
         }
         Command::Bundle { root, output } => return write_bundle(root, output),
         Command::Check {

@@ -14,6 +14,14 @@
 //! refused after percent-decoding, and a file reached through a symlink must
 //! still be inside the folder.
 //!
+//! With live preview ([`Server::with_live`], what `saksgang serve` runs), the
+//! HTML pages it sends get the tag of the live script before `</head>` (the
+//! files on disk are not changed), and two addresses under `/__saksgang/` are
+//! answered from memory: the script, and the event stream each open page holds.
+//! An event stream gives its connection slot back once it is recognised, so
+//! open pages never keep other readers waiting; [`crate::live::MAX_STREAMS`]
+//! caps them instead.
+//!
 //! It is built on `std::net` and threads, not an HTTP crate: what it needs is
 //! small, and the limits are easier to see and test here than in a crate's
 //! configuration.
@@ -55,6 +63,7 @@ pub struct Server {
     listener: TcpListener,
     address: SocketAddr,
     stop: Arc<AtomicBool>,
+    live: Option<Arc<crate::live::Live>>,
 }
 
 /// Stops a running [`Server`].
@@ -86,7 +95,15 @@ impl Server {
             address: listener.local_addr()?,
             listener,
             stop: Arc::new(AtomicBool::new(false)),
+            live: None,
         })
+    }
+
+    /// Serves with live preview: every HTML page gets the reload script, and
+    /// `/__saksgang/` answers the event stream and the script (see [`crate::live`]).
+    pub fn with_live(mut self, live: Arc<crate::live::Live>) -> Self {
+        self.live = Some(live);
+        self
     }
 
     /// The address it listens on.
@@ -121,12 +138,18 @@ impl Server {
             };
             let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
             let (dir, mine) = (dir.clone(), slots.clone());
+            let (live, stop) = (self.live.clone(), self.stop.clone());
             let spawned = std::thread::Builder::new()
                 .name("serve".into())
                 .spawn(move || {
                     // One bad request must not stop the server.
-                    let _ = connection(&dir, stream);
+                    let answer = connection(&dir, stream, live.as_deref());
+                    // An event stream stays open as long as its page: it does
+                    // not hold one of the connection slots (it has its own cap).
                     mine.give_back();
+                    if let (Ok(Some(stream)), Some(live)) = (answer, live) {
+                        let _ = live.stream(stream, &stop);
+                    }
                 });
             if spawned.is_err() {
                 slots.give_back();
@@ -212,12 +235,19 @@ fn find_end(bytes: &[u8]) -> Option<usize> {
     })
 }
 
-fn connection(dir: &Path, mut stream: TcpStream) -> io::Result<()> {
+/// Answers one request; with live preview, the stream of a request for the
+/// event stream is handed back to be held open.
+fn connection(
+    dir: &Path,
+    mut stream: TcpStream,
+    live: Option<&crate::live::Live>,
+) -> io::Result<Option<TcpStream>> {
     let head = match read_head(&mut stream) {
         Ok(head) => head,
         Err((code, reason)) => {
             respond_error(&mut stream, code, reason, "")?;
-            return linger(stream);
+            linger(stream)?;
+            return Ok(None);
         }
     };
     let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
@@ -226,10 +256,12 @@ fn connection(dir: &Path, mut stream: TcpStream) -> io::Result<()> {
     let (Some(method), Some(target), Some(version), None) =
         (words.next(), words.next(), words.next(), words.next())
     else {
-        return respond_error(&mut stream, 400, "Bad Request", "");
+        respond_error(&mut stream, 400, "Bad Request", "")?;
+        return Ok(None);
     };
     if !version.starts_with("HTTP/1.") {
-        return respond_error(&mut stream, 505, "HTTP Version Not Supported", "");
+        respond_error(&mut stream, 505, "HTTP Version Not Supported", "")?;
+        return Ok(None);
     }
     let head_only = match method {
         "GET" => false,
@@ -242,24 +274,69 @@ fn connection(dir: &Path, mut stream: TcpStream) -> io::Result<()> {
                 "Allow: GET, HEAD\r\n",
             )?;
             // A body the client may still be sending is not read.
-            return linger(stream);
+            linger(stream)?;
+            return Ok(None);
         }
     };
+    if live.is_some() {
+        let path = target.split(['?', '#']).next().unwrap_or_default();
+        if path == crate::live::EVENTS {
+            return Ok(Some(stream));
+        }
+        if path == crate::live::SCRIPT {
+            send_bytes(
+                &mut stream,
+                200,
+                "OK",
+                "text/javascript; charset=utf-8",
+                crate::theme::LIVE_SCRIPT.as_bytes(),
+                head_only,
+            )?;
+            return Ok(None);
+        }
+    }
+    let send = |stream: &mut TcpStream, code, reason, file: &Path| match live {
+        Some(live) if content_type(file).starts_with("text/html") => {
+            // The generation first: a page newer than it only reloads once more.
+            let tag = live.script_tag();
+            let Ok(page) = std::fs::read(file) else {
+                return respond(stream, 404, "Not Found", "", head_only);
+            };
+            let page = crate::live::inject(page, &tag);
+            send_bytes(stream, code, reason, content_type(file), &page, head_only)
+        }
+        _ => send_file(stream, code, reason, file, head_only),
+    };
     match resolve(dir, target) {
-        Found::File(file) => send_file(&mut stream, 200, "OK", &file, head_only),
+        Found::File(file) => send(&mut stream, 200, "OK", &file),
         Found::Folder(to) => {
             let extra = format!("Location: {to}\r\n");
             respond(&mut stream, 301, "Moved Permanently", &extra, head_only)
         }
-        Found::Nothing => send_file(
-            &mut stream,
-            404,
-            "Not Found",
-            &dir.join("404.html"),
-            head_only,
-        ),
+        Found::Nothing => send(&mut stream, 404, "Not Found", &dir.join("404.html")),
         Found::Refused => respond(&mut stream, 400, "Bad Request", "", head_only),
+    }?;
+    Ok(None)
+}
+
+/// Sends a body made in memory.
+fn send_bytes(
+    stream: &mut TcpStream,
+    code: u16,
+    reason: &str,
+    content_type: &str,
+    body: &[u8],
+    head_only: bool,
+) -> io::Result<()> {
+    let header = format!(
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(header.as_bytes())?;
+    if !head_only {
+        stream.write_all(body)?;
     }
+    stream.flush()
 }
 
 /// After refusing a request that was not read to its end: reads (and drops) a

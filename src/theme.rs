@@ -77,6 +77,12 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = builtin_static![
     "sok/LICENSE-lunr-languages.txt",
 ];
 
+/// The script of `saksgang serve`'s live preview (reload, and the overlay of
+/// errors). It is the theme's own file but never part of a built site: the
+/// server answers it at [`crate::live::SCRIPT`] and adds it to the pages it
+/// serves, and only then.
+pub const LIVE_SCRIPT: &str = include_str!("../themes/default/serve/direkte.js");
+
 /// The built-in default theme.
 pub fn builtin() -> Theme {
     let mut theme = Theme::default();

@@ -25,12 +25,12 @@ use std::process::Command;
 
 use crate::support::{build_with, copy_dir, repo};
 
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
 /// Why the browser test cannot run here, if it cannot.
-fn missing() -> Option<String> {
+pub(crate) fn missing() -> Option<String> {
     let browser = repo().join("tests/browser");
     if !chromium().exists() {
         return Some(format!(

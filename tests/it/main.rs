@@ -13,6 +13,7 @@ mod init;
 mod invitations;
 mod items;
 mod left_out;
+mod live;
 mod meeting_page;
 mod new_docs;
 mod notices;
