@@ -10,9 +10,9 @@ use saksgang::build::{
     BUNDLE_FILE, BuildFailure, BuildOptions, BuildReport, build, bundle, check, human_bytes,
     read_archive,
 };
+use saksgang::diag;
 use saksgang::link::Query;
 use saksgang::render::Edition;
-use saksgang::{diag, serve};
 
 /// saksgang: static site generator for minutes and notices of governance bodies.
 #[derive(Parser)]
@@ -300,7 +300,7 @@ fn new_document(kind: NewKind) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (root, output, port, timings, previous, edition, bundle) = match cli.command {
+    let (root, output, timings, previous, edition, bundle) = match cli.command {
         Command::Build {
             root,
             output,
@@ -314,7 +314,7 @@ fn main() -> ExitCode {
             } else {
                 Edition::Web
             };
-            (root, output, None, timings, previous, edition, bundle)
+            (root, output, timings, previous, edition, bundle)
         }
         Command::Serve { root, output, port } => {
             return saksgang::live::run(&root, output, port);
@@ -371,28 +371,7 @@ fn main() -> ExitCode {
                     output.join("index.html").display()
                 );
             }
-            match port {
-                None => ExitCode::SUCCESS,
-                Some(port) => match serve::serve(&output, port) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        let help = match e.kind() {
-                            std::io::ErrorKind::AddrInUse => format!(
-                                "porten er i bruk av et annet program (kanskje en annen saksgang serve); velg en annen med --port {}",
-                                port.wrapping_add(1).max(1024)
-                            ),
-                            std::io::ErrorKind::PermissionDenied => {
-                                "porter under 1024 krever administratorrettigheter; velg en annen med --port 8000".to_string()
-                            }
-                            _ => "velg en annen port med --port".to_string(),
-                        };
-                        eprintln!(
-                            "feil: kunne ikke starte nettleserserveren på port {port} ({e})\nslik retter du det: {help}"
-                        );
-                        ExitCode::FAILURE
-                    }
-                },
-            }
+            ExitCode::SUCCESS
         }
         Err(failure) => report_failure(&failure, "bygget", &output, color),
     }
