@@ -62,39 +62,15 @@
 //! `npm ci` in `tests/browser/`. Without them the test passes with a notice written
 //! past the harness's capture (as `browser.rs` does); with `CI=true` it fails.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::browser::{cannot_run, node, run_without_browser};
 use crate::support::{build_with, fixture, repo};
-
-fn chromium() -> PathBuf {
-    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
-}
 
 /// Why the accessibility test cannot run here, if it cannot.
 fn missing() -> Option<String> {
-    let modules = repo().join("tests/browser/node_modules");
-    if !chromium().exists() {
-        return Some(format!(
-            "{} is missing (apt-get install -y chromium)",
-            chromium().display()
-        ));
-    }
-    for package in ["playwright-core", "axe-core", "vnu-jar"] {
-        if !modules.join(package).exists() {
-            return Some(format!(
-                "tests/browser/node_modules/{package} is missing (cd tests/browser && npm ci)"
-            ));
-        }
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("node is missing".into());
-    }
-    if Command::new("java").arg("-version").output().is_err() {
-        return Some("java is missing (apt-get install -y default-jre-headless)".into());
-    }
-    None
+    crate::browser::missing(&["axe-core", "vnu-jar"], true)
 }
 
 fn wanted(site: &str) -> bool {
@@ -130,16 +106,7 @@ fn web(root: &Path, out: &Path) {
 
 #[test]
 fn the_default_theme_passes_the_accessibility_checks() {
-    if let Some(why) = missing() {
-        if std::env::var_os("CI").is_some_and(|v| v == "true") {
-            panic!("the accessibility test must run on CI, but {why}");
-        }
-        // Not eprintln!: the harness captures that and shows it only on failure.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\nNB: tilgjengelighetstesten ble IKKE kjørt (accessibility test NOT run): {why}.\n    \
-             Testen er regnet som bestått uten å ha sjekket noe; med CI=true feiler den.\n"
-        );
+    if cannot_run("tilgjengelighetstesten", "accessibility test", missing()) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -206,21 +173,8 @@ fn the_default_theme_passes_the_accessibility_checks() {
     let spec_file = dir.path().join("spec.json");
     let spec = serde_json::json!({ "sites": sites });
     std::fs::write(&spec_file, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
-    let out = Command::new("node")
-        .arg(repo().join("tests/browser/a11y.mjs"))
-        .arg(&spec_file)
-        .env("CHROMIUM", chromium())
-        .output()
-        .expect("run node");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "the accessibility checks found problems:\n{report}"
-    );
+    let (passed, report) = node("a11y.mjs", &[spec_file.as_os_str()]);
+    assert!(passed, "the accessibility checks found problems:\n{report}");
 }
 
 /// The notice of an accessibility test that could not run reaches the
@@ -228,22 +182,7 @@ fn the_default_theme_passes_the_accessibility_checks() {
 #[test]
 fn an_accessibility_test_that_cannot_run_says_so() {
     const NAME: &str = "a11y::the_default_theme_passes_the_accessibility_checks";
-    let run = |ci: Option<&str>| {
-        let mut cmd = Command::new(std::env::current_exe().unwrap());
-        cmd.args([NAME, "--exact", "--test-threads=1"])
-            .env("CHROMIUM", "/finnes/ikke/chromium")
-            .env_remove("CI");
-        if let Some(ci) = ci {
-            cmd.env("CI", ci);
-        }
-        let out = cmd.output().expect("run the test binary");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.success(), text)
-    };
+    let run = |ci| run_without_browser(NAME, ci);
     let (passed, text) = run(None);
     assert!(passed, "{text}");
     assert!(

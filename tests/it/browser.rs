@@ -29,22 +29,83 @@ pub(crate) fn chromium() -> PathBuf {
     std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
-/// Why the browser test cannot run here, if it cannot.
-pub(crate) fn missing() -> Option<String> {
-    let browser = repo().join("tests/browser");
+/// Why a browser test cannot run here, if it cannot: Chromium, Node.js and
+/// playwright-core, and the npm `packages` and Java if the test needs them.
+pub(crate) fn missing(packages: &[&str], java: bool) -> Option<String> {
+    let modules = repo().join("tests/browser/node_modules");
     if !chromium().exists() {
         return Some(format!(
             "{} is missing (apt-get install -y chromium)",
             chromium().display()
         ));
     }
-    if !browser.join("node_modules/playwright-core").exists() {
-        return Some("tests/browser/node_modules is missing (cd tests/browser && npm ci)".into());
+    for package in std::iter::once(&"playwright-core").chain(packages) {
+        if !modules.join(package).exists() {
+            return Some(format!(
+                "tests/browser/node_modules/{package} is missing (cd tests/browser && npm ci)"
+            ));
+        }
     }
     if Command::new("node").arg("--version").output().is_err() {
         return Some("node is missing".into());
     }
+    if java && Command::new("java").arg("-version").output().is_err() {
+        return Some("java is missing (apt-get install -y default-jre-headless)".into());
+    }
     None
+}
+
+/// Whether the browser test `test` (its Norwegian name, `nettlesertesten`;
+/// `english` for the CI message) cannot run for `why`. Then, off CI, it writes a
+/// notice straight to the terminal, past the harness's capture (eprintln! would
+/// show only on failure), and the caller returns; on CI (`CI=true`) it panics.
+pub(crate) fn cannot_run(test: &str, english: &str, why: Option<String>) -> bool {
+    let Some(why) = why else { return false };
+    if std::env::var_os("CI").is_some_and(|v| v == "true") {
+        panic!("the {english} must run on CI, but {why}");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nNB: {test} ble IKKE kjørt ({english} NOT run): {why}.\n    \
+         Testen er regnet som bestått uten å ha sjekket noe; med CI=true feiler den.\n"
+    );
+    true
+}
+
+/// Runs `tests/browser/<script>` with `args` in Node.js: whether it passed, and
+/// what it printed.
+pub(crate) fn node(script: &str, args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .env("CHROMIUM", chromium())
+        .output()
+        .expect("run node");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), report)
+}
+
+/// Runs the test `name` of this binary alone, as a browser that is not there
+/// (and with `CI` set to `ci`, if given): whether it passed, and its output.
+pub(crate) fn run_without_browser(name: &str, ci: Option<&str>) -> (bool, String) {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([name, "--exact", "--test-threads=1"])
+        .env("CHROMIUM", "/finnes/ikke/chromium")
+        .env_remove("CI");
+    if let Some(ci) = ci {
+        cmd.env("CI", ci);
+    }
+    let out = cmd.output().expect("run the test binary");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
 }
 
 /// The seed archive with one old address, as a printed invitation may have it,
@@ -66,16 +127,7 @@ fn seed_with_alias(dir: &Path) -> PathBuf {
 
 #[test]
 fn the_seed_archive_works_in_chromium_from_disk_and_over_http() {
-    if let Some(why) = missing() {
-        if std::env::var_os("CI").is_some_and(|v| v == "true") {
-            panic!("the browser test must run on CI, but {why}");
-        }
-        // Not eprintln!: the harness captures that and shows it only on failure.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\nNB: nettlesertesten ble IKKE kjørt (browser test NOT run): {why}.\n    \
-             Testen er regnet som bestått uten å ha sjekket noe; med CI=true feiler den.\n"
-        );
+    if cannot_run("nettlesertesten", "browser test", missing(&[], false)) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -121,22 +173,9 @@ fn the_seed_archive_works_in_chromium_from_disk_and_over_http() {
     });
     let spec_file = dir.path().join("spec.json");
     std::fs::write(&spec_file, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
-    let out = Command::new("node")
-        .arg(repo().join("tests/browser/check.mjs"))
-        .arg(&spec_file)
-        .env("CHROMIUM", chromium())
-        .output()
-        .expect("run node");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (passed, report) = node("check.mjs", &[spec_file.as_os_str()]);
     eprintln!("{report}");
-    assert!(
-        out.status.success(),
-        "the browser found problems:\n{report}"
-    );
+    assert!(passed, "the browser found problems:\n{report}");
 }
 
 /// The notice of a browser test that could not run reaches the `cargo test`
@@ -144,22 +183,7 @@ fn the_seed_archive_works_in_chromium_from_disk_and_over_http() {
 #[test]
 fn a_browser_test_that_cannot_run_says_so_in_the_test_output() {
     const NAME: &str = "browser::the_seed_archive_works_in_chromium_from_disk_and_over_http";
-    let run = |ci: Option<&str>| {
-        let mut cmd = Command::new(std::env::current_exe().unwrap());
-        cmd.args([NAME, "--exact", "--test-threads=1"])
-            .env("CHROMIUM", "/finnes/ikke/chromium")
-            .env_remove("CI");
-        if let Some(ci) = ci {
-            cmd.env("CI", ci);
-        }
-        let out = cmd.output().expect("run the test binary");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.success(), text)
-    };
+    let run = |ci| run_without_browser(NAME, ci);
     let (passed, text) = run(None);
     assert!(passed, "{text}");
     assert!(text.contains("1 passed"), "the test itself ran: {text}");
