@@ -48,19 +48,14 @@
 // out, on many pages is one line with a count); exit 0 when none, 1 otherwise.
 
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
+import { ARGS as BASE_ARGS, CHROMIUM, loadChromium, serve } from './common.mjs';
+
 const require = createRequire(import.meta.url);
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  console.error('playwright-core is not installed: run `npm ci` in tests/browser');
-  process.exit(1);
-}
+const chromium = await loadChromium();
 let axeSource, vnuJar;
 try {
   axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -81,13 +76,7 @@ try {
 const only = new Set(process.env.A11Y_ONLY ? process.env.A11Y_ONLY.split(',').map((s) => s.trim()) : spec.only ?? []);
 const on = (check) => only.size === 0 || only.has(check);
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--font-render-hinting=none', '--hide-scrollbars'];
-const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json',
-  '.xml': 'application/xml', '.ics': 'text/calendar', '.txt': 'text/plain', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.pdf': 'application/pdf' };
+const ARGS = [...BASE_ARGS, '--font-render-hinting=none', '--hide-scrollbars'];
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const firstLine = (s) => String(s).split('\n')[0];
 const started = Date.now();
@@ -112,27 +101,6 @@ function count(site, check, failed) {
 }
 
 // ---- the site -----------------------------------------------------------------
-
-function serve(root, prefix) {
-  const server = http.createServer((req, res) => {
-    const pathname = new URL(req.url, 'http://x').pathname;
-    let file = null;
-    if (pathname.startsWith(prefix)) {
-      let rel = '';
-      try { rel = decodeURIComponent(pathname.slice(prefix.length)); } catch { /* left empty */ }
-      if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-      file = path.join(root, rel);
-      if (!file.startsWith(root + path.sep)) file = null;
-    }
-    let body = null;
-    try { if (file) body = fs.readFileSync(file); } catch { /* missing or a folder */ }
-    if (!body) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
-    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type.startsWith('text/') || type.endsWith('xml') ? `${type}; charset=utf-8` : type });
-    res.end(body);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 /** Every HTML page of the site, as paths like "moter/x/" (index.html dropped), sorted. */
 function pagesOf(root) {

@@ -37,17 +37,12 @@
 // Each failure is printed on its own line; exit 0 when none, 1 otherwise.
 
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  console.error('playwright-core is not installed: run `npm ci` in tests/browser');
-  process.exit(1);
-}
+import { ARGS, CHROMIUM, loadChromium, serve, serverFile } from './common.mjs';
+
+const chromium = await loadChromium();
 
 const specFile = process.argv[2];
 let spec;
@@ -58,12 +53,6 @@ try {
   process.exit(1);
 }
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json',
-  '.xml': 'application/xml', '.ics': 'text/calendar', '.txt': 'text/plain', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.pdf': 'application/pdf' };
 const ATTR = { A: 'href', LINK: 'href', SCRIPT: 'src', IMG: 'src', FORM: 'action' };
 
 const failures = [];
@@ -74,29 +63,6 @@ const fail = (where, what) => failures.push({ where, what });
 const firstLine = (s) => String(s).split('\n')[0];
 
 // ---- the sites ------------------------------------------------------------
-
-/** The file a server path stands for under prefix, or null when outside the site. */
-function serverFile(root, prefix, pathname) {
-  if (!pathname.startsWith(prefix)) return null;
-  let rel;
-  try { rel = decodeURIComponent(pathname.slice(prefix.length)); } catch { return null; }
-  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-  const file = path.join(root, rel);
-  return file.startsWith(root + path.sep) ? file : null;
-}
-
-function serve(root, prefix) {
-  const server = http.createServer((req, res) => {
-    const file = serverFile(root, prefix, new URL(req.url, 'http://x').pathname);
-    let body = null;
-    try { if (file) body = fs.readFileSync(file); } catch { /* missing or a folder */ }
-    if (!body) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
-    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type.startsWith('text/') || type.endsWith('xml') ? `${type}; charset=utf-8` : type });
-    res.end(body);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
 const query = (q, params) => new URLSearchParams({ q, ...(params ?? {}) }).toString();
 

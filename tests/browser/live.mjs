@@ -13,18 +13,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  console.error('playwright-core is not installed: run `npm ci` in tests/browser');
-  process.exit(1);
-}
+import { ARGS, CHROMIUM, loadChromium } from './common.mjs';
+
+const chromium = await loadChromium();
 
 const [url, file] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const failures = [];
 const fail = (m) => { failures.push(m); console.log(`FEIL: ${m}`); };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
