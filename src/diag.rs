@@ -16,8 +16,9 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 pub struct SourceFile {
     /// The path as shown to the user (relative to the archive root where possible).
     pub path: PathBuf,
-    /// The whole text of the file.
-    pub text: String,
+    /// The whole text of the file (shared: `serve` keeps the texts of files
+    /// that did not change from one reading to the next).
+    pub text: std::sync::Arc<str>,
 }
 
 /// Index of a file in a [`Sources`] list.
@@ -32,8 +33,11 @@ pub struct Sources {
 
 impl Sources {
     /// Adds a file and returns its id.
-    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        self.files.push(SourceFile { path, text });
+    pub fn add(&mut self, path: PathBuf, text: impl Into<std::sync::Arc<str>>) -> FileId {
+        self.files.push(SourceFile {
+            path,
+            text: text.into(),
+        });
         FileId(self.files.len() - 1)
     }
 
@@ -190,7 +194,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
                 path = source.path.display().to_string();
                 let span = clamp_span(&source.text, d.span.clone());
                 title.element(
-                    Snippet::source(source.text.as_str())
+                    Snippet::source(&*source.text)
                         .path(path.as_str())
                         .annotation(AnnotationKind::Primary.span(span).label(d.label.as_str())),
                 )

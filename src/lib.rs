@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod model;
 pub mod new;
 pub mod norsk;
+pub mod preview;
 pub mod render;
 pub mod resolve;
 pub mod serve;

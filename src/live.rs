@@ -1,37 +1,39 @@
-//! Live preview for `saksgang serve`: watch `content/` and `themes/`, rebuild
-//! on a change, and tell every open page.
+//! Live preview for `saksgang serve`: watch `content/` and `themes/`, read the
+//! archive again on a change, and tell every open page.
 //!
-//! The pages learn of a build through Server-Sent Events at [`EVENTS`]: one
-//! long-lived connection per open page, which gets the state at once and then
-//! each new one. The state is the generation of the last good site and, if the
-//! last build failed, the diagnostics as `check` prints them (without colour).
-//! The theme's script ([`crate::theme::LIVE_SCRIPT`], served at [`SCRIPT`])
-//! reloads the page when the generation changes and shows the diagnostics in a
-//! dialog. The server adds the script's tag to the HTML pages it serves; the
-//! files on disk are exactly those of `build`.
+//! `serve` writes nothing: the site is held in memory as a [`Preview`], whose
+//! pages are rendered when they are asked for, and the archive is read again
+//! only where files changed ([`build::reread`]), so an edit shows at once at
+//! any size. The pages learn of a new site through Server-Sent Events at
+//! [`EVENTS`]: one long-lived connection per open page, which gets the state
+//! at once and then each new one. The state is the generation of the last good
+//! site and, if the last reading failed, the diagnostics as `check` prints
+//! them (without colour). The theme's script ([`crate::theme::LIVE_SCRIPT`],
+//! served at [`SCRIPT`]) reloads the page when the generation changes and
+//! shows the diagnostics in a dialog.
 //!
-//! Builds run one at a time in the watcher's thread. A failed build leaves the
-//! last good site in place (the build never touches it then), so the pages
-//! under the dialog are still the last good ones. Nothing a writer does to the
-//! folder stops the server: a failed or even panicking build is reported, a
-//! watch that was lost (a folder deleted or renamed) is set up again.
+//! Readings run one at a time in the watcher's thread. A failed one keeps the
+//! last good site served, so the pages under the dialog are still the last
+//! good ones; when there is none yet, every address answers with a page that
+//! shows the errors and reloads once they are fixed. Nothing a writer does to
+//! the folder stops the server: a failed or even panicking reading is
+//! reported, a watch that was lost (a folder deleted or renamed) is set up again.
 
 use std::collections::BTreeSet;
 use std::io::{self, IsTerminal, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::build::{BuildOptions, BuildReport, build};
-use crate::diag;
-use crate::render::Edition;
-use crate::serve::Server;
+use crate::build::{self, Clock, Kept};
+use crate::diag::{self, Diagnostic, Sources};
+use crate::preview::{Failed, Preview};
 
 /// The address of the event stream.
 pub const EVENTS: &str = "/__saksgang/hendelser";
@@ -41,157 +43,115 @@ pub const SCRIPT: &str = "/__saksgang/direkte.js";
 pub const MAX_STREAMS: usize = 256;
 /// How often an idle stream gets a comment, so that a closed page is noticed
 /// and no proxy or timeout closes a live one.
-const PING: Duration = Duration::from_secs(10);
+pub(crate) const PING: Duration = Duration::from_secs(10);
 /// How long the watcher waits for a burst of changes to end.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
-/// What the open pages are told.
-#[derive(Default)]
+/// The site being served and what the open pages are told.
 pub struct Live {
-    state: Mutex<State>,
-    changed: Condvar,
+    state: tokio::sync::watch::Sender<State>,
+    current: RwLock<Option<Arc<Preview>>>,
     streams: AtomicUsize,
 }
 
-#[derive(Default, Clone)]
-struct State {
-    /// Generation of the last good site.
-    site: u64,
-    /// How many builds have ended (good or not).
-    builds: u64,
-    /// The diagnostics of the last build, if it failed.
-    error: Option<String>,
+/// What the open pages are told.
+#[derive(Default, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct State {
+    /// Generation of the last good site (0: none yet).
+    pub(crate) site: u64,
+    /// The diagnostics of the last reading, if it failed.
+    pub(crate) error: Option<String>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Live {
-    /// A state with no build yet.
+    /// No site yet.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            state: tokio::sync::watch::Sender::new(State::default()),
+            current: RwLock::new(None),
+            streams: AtomicUsize::new(0),
+        }
     }
 
-    fn update(&self, f: impl FnOnce(&mut State)) {
-        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&mut s);
-        s.builds += 1;
-        self.changed.notify_all();
-    }
-
-    /// A build succeeded: the pages reload.
-    pub fn built(&self) {
-        self.update(|s| {
-            s.site += 1;
+    /// A new good site: it is served from now on, and the pages reload.
+    pub fn built(&self, preview: Preview) {
+        let site = preview.generation;
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(preview));
+        self.state.send_modify(|s| {
+            s.site = site;
             s.error = None;
         });
     }
 
-    /// A build failed with `text`: the pages show it over the last good site.
+    /// A reading failed with `text`: the pages show it over the last good site.
     pub fn failed(&self, text: String) {
-        self.update(|s| s.error = Some(text));
+        self.state.send_modify(|s| s.error = Some(text));
     }
 
-    fn current(&self) -> State {
-        self.state
-            .lock()
+    /// The generation a new site gets.
+    fn next_generation(&self) -> u64 {
+        self.state.borrow().site + 1
+    }
+
+    /// The site being served, if there is one.
+    pub(crate) fn preview(&self) -> Option<Arc<Preview>> {
+        self.current
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
-    /// The tag that loads the script, with the generation of the site on disk.
-    pub fn script_tag(&self) -> String {
-        format!(
-            "<script src=\"{SCRIPT}\" data-side=\"{}\" defer></script>",
-            self.current().site
-        )
+    /// The state now.
+    pub(crate) fn state(&self) -> State {
+        self.state.borrow().clone()
     }
 
-    /// Holds an event stream open until the page closes or the server stops.
-    pub(crate) fn stream(&self, mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
+    /// The state now and every change of it.
+    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<State> {
+        self.state.subscribe()
+    }
+
+    /// A place for one more event stream, held until the guard is dropped;
+    /// `None` when [`MAX_STREAMS`] are open.
+    pub(crate) fn open_stream(self: &Arc<Self>) -> Option<StreamGuard> {
         if self.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
             self.streams.fetch_sub(1, Ordering::SeqCst);
-            let body = "503 Service Unavailable\n";
-            let head = format!(
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 5\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            stream.write_all(head.as_bytes())?;
-            stream.write_all(body.as_bytes())?;
-            return stream.flush();
+            return None;
         }
-        let result = self.hold(&mut stream, stop);
-        self.streams.fetch_sub(1, Ordering::SeqCst);
-        result
-    }
-
-    fn hold(&self, stream: &mut TcpStream, stop: &AtomicBool) -> io::Result<()> {
-        stream.write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n",
-        )?;
-        let mut state = self.current();
-        stream.write_all(message(&state).as_bytes())?;
-        stream.flush()?;
-        loop {
-            let seen = state.builds;
-            let guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-            let (guard, _) = self
-                .changed
-                .wait_timeout_while(guard, PING, |s| s.builds == seen)
-                .unwrap_or_else(PoisonError::into_inner);
-            let now = guard.clone();
-            drop(guard);
-            if stop.load(Ordering::SeqCst) {
-                return Ok(());
-            }
-            if now.builds == seen {
-                stream.write_all(b": venter\n\n")?;
-            } else {
-                state = now;
-                stream.write_all(message(&state).as_bytes())?;
-            }
-            stream.flush()?;
-        }
+        Some(StreamGuard(self.clone()))
     }
 }
 
-/// One event: `{"side": generation, "feil": null or the diagnostics}`.
-fn message(state: &State) -> String {
-    let data = serde_json::json!({ "side": state.site, "feil": state.error });
-    format!("event: tilstand\ndata: {data}\n\n")
+/// One open event stream, counted until dropped.
+pub(crate) struct StreamGuard(Arc<Live>);
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        self.0.streams.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
-/// `page` with `tag` before its `</head>` (or at its end if it has none).
-pub fn inject(mut page: Vec<u8>, tag: &str) -> Vec<u8> {
-    let at = page
-        .windows(7)
-        .position(|w| w.eq_ignore_ascii_case(b"</head>"))
-        .unwrap_or(page.len());
-    page.splice(at..at, tag.bytes());
-    page
+/// The data of one event: `{"side": generation, "feil": null or the diagnostics}`.
+pub(crate) fn data(state: &State) -> String {
+    serde_json::json!({ "side": state.site, "feil": state.error }).to_string()
 }
 
-/// `saksgang serve`: builds, serves, watches and rebuilds until stopped.
-pub fn run(root: &Path, output: Option<PathBuf>, port: u16) -> ExitCode {
-    let output = output.unwrap_or_else(|| root.join("public"));
+/// `saksgang serve`: reads, serves, watches and reads again until stopped.
+pub fn run(root: &Path, port: u16, open: bool, timings: bool) -> ExitCode {
     let color = io::stderr().is_terminal();
-    let options = BuildOptions {
-        root: root.to_path_buf(),
-        output: output.clone(),
-        previous: None,
-        edition: Edition::Web,
-        bundle: true,
-    };
     let live = Arc::new(Live::new());
     let watch_started = start_watch(root);
-    let start = Instant::now();
-    if !rebuild(&options, &live, color, None, start) && !output.join("index.html").is_file() {
-        eprintln!("ingen side å vise ennå: rett feilene over og start `saksgang serve` igjen");
-        return ExitCode::FAILURE;
-    }
-    let server = match bind(port) {
-        Ok(listener) => Server::on(listener, &output),
-        Err(e) => Err(e),
-    };
-    let server = match server {
-        Ok(s) => s.with_live(live.clone()),
+    let mut kept = Kept::default();
+    let options = Options { color, timings };
+    rebuild(root, &mut kept, &live, options, None, Instant::now());
+    let listener = match bind(port) {
+        Ok(l) => l,
         Err(e) => {
             let help = match e.kind() {
                 io::ErrorKind::AddrInUse => format!(
@@ -209,17 +169,24 @@ pub fn run(root: &Path, output: Option<PathBuf>, port: u16) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let address = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("feil: kunne ikke starte nettleserserveren ({e})");
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = format!("http://{address}/");
     println!(
-        "åpne http://{}/ i nettleseren (Ctrl+C avslutter); endringer i content/ og themes/ vises av seg selv",
-        server.address()
+        "åpne {url} i nettleseren (Ctrl+C avslutter); endringer i content/ og themes/ vises av seg selv"
     );
     let _ = io::stdout().flush();
     match watch_started {
         Ok(w) => {
-            let watched = live.clone();
+            let (watched, root) = (live.clone(), root.to_path_buf());
             let spawned = std::thread::Builder::new()
                 .name("watch".into())
-                .spawn(move || watch(w, &options, &watched, color));
+                .spawn(move || watch(w, &root, kept, &watched, options));
             if let Err(e) = spawned {
                 eprintln!("advarsel: endringer i mappen blir ikke fulgt ({e})");
             }
@@ -228,7 +195,12 @@ pub fn run(root: &Path, output: Option<PathBuf>, port: u16) -> ExitCode {
             "advarsel: endringer i mappen blir ikke fulgt ({e}); start `saksgang serve` igjen for å se dem"
         ),
     }
-    match server.run() {
+    if open {
+        if let Err(e) = opener::open_browser(&url) {
+            eprintln!("advarsel: kunne ikke åpne nettleseren ({e}); åpne {url} selv");
+        }
+    }
+    match crate::serve::run(listener, live) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("feil: nettleserserveren stoppet ({e})");
@@ -250,57 +222,158 @@ fn bind(port: u16) -> io::Result<TcpListener> {
     Err(last.unwrap_or_else(|| io::ErrorKind::AddrInUse.into()))
 }
 
-/// Builds once, prints one line (and the diagnostics), and tells the pages.
-/// True if the build succeeded.
-fn rebuild(
-    options: &BuildOptions,
-    live: &Live,
+/// How `serve` reports.
+#[derive(Clone, Copy)]
+struct Options {
+    /// Diagnostics in colour (stderr is a terminal).
     color: bool,
-    changed: Option<&BTreeSet<String>>,
+    /// Print each reading's stages (`--timings`).
+    timings: bool,
+}
+
+/// What one reading gave: a site, or the errors.
+struct Outcome {
+    /// The new site, or why there is none.
+    preview: Result<Preview, Failed>,
+    /// The warnings to print (of the files read again), rendered in colour if
+    /// asked for, and how many warnings there are in all.
+    warnings: String,
+    all_warnings: usize,
+    /// Files read again.
+    read: usize,
+}
+
+/// Reads the archive again (what changed), makes a new site of it, and
+/// checks the theme: the `build` of `serve`, which writes nothing.
+fn read_again(
+    root: &Path,
+    kept: &mut Kept,
+    changed: &BTreeSet<PathBuf>,
+    generation: u64,
+    options: Options,
+) -> Outcome {
+    let color = options.color;
+    let first = generation == 1;
+    let mut clock = Clock::new();
+    let reading = build::reread(root, kept, changed, &mut clock);
+    let mut diagnostics = reading.diagnostics;
+    let theme = build::load_theme(root, &reading.archive, &mut diagnostics);
+    clock.lap("tema");
+    // The first time every warning, as `build` prints them; then those of the
+    // files read again (the others were printed before).
+    let fresh = |d: &Diagnostic| first || d.file.is_none_or(|f| reading.read.contains(&f));
+    let all_warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
+    let read = reading.read.len();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.retain(|d| d.is_error() || fresh(d));
+        return Outcome {
+            preview: Err(Failed {
+                diagnostics,
+                sources: reading.sources,
+            }),
+            warnings: String::new(),
+            all_warnings,
+            read,
+        };
+    }
+    diagnostics.retain(fresh);
+    let warnings = diag::render(&diagnostics, &reading.sources, color);
+    clock.lap("advarsler");
+    let preview = Preview::start(reading.archive, reading.sources, theme, generation);
+    clock.lap("plan");
+    if options.timings {
+        for p in &clock.phases {
+            eprintln!("{p}");
+        }
+    }
+    Outcome {
+        preview,
+        warnings,
+        all_warnings,
+        read,
+    }
+}
+
+/// Reads once, prints one line (and the diagnostics), and tells the pages.
+fn rebuild(
+    root: &Path,
+    kept: &mut Kept,
+    live: &Live,
+    options: Options,
+    changed: Option<(&BTreeSet<String>, &BTreeSet<PathBuf>)>,
     start: Instant,
-) -> bool {
-    let what = changed.map_or(String::new(), |c| format!("{}: ", describe(c)));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(options)));
+) {
+    let what = changed.map_or(String::new(), |(c, _)| format!("{}: ", describe(c)));
+    let paths = changed.map(|(_, p)| p.clone()).unwrap_or_default();
+    let generation = live.next_generation();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_again(root, kept, &paths, generation, options)
+    }));
     let seconds = format!("{:.2}", start.elapsed().as_secs_f64()).replace('.', ",");
     match result {
-        Ok(Ok(report)) => {
-            if !report.warnings.is_empty() {
-                eprint!("{}", diag::render(&report.warnings, &report.sources, color));
+        Ok(outcome) => {
+            eprint!("{}", outcome.warnings);
+            match outcome.preview {
+                Ok(preview) => {
+                    let line = built_line(preview.pages, outcome.read, outcome.all_warnings);
+                    live.built(preview);
+                    println!("{what}klar på {seconds} s: {line}");
+                }
+                Err(Failed {
+                    diagnostics,
+                    sources,
+                }) => failed(live, &what, &seconds, &diagnostics, &sources, options.color),
             }
-            live.built();
-            println!("{what}{}", built_line(&report, &seconds));
-            true
-        }
-        Ok(Err(failure)) => {
-            eprint!(
-                "{}",
-                diag::render(&failure.diagnostics, &failure.sources, color)
-            );
-            let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-            live.failed(diag::render(&failure.diagnostics, &failure.sources, false));
-            println!(
-                "{what}bygget stoppet med {} etter {seconds} s; siden som vises, er den forrige",
-                crate::norsk::count(errors, "feil", "feil")
-            );
-            false
         }
         Err(_) => {
+            // What was kept may be half made: read everything next time.
+            *kept = Kept::default();
             let text = "saksgang stoppet uventet under byggingen (en feil i saksgang, ikke i arkivet); lagre filen på nytt for å prøve igjen\n".to_string();
             eprint!("{text}");
             live.failed(text);
             println!("{what}bygget stoppet etter {seconds} s; siden som vises, er den forrige");
-            false
         }
     }
+    let _ = io::stdout().flush();
 }
 
-fn built_line(report: &BuildReport, seconds: &str) -> String {
-    let w = &report.written;
-    format!(
-        "bygget {} på {seconds} s ({} nye eller endret)",
-        crate::norsk::count(w.pages, "side", "sider"),
-        w.written
-    )
+/// A reading that failed: the errors in the terminal and on the pages.
+fn failed(
+    live: &Live,
+    what: &str,
+    seconds: &str,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    color: bool,
+) {
+    eprint!("{}", diag::render(diagnostics, sources, color));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    live.failed(diag::render(diagnostics, sources, false));
+    let shown = if live.preview().is_some() {
+        "siden som vises, er den forrige"
+    } else {
+        "ingen side å vise før feilen er rettet"
+    };
+    println!(
+        "{what}bygget stoppet med {} etter {seconds} s; {shown}",
+        crate::norsk::count(errors, "feil", "feil")
+    );
+}
+
+/// The rest of the line of a good reading.
+fn built_line(pages: usize, read: usize, warnings: usize) -> String {
+    let mut line = format!(
+        "{}, {} lest",
+        crate::norsk::count(pages, "side", "sider"),
+        crate::norsk::count(read, "fil", "filer")
+    );
+    if warnings > 0 {
+        line.push_str(&format!(
+            ", {} i alt",
+            crate::norsk::count(warnings, "advarsel", "advarsler")
+        ));
+    }
+    line
 }
 
 /// What changed, for the terminal: one path, or the first and how many more.
@@ -357,21 +430,17 @@ fn start_watch(root: &Path) -> Result<Watch, String> {
     })
 }
 
-/// Rebuilds on every change the watch sees, until it ends.
-fn watch(w: Watch, options: &BuildOptions, live: &Live, color: bool) {
+/// Reads again on every change the watch sees, until it ends.
+fn watch(w: Watch, root_dir: &Path, mut kept: Kept, live: &Live, options: Options) {
     let Watch {
         mut watcher,
         events: rx,
         root,
         folders,
     } = w;
-    // The site is written next to where it is served from; its writes are not changes.
-    let output = match options.output.canonicalize() {
-        Ok(o) => o,
-        Err(_) => options.output.clone(),
-    };
     while let Ok(first) = rx.recv() {
         let mut changed = BTreeSet::new();
+        let mut changed_paths = BTreeSet::new();
         let mut rewatch = false;
         let mut start = None;
         let mut next = Some(first);
@@ -391,9 +460,6 @@ fn watch(w: Watch, options: &BuildOptions, live: &Live, color: bool) {
             // Reading is not changing: the build itself opens every file.
             let relevant = !matches!(event.kind, EventKind::Access(_));
             for path in event.paths.iter().filter(|_| relevant) {
-                if path.starts_with(&output) {
-                    continue;
-                }
                 let Ok(rel) = path.strip_prefix(&root) else {
                     continue;
                 };
@@ -419,6 +485,7 @@ fn watch(w: Watch, options: &BuildOptions, live: &Live, color: bool) {
                 }
                 start.get_or_insert_with(Instant::now);
                 changed.insert(rel.to_string_lossy().replace('\\', "/"));
+                changed_paths.insert(root_dir.join(rel));
             }
             let wait = if start.is_some() {
                 DEBOUNCE
@@ -440,7 +507,14 @@ fn watch(w: Watch, options: &BuildOptions, live: &Live, color: bool) {
             }
         }
         if let Some(start) = start.filter(|_| !changed.is_empty()) {
-            rebuild(options, live, color, Some(&changed), start);
+            rebuild(
+                root_dir,
+                &mut kept,
+                live,
+                options,
+                Some((&changed, &changed_paths)),
+                start,
+            );
         }
     }
 }
@@ -450,28 +524,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_tag_goes_before_the_end_of_head() {
-        let page = inject(b"<html><head><title>x</title></head><body>".to_vec(), "<s>");
-        assert_eq!(
-            String::from_utf8(page).unwrap(),
-            "<html><head><title>x</title><s></head><body>"
-        );
-        assert_eq!(inject(b"<p>x".to_vec(), "<s>"), b"<p>x<s>");
+    fn the_state_is_one_line_of_json_with_the_generation_and_the_diagnostics() {
+        let live = Live::new();
+        assert_eq!(data(&live.state()), r#"{"feil":null,"side":0}"#);
+        live.failed("feil: \"x\"\n  --> a.md:1:2\n".into());
+        let d = data(&live.state());
+        assert!(!d.contains('\n'), "one data line: {d}");
+        let v: serde_json::Value = serde_json::from_str(&d).unwrap();
+        assert_eq!(v["side"], 0);
+        assert_eq!(v["feil"], "feil: \"x\"\n  --> a.md:1:2\n");
     }
 
     #[test]
-    fn messages_carry_the_generation_and_the_diagnostics_as_json() {
-        let live = Live::new();
-        live.built();
-        live.failed("feil: \"x\"\n  --> a.md:1:2\n".into());
-        let m = message(&live.current());
-        let data = m
-            .strip_prefix("event: tilstand\ndata: ")
-            .and_then(|d| d.strip_suffix("\n\n"))
-            .unwrap();
-        assert!(!data.contains('\n'), "one data line: {m}");
-        let v: serde_json::Value = serde_json::from_str(data).unwrap();
-        assert_eq!(v["side"], 1);
-        assert_eq!(v["feil"], "feil: \"x\"\n  --> a.md:1:2\n");
+    fn streams_are_counted_until_they_close() {
+        let live = Arc::new(Live::new());
+        let open: Vec<StreamGuard> = (0..MAX_STREAMS).map(|_| live.open_stream().unwrap()).collect();
+        assert!(live.open_stream().is_none());
+        drop(open);
+        assert!(live.open_stream().is_some());
     }
 }

@@ -480,11 +480,113 @@ pub fn documents<T: Send>(
     headings: &DecisionHeadings,
     convert: impl Fn(RawDocument) -> T + Sync,
 ) -> (Vec<T>, Vec<Diagnostic>) {
-    read_parallel(content_dir, paths, sources, |file, path, text| {
-        let (doc, diagnostics) =
-            parse_meeting(file, content_path(content_dir, path), text, headings);
-        (doc.map(&convert), diagnostics)
-    })
+    let read = documents_reusing(
+        content_dir,
+        paths,
+        sources.len(),
+        headings,
+        convert,
+        |_, _| None,
+    );
+    join(read, sources)
+}
+
+/// A file's size and time of last change, to tell whether it changed since it
+/// was read; `None` if it cannot be asked.
+pub type Stamp = Option<(u64, std::time::SystemTime)>;
+
+/// The [`Stamp`] of the file at `path` now.
+pub fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// One meeting document as read: its text (which joins the sources) and what
+/// `convert` made of it, kept by `serve` so that a file that has not changed is
+/// not read again ([`documents_reusing`]).
+#[derive(Debug, Clone)]
+pub struct ReadDocument<T> {
+    /// Its id in the sources.
+    pub file: FileId,
+    /// Its stamp when it was read (taken before reading: a change while it was
+    /// read makes it look changed next time).
+    pub stamp: Stamp,
+    /// The path as shown to writers.
+    pub shown: PathBuf,
+    /// Its text.
+    pub text: std::sync::Arc<str>,
+    /// What `convert` made of it, if it could be parsed.
+    pub item: Option<T>,
+    /// Its problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// [`documents`], for a reader that keeps what it read: a document for which
+/// `earlier(file, path)` gives a reading (of the same file, under the same id)
+/// is not read again. Returns every reading in path order; [`join`] adds them
+/// to the sources.
+pub fn documents_reusing<T: Send>(
+    content_dir: &Path,
+    paths: &[PathBuf],
+    first: usize,
+    headings: &DecisionHeadings,
+    convert: impl Fn(RawDocument) -> T + Sync,
+    earlier: impl Fn(FileId, &Path) -> Option<ReadDocument<T>> + Sync,
+) -> Vec<ReadDocument<T>> {
+    paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let file = FileId(first + i);
+            if let Some(read) = earlier(file, path) {
+                return read;
+            }
+            let stamp = stamp(path);
+            let shown = shown_path(content_dir, path);
+            match read_text(path, &shown) {
+                Ok(text) => {
+                    let (doc, diagnostics) =
+                        parse_meeting(file, content_path(content_dir, path), &text, headings);
+                    ReadDocument {
+                        file,
+                        stamp,
+                        shown,
+                        text: text.into(),
+                        item: doc.map(&convert),
+                        diagnostics,
+                    }
+                }
+                Err(unreadable) => {
+                    let (d, lossy) = unreadable.into_file(file);
+                    ReadDocument {
+                        file,
+                        stamp,
+                        shown,
+                        text: lossy.unwrap_or_default().into(),
+                        item: None,
+                        diagnostics: vec![d],
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Adds the texts of `read` to `sources` (in order: the first must have the
+/// id of the next file there), and returns what they became and their problems.
+pub fn join<T>(
+    read: impl IntoIterator<Item = ReadDocument<T>>,
+    sources: &mut Sources,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    for r in read {
+        let id = sources.add(r.shown, r.text);
+        debug_assert_eq!(id, r.file);
+        diagnostics.extend(r.diagnostics);
+        out.extend(r.item);
+    }
+    (out, diagnostics)
 }
 
 /// Reads the files at `paths` in parallel and parses each with `parse`.
@@ -514,7 +616,7 @@ fn read_parallel<T: Send>(
                     let (d, lossy) = unreadable.into_file(FileId(base + i));
                     Parsed {
                         shown,
-                        text: lossy.unwrap_or_default(),
+                        text: lossy.unwrap_or_default().into(),
                         item: None,
                         diagnostics: vec![d],
                     }

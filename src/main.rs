@@ -74,20 +74,24 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
-    /// Build the site (with the downloadable zip), serve it on
-    /// http://127.0.0.1:PORT/ (or the next free port) for reading locally, and
-    /// build it again when a file in content/ or themes/ changes: open pages
-    /// reload by themselves and show the errors of a build that failed.
+    /// Serve the site on http://127.0.0.1:PORT/ (or the next free port) for
+    /// reading while writing: pages are made from the archive in memory when
+    /// they are opened (nothing is written), and a change in content/ or
+    /// themes/ shows by itself in open pages, with the errors of a file that
+    /// has one over the last good page.
     Serve {
         /// The archive folder, holding content/ (and optionally themes/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site; defaults to ROOT/public.
-        #[arg(long)]
-        output: Option<PathBuf>,
         /// Port on 127.0.0.1.
         #[arg(long, default_value_t = 8000)]
         port: u16,
+        /// Open the site in the web browser.
+        #[arg(long)]
+        open: bool,
+        /// Print how long each stage of every reading took to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Write a new archive skeleton into DIR: content/ with settings, one body,
     /// one municipality, one meeting and one thread, commented in Norwegian.
@@ -316,8 +320,13 @@ fn main() -> ExitCode {
             };
             (root, output, timings, previous, edition, bundle)
         }
-        Command::Serve { root, output, port } => {
-            return saksgang::live::run(&root, output, port);
+        Command::Serve {
+            root,
+            port,
+            open,
+            timings,
+        } => {
+            return saksgang::live::run(&root, port, open, timings);
         }
         Command::Bundle { root, output } => return write_bundle(root, output),
         Command::Check {
@@ -355,13 +364,7 @@ fn main() -> ExitCode {
             }
             if timings {
                 for p in &report.phases {
-                    let cpu = p
-                        .cpu
-                        .map_or(String::new(), |c| format!(", CPU {:.3} s", c.as_secs_f64()));
-                    let mem = p.peak_memory.map_or(String::new(), |m| {
-                        format!(", høyeste minnebruk så langt {} MB", m / (1024 * 1024))
-                    });
-                    eprintln!("tid {}: {:.3} s{cpu}{mem}", p.name, p.wall.as_secs_f64());
+                    eprintln!("{p}");
                 }
             }
             println!("{}", summary_line(&report, &output));

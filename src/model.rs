@@ -199,7 +199,7 @@ pub enum DocumentKind {
 }
 
 /// One file of a meeting.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     /// The file it came from.
     pub file: FileId,

@@ -492,7 +492,7 @@ fn from_notice(
         ))
         .help("saksgang new skriver aldri over en fil; åpne den og skriv videre der"));
     }
-    let text = sources.get(notice.file).text.as_str();
+    let text = &*sources.get(notice.file).text;
     let mut out = String::from("---\n");
     line(&mut out, "body", body_id);
     out.push_str("document: minutes\n");

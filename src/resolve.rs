@@ -9,7 +9,7 @@
 //! It never panics and never stops early: it returns the archive it could build
 //! and every diagnostic it found.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
@@ -42,6 +42,7 @@ pub struct Prelude {
 }
 
 /// One meeting document after its own checks, before it joins its meeting.
+#[derive(Clone)]
 pub struct ResolvedDocument {
     /// The meeting it belongs to, if its body, kind and date are right.
     meeting: Option<MeetingKey>,
@@ -62,6 +63,7 @@ impl ResolvedDocument {
 }
 
 /// What identifies a meeting.
+#[derive(Clone)]
 struct MeetingKey {
     slug: String,
     body: BodyId,
@@ -115,6 +117,7 @@ impl Prelude {
         self,
         documents: Vec<ResolvedDocument>,
         sources: &Sources,
+        memo: Option<(&mut LinkMemo, &BTreeSet<FileId>)>,
     ) -> (Archive, Vec<Diagnostic>) {
         let Prelude {
             site,
@@ -145,7 +148,7 @@ impl Prelude {
             threads,
             path_links: BTreeMap::new(),
         };
-        r.links(&mut archive, sources);
+        r.links(&mut archive, sources, memo);
         (archive, r.diagnostics)
     }
 }
@@ -1333,14 +1336,32 @@ impl Resolver {
 
     /// Checks `@/` links and finds prose references and municipality mentions,
     /// in every document and thread, in parallel.
-    fn links(&mut self, archive: &mut Archive, sources: &Sources) {
+    fn links(
+        &mut self,
+        archive: &mut Archive,
+        sources: &Sources,
+        mut memo: Option<(&mut LinkMemo, &BTreeSet<FileId>)>,
+    ) {
         let index = LinkIndex::new(archive);
+        // What the last reading found still holds for a document that was not
+        // read again, as long as what its links can point to is the same.
+        let signature = memo.as_ref().map(|_| link_signature(archive));
+        let earlier: Option<(&LinkMemo, &BTreeSet<FileId>)> = memo
+            .as_ref()
+            .map(|(m, read)| (&**m, *read))
+            .filter(|(m, _)| m.signature.is_some() && m.signature == signature);
         let docs: Vec<DocumentFindings> = archive
             .meetings
             .par_iter()
             .enumerate()
             .flat_map_iter(|(mi, m)| m.documents().map(move |doc| (mi, m, doc)))
             .map(|(mi, m, doc)| {
+                let kept = earlier
+                    .filter(|(_, read)| !read.contains(&doc.file))
+                    .and_then(|(memo, _)| memo.documents.get(&doc.file));
+                if let Some((scan, mentions)) = kept {
+                    return (MeetingId(mi), doc.kind, scan.clone(), mentions.clone());
+                }
                 let text = &sources.get(doc.file).text;
                 let mut place = Place {
                     body: Some(m.body),
@@ -1386,10 +1407,17 @@ impl Resolver {
                 (MeetingId(mi), doc.kind, scan, mentions)
             })
             .collect();
+        let kept_threads = earlier
+            .map(|(memo, _)| &memo.threads)
+            .filter(|t| t.len() == archive.threads.len());
         let threads: Vec<Scan> = archive
             .threads
             .par_iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(ti, t)| {
+                if let Some(kept) = kept_threads {
+                    return kept[ti].clone();
+                }
                 let place = Place {
                     body: None,
                     meeting: None,
@@ -1400,6 +1428,26 @@ impl Resolver {
             })
             .collect();
         drop(index);
+        if let Some((memo, read)) = memo.as_mut() {
+            // Kept as it was where it still holds; made again where it did not.
+            let still = memo.signature.is_some() && memo.signature == signature;
+            if !still {
+                memo.signature = signature;
+                memo.threads = threads.clone();
+                memo.documents.clear();
+            }
+            for (mi, kind, scan, mentions) in &docs {
+                let m = &archive.meetings[mi.0];
+                let doc = match kind {
+                    DocumentKind::Minutes => m.minutes.as_ref(),
+                    DocumentKind::Notice => m.notice.as_ref(),
+                };
+                if let Some(d) = doc.filter(|d| !still || read.contains(&d.file)) {
+                    memo.documents
+                        .insert(d.file, (scan.clone(), mentions.clone()));
+                }
+            }
+        }
         let mut path_links = BTreeMap::new();
         for (mi, kind, scan, mentions) in docs {
             path_links.extend(scan.path_links);
@@ -1431,6 +1479,39 @@ impl Resolver {
 
 /// What `links` found in one document: its references and each item's mentions.
 type DocumentFindings = (MeetingId, DocumentKind, Scan, Vec<Vec<MunicipalityId>>);
+
+/// What `serve` keeps of the link pass from one reading to the next
+/// ([`Prelude::finish`] with a memo): what each document's text was found to
+/// link to and name, which holds as long as the document is not read again
+/// and what links can point to is the same ([`link_signature`]).
+#[derive(Default)]
+pub struct LinkMemo {
+    signature: Option<u64>,
+    documents: HashMap<FileId, (Scan, Vec<Vec<MunicipalityId>>)>,
+    threads: Vec<Scan>,
+}
+
+/// A hash of everything in the archive that a link or a reference in some
+/// document's text can resolve to, besides the lists (whose change makes
+/// `serve` read everything again): the meetings in order, with their dates,
+/// bodies and addresses, and each document's file, items and anchors.
+fn link_signature(archive: &Archive) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    archive.meetings.len().hash(&mut h);
+    for m in &archive.meetings {
+        (m.date, m.end_date, m.body.0, &m.slug).hash(&mut h);
+        (m.minutes.is_some(), m.notice.is_some()).hash(&mut h);
+        for doc in m.documents() {
+            (doc.kind, &doc.content_path, doc.file.0, doc.items.len()).hash(&mut h);
+            for item in &doc.items {
+                (&item.number, item.label()).hash(&mut h);
+            }
+            links::document_anchors(doc).hash(&mut h);
+        }
+    }
+    h.finish()
+}
 
 fn part_markdown(p: &Part) -> Option<&Markdown> {
     match p {
