@@ -286,6 +286,14 @@ pub struct Kept {
     links: resolve::LinkMemo,
 }
 
+impl Kept {
+    /// How many documents' texts the last reading scanned for links (the
+    /// others' links were kept).
+    pub fn links_scanned(&self) -> usize {
+        self.links.scanned
+    }
+}
+
 /// One reading of the archive.
 pub struct Reading {
     /// The model.

@@ -303,7 +303,7 @@ fn rebuild(
     changed: Option<(&BTreeSet<String>, &BTreeSet<PathBuf>)>,
     start: Instant,
 ) {
-    let what = changed.map_or(String::new(), |(c, _)| format!("{}: ", describe(c)));
+    let what = changed.map_or(String::new(), |(c, _)| format!("{}: ", describe(c, root)));
     let paths = changed.map(|(_, p)| p.clone()).unwrap_or_default();
     let generation = live.next_generation();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -377,10 +377,20 @@ fn built_line(pages: usize, read: usize, warnings: usize) -> String {
 }
 
 /// What changed, for the terminal: one path, or the first and how many more.
-fn describe(changed: &BTreeSet<String>) -> String {
-    let mut paths = changed.iter();
-    let first = paths.next().cloned().unwrap_or_default();
-    match changed.len() {
+/// A file that is gone and has no extension (the temporary file of an editor
+/// or of `sed -i`) is not named, unless nothing else changed.
+fn describe(changed: &BTreeSet<String>, root: &Path) -> String {
+    let shown: Vec<&String> = changed
+        .iter()
+        .filter(|c| root.join(c).exists() || Path::new(c).extension().is_some())
+        .collect();
+    let shown = if shown.is_empty() {
+        changed.iter().collect()
+    } else {
+        shown
+    };
+    let first = shown.first().map(|s| s.as_str()).unwrap_or_default();
+    match shown.len() {
         0 | 1 => format!("{first} endret"),
         n => format!(
             "{first} og {} til endret",

@@ -1346,6 +1346,7 @@ impl Resolver {
         // What the last reading found still holds for a document that was not
         // read again, as long as what its links can point to is the same.
         let signature = memo.as_ref().map(|_| link_signature(archive));
+        let scanned = std::sync::atomic::AtomicUsize::new(0);
         let earlier: Option<(&LinkMemo, &BTreeSet<FileId>)> = memo
             .as_ref()
             .map(|(m, read)| (&**m, *read))
@@ -1362,6 +1363,7 @@ impl Resolver {
                 if let Some((scan, mentions)) = kept {
                     return (MeetingId(mi), doc.kind, scan.clone(), mentions.clone());
                 }
+                scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let text = &sources.get(doc.file).text;
                 let mut place = Place {
                     body: Some(m.body),
@@ -1430,6 +1432,7 @@ impl Resolver {
         drop(index);
         if let Some((memo, read)) = memo.as_mut() {
             // Kept as it was where it still holds; made again where it did not.
+            memo.scanned = scanned.into_inner();
             let still = memo.signature.is_some() && memo.signature == signature;
             if !still {
                 memo.signature = signature;
@@ -1486,6 +1489,8 @@ type DocumentFindings = (MeetingId, DocumentKind, Scan, Vec<Vec<MunicipalityId>>
 /// and what links can point to is the same ([`link_signature`]).
 #[derive(Default)]
 pub struct LinkMemo {
+    /// Documents scanned (not taken from the memo) in the last pass.
+    pub scanned: usize,
     signature: Option<u64>,
     documents: HashMap<FileId, (Scan, Vec<Vec<MunicipalityId>>)>,
     threads: Vec<Scan>,

@@ -22,6 +22,7 @@ mod output;
 mod people;
 mod publish;
 mod references;
+mod reread;
 mod safety;
 mod scale;
 mod seed;
