@@ -1,0 +1,246 @@
+//! Text lines of an extracted document back into Markdown paragraphs and lists:
+//! PDF line breaks joined, stray spaces collapsed, hyphenation at a line end undone
+//! only where the joined word is in the document elsewhere, list markers (`•`, `-`,
+//! `1.`, `a)`) kept as list items. Words are never changed.
+
+use std::collections::HashSet;
+
+/// Words that cannot end a sentence: a paragraph ending in one goes on after a blank line.
+const GOES_ON: &[&str] = &[
+    "i", "og", "av", "til", "for", "med", "på", "som", "en", "et", "ei", "den", "det", "om",
+    "fra", "ved", "at", "å", "eller", "de", "der", "mellom", "under", "etter", "mot", "samt",
+    "hhv", "the", "and", "men", "når", "ikke", "har", "er", "skal", "vil", "kan", "må", "blir",
+];
+
+/// The words of a whole document, lower-cased, for undoing hyphenation.
+pub(crate) fn words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 2)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// `s` trimmed, with every run of white space one space.
+pub(crate) fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The Markdown list marker a line starts with, as it is to be written, and the rest.
+pub(crate) fn list_marker(t: &str) -> Option<(String, &str)> {
+    for b in ["- ", "• ", "* ", "– ", "· ", "▪ ", "o "] {
+        if let Some(rest) = t.strip_prefix(b) {
+            if b == "o " && !rest.starts_with(char::is_uppercase) {
+                continue;
+            }
+            return Some(("-".to_string(), rest.trim_start()));
+        }
+    }
+    if let Some(rest) = t.strip_prefix('•') {
+        return Some(("-".to_string(), rest.trim_start()));
+    }
+    // `1.`, `12)`, `a)`: an ordered item, unless it is a date (`9. juni`).
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let (marker_len, ok) = if (1..=2).contains(&digits) {
+        (digits + 1, matches!(t.as_bytes().get(digits), Some(b'.' | b')')))
+    } else {
+        let mut cs = t.chars();
+        let first = cs.next();
+        (
+            2,
+            first.is_some_and(|c| c.is_ascii_lowercase()) && cs.next() == Some(')'),
+        )
+    };
+    if !ok || !t[marker_len..].starts_with(' ') {
+        return None;
+    }
+    let rest = t[marker_len..].trim_start();
+    let first_word = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+    if crate::import::MONTHS.contains(&first_word.as_str()) || rest.is_empty() {
+        return None;
+    }
+    Some((t[..marker_len].to_string(), rest))
+}
+
+#[derive(Debug)]
+struct Block {
+    marker: Option<String>,
+    text: String,
+    lines: usize,
+}
+
+/// Whether a text ends a sentence (or a heading-like line).
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(['"', '”', '»', '\'', ')', '*']);
+    t.ends_with(['.', ':', '!', '?', ';'])
+}
+
+/// Joins `next` (one line) onto `prev`, undoing a hyphenation at the end of `prev`
+/// only where the joined word is in `known`.
+fn join(prev: &mut String, next: &str, known: &HashSet<String>) {
+    let hyphenated = prev.ends_with('-')
+        && prev[..prev.len() - 1]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
+    if hyphenated {
+        let head_start = prev[..prev.len() - 1]
+            .rfind(|c: char| !c.is_alphanumeric())
+            .map_or(0, |i| i + prev[i..].chars().next().map_or(1, char::len_utf8));
+        let head = &prev[head_start..prev.len() - 1];
+        let tail: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let tail_lower = tail.to_lowercase();
+        if matches!(tail_lower.as_str(), "og" | "eller" | "samt" | "til") {
+            prev.push(' ');
+        } else if !tail.is_empty()
+            && tail.starts_with(char::is_lowercase)
+            && known.contains(&format!("{head}{tail}").to_lowercase())
+        {
+            prev.pop();
+        }
+        prev.push_str(next);
+        return;
+    }
+    prev.push(' ');
+    prev.push_str(next);
+}
+
+/// A run of text lines (blank ones included) as Markdown, and the input line
+/// number of every short line that stands alone (a page header or footer, maybe).
+pub(crate) fn reflow(lines: &[(usize, &str)], known: &HashSet<String>) -> (String, Vec<usize>) {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut lone = Vec::new();
+    let mut blank = true;
+    let mut block_line = Vec::new();
+    for &(no, raw) in lines {
+        let t = collapse(raw);
+        if t.is_empty() {
+            blank = true;
+            continue;
+        }
+        if let Some((marker, rest)) = list_marker(&t) {
+            blocks.push(Block {
+                marker: Some(marker),
+                text: rest.to_string(),
+                lines: 1,
+            });
+            block_line.push(no);
+        } else if let Some(prev) = blocks.last_mut().filter(|p| {
+            !blank || {
+                let last_word = p
+                    .text
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                !ends_sentence(&p.text)
+                    && (t.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+                        || GOES_ON.contains(&last_word.as_str())
+                        || p.text.ends_with('-'))
+            }
+        }) {
+            join(&mut prev.text, &t, known);
+            prev.lines += 1;
+        } else {
+            blocks.push(Block {
+                marker: None,
+                text: t.clone(),
+                lines: 1,
+            });
+            block_line.push(no);
+        }
+        blank = false;
+    }
+    let mut out = String::new();
+    let mut prev_list = false;
+    for (b, &no) in blocks.iter().zip(&block_line) {
+        let is_list = b.marker.is_some();
+        if !out.is_empty() {
+            out.push_str(if is_list && prev_list { "\n" } else { "\n\n" });
+        }
+        match &b.marker {
+            Some(m) => {
+                out.push_str(m);
+                out.push(' ');
+            }
+            None => {
+                if b.lines == 1
+                    && b.text.split_whitespace().count() <= 3
+                    && !ends_sentence(&b.text)
+                    && b.text.starts_with(char::is_uppercase)
+                {
+                    lone.push(no);
+                }
+                if b.text.starts_with(['#', '>', '=', '+', '|']) {
+                    out.push('\\');
+                }
+            }
+        }
+        out.push_str(&b.text);
+        prev_list = is_list;
+    }
+    (out, lone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(text: &str) -> String {
+        let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
+        reflow(&lines, &words(text)).0
+    }
+
+    #[test]
+    fn pdf_line_breaks_are_joined_and_paragraphs_kept() {
+        assert_eq!(
+            flow("Til behandling   foreligger referat\n  fra møte 23.02.2017.\n\nNytt avsnitt."),
+            "Til behandling foreligger referat fra møte 23.02.2017.\n\nNytt avsnitt."
+        );
+    }
+
+    #[test]
+    fn a_sentence_broken_over_a_blank_line_goes_on() {
+        assert_eq!(
+            flow("og innholdet i\n\nsamarbeidet, må inkludere.\n\nrepresentert i\n\nSamarbeidsstyret og en gruppe."),
+            "og innholdet i samarbeidet, må inkludere. representert i Samarbeidsstyret og en gruppe."
+        );
+        // After a full stop a new paragraph starts, whatever the case.
+        assert_eq!(flow("Godkjent.\n\nneste"), "Godkjent.\n\nneste");
+    }
+
+    #[test]
+    fn hyphenation_is_undone_only_for_words_the_document_has() {
+        // "plastsøppel" is nowhere else: the hyphen stays.
+        assert_eq!(flow("lager kunst av plast-\nsøppel, er i gang"), "lager kunst av plast-søppel, er i gang");
+        // "kommunehelsetjenesten" is elsewhere: joined.
+        assert_eq!(
+            flow("spesialist- og kommune-\nhelsetjenesten. Hele kommunehelsetjenesten."),
+            "spesialist- og kommunehelsetjenesten. Hele kommunehelsetjenesten."
+        );
+        // "Helse- og omsorg": the hyphen of a shared ending keeps its space.
+        assert_eq!(flow("fra Helse-\nog omsorgsdepartementet"), "fra Helse- og omsorgsdepartementet");
+    }
+
+    #[test]
+    fn lists_stay_lists() {
+        assert_eq!(
+            flow("• Første punkt som\n  fortsetter.\n• Andre punkt.\n\n1. Ett\n2. To\nDatoen er\n9. juni 2017."),
+            "- Første punkt som fortsetter.\n- Andre punkt.\n\n1. Ett\n2. To Datoen er 9. juni 2017."
+        );
+    }
+
+    #[test]
+    fn short_lines_alone_are_reported() {
+        let text = "Vedtaket lyder slik.\n\nKHS\n\nKommunehelsesamarbeidet\n\nSaken ble utsatt.";
+        let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
+        let (_, lone) = reflow(&lines, &words(text));
+        assert_eq!(lone, vec![2, 4]);
+    }
+}
