@@ -11,6 +11,7 @@ mod errors;
 mod folder;
 mod init;
 mod invitations;
+mod import;
 mod items;
 mod left_out;
 mod live;
