@@ -223,14 +223,26 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, F
     }
     let mut sources = Sources::default();
     let starts = line_starts(&text);
+    let text_len = text.len();
     let id = sources.add(file.to_path_buf(), text);
+    let source = &sources.get(id).text;
+    let line_text = |start: usize, end: usize| source.get(start..end).unwrap_or("");
     let diagnostics = conversion
         .remarks
         .iter()
         .map(|r| {
             let start = starts.get(r.line.saturating_sub(1)).copied().unwrap_or(0);
-            let end = starts.get(r.line).map_or(start, |e| e.saturating_sub(1));
-            let span = start..end.max(start);
+            let end = starts.get(r.line).map_or(text_len, |e| e.saturating_sub(1));
+            let end = end.max(start);
+            // A message quotes what it is about («Bærum kommune»): point at it in the line.
+            let quoted = r
+                .message
+                .split_once('«')
+                .and_then(|(_, q)| q.split_once('»'))
+                .map(|(q, _)| q);
+            let span = quoted
+                .and_then(|q| line_text(start, end).find(q).map(|i| start + i..start + i + q.len()))
+                .unwrap_or(start..end);
             if r.warning {
                 Diagnostic::warning(id, span, r.message.clone())
             } else {
@@ -689,7 +701,9 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
             Label::Secretariat => secretariat.extend(attendance::names(&Joined::new(ls))),
             Label::Time | Label::Place => {}
         }
-        work += places_work(&places, ls.len());
+        // Each piece between commas is compared with every written form at most a few times.
+        let pieces: usize = ls.iter().map(|(_, l)| l.matches(',').count() + 1).sum();
+        work += pieces * places.forms();
     }
     remarks.extend(said.into_iter().map(|(line, warning, message)| Remark { line, warning, message }));
 
@@ -848,9 +862,11 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         out.push_str(&format!("secretariat: [{}]\n", names.join(", ")));
     }
     out.push_str("---\n");
-    let (pre, _) = render(&preamble, &known);
+    let (pre, _, w) = render(&preamble, &known);
+    work += w;
     out.push_str(&pre);
-    let (rest, lone) = render(&elems, &known);
+    let (rest, lone, w) = render(&elems, &known);
+    work += w;
     if !pre.is_empty() {
         out.push_str("\n\n");
     }
@@ -882,11 +898,6 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
     })
 }
 
-/// The comparisons a list of attendance lines costs against the municipalities.
-fn places_work(_places: &Municipalities, lines: usize) -> usize {
-    lines
-}
-
 /// A participant as a line of front matter; one with neither municipality nor
 /// organisation as a comment, so that the file builds and the name is kept.
 fn participant(p: &Person) -> String {
@@ -908,13 +919,16 @@ fn participant(p: &Person) -> String {
     format!("  - {{ {} }}", fields.join(", "))
 }
 
-/// Headings and re-flowed text runs as Markdown; the lines of lone short paragraphs.
-fn render(elems: &[Elem], known: &HashSet<String>) -> (String, Vec<usize>) {
+/// Headings and re-flowed text runs as Markdown; the lines of lone short paragraphs;
+/// the bytes handled.
+fn render(elems: &[Elem], known: &HashSet<String>) -> (String, Vec<usize>, usize) {
     let mut out = String::new();
     let mut lone = Vec::new();
     let mut run: Vec<(usize, &str)> = Vec::new();
-    let flush = |out: &mut String, run: &mut Vec<(usize, &str)>, lone: &mut Vec<usize>| {
-        let (t, l) = reflow::reflow(run, known);
+    let mut work = 0;
+    let mut flush = |out: &mut String, run: &mut Vec<(usize, &str)>, lone: &mut Vec<usize>| {
+        let (t, l, w) = reflow::reflow(run, known);
+        work += w;
         if !t.is_empty() {
             if !out.is_empty() {
                 out.push_str("\n\n");
@@ -946,7 +960,7 @@ fn render(elems: &[Elem], known: &HashSet<String>) -> (String, Vec<usize>) {
         }
     }
     flush(&mut out, &mut run, &mut lone);
-    (out, lone)
+    (out, lone, work)
 }
 
 #[cfg(test)]

@@ -68,14 +68,31 @@ enum Form {
 
 impl Municipalities {
     pub(crate) fn new(archive: &Archive) -> Self {
+        Self::from_list(archive.municipalities.iter().map(|m| {
+            (
+                m.id.as_str(),
+                m.name.as_str(),
+                m.aliases.as_slice(),
+                m.kind == MunicipalityKind::County,
+            )
+        }))
+    }
+
+    /// From (id, name, aliases, whether a county).
+    pub(crate) fn from_list<'a>(
+        list: impl Iterator<Item = (&'a str, &'a str, &'a [String], bool)>,
+    ) -> Self {
         let mut forms = Vec::new();
-        for (i, m) in archive.municipalities.iter().enumerate() {
-            let base = std::iter::once((m.name.to_lowercase(), Form::Name))
-                .chain(m.aliases.iter().map(|a| (a.to_lowercase(), Form::Alias)));
+        let (mut ids, mut names) = (Vec::new(), Vec::new());
+        for (i, (id, name, aliases, county)) in list.enumerate() {
+            ids.push(id.to_string());
+            names.push(name.to_string());
+            let base = std::iter::once((name.to_lowercase(), Form::Name))
+                .chain(aliases.iter().map(|a| (a.to_lowercase(), Form::Alias)));
             for (b, kind) in base {
                 let b = super::reflow::collapse(&b);
                 for suffix in [" kommune", " fylkeskommune", " fylke", "s", "s kommune"] {
-                    if m.kind == MunicipalityKind::Municipality && suffix.contains("fylke") {
+                    if !county && suffix.contains("fylke") {
                         continue;
                     }
                     forms.push((format!("{b}{suffix}"), i, Form::Inflected));
@@ -85,11 +102,12 @@ impl Municipalities {
         }
         // Longest first, so that a prefix match takes "Bærum kommune" over "Bærum".
         forms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
-        Municipalities {
-            forms,
-            ids: archive.municipalities.iter().map(|m| m.id.clone()).collect(),
-            names: archive.municipalities.iter().map(|m| m.name.clone()).collect(),
-        }
+        Municipalities { forms, ids, names }
+    }
+
+    /// How many written forms each piece is compared with.
+    pub(crate) fn forms(&self) -> usize {
+        self.forms.len()
     }
 
     /// The municipality a whole text names, exactly or nearly, and a note when
@@ -398,4 +416,116 @@ pub(crate) fn names(joined: &Joined) -> Vec<String> {
         .filter(|n| !n.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places() -> Municipalities {
+        let none: &[String] = &[];
+        let nore = vec!["Nore og Uvedal".to_string()];
+        let buskerud = vec!["Buskerud".to_string()];
+        Municipalities::from_list(
+            [
+                ("asker", "Asker", none, false),
+                ("baerum", "Bærum", none, false),
+                ("drammen", "Drammen", none, false),
+                ("royken", "Røyken", none, false),
+                ("ovre-eiker", "Øvre Eiker", none, false),
+                ("svelvik", "Svelvik", none, false),
+                ("nore-og-uvdal", "Nore og Uvdal", nore.as_slice(), false),
+                ("buskerud", "Buskerud fylkeskommune", buskerud.as_slice(), true),
+            ]
+            .into_iter(),
+        )
+    }
+
+    fn read(lines: &[&str]) -> (Vec<String>, Vec<Said>) {
+        let numbered: Vec<(usize, &str)> = lines.iter().enumerate().map(|(i, l)| (i + 1, *l)).collect();
+        let mut said = Vec::new();
+        let people = list(&Joined::new(&numbered), &places(), None, &mut said);
+        let shown = people
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}|{}|{}|{}",
+                    p.name,
+                    p.municipality.as_deref().or(p.organisation.as_deref()).unwrap_or("?"),
+                    p.substitute_for.as_deref().unwrap_or(""),
+                    p.role.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        (shown, said)
+    }
+
+    #[test]
+    fn names_split_across_line_breaks_with_substitutes_and_roles() {
+        let (people, said) = read(&[
+            "Kirsti Aas Olsen (møteleder) for Trond Julin, Drammen, Tuss Benum for Lars",
+            "Bjerke, Asker, Per Kierulf, Asker og Kjersti Bærug",
+            "Hulbakk, Buskerud.",
+        ]);
+        assert_eq!(
+            people,
+            [
+                "Kirsti Aas Olsen|drammen|Trond Julin|møteleder",
+                "Tuss Benum|asker|Lars Bjerke|",
+                "Per Kierulf|asker||",
+                "Kjersti Bærug Hulbakk|buskerud||",
+            ]
+        );
+        // "Buskerud" is an alias of the county: the reading is told, on line 3.
+        assert_eq!(said.len(), 1);
+        assert_eq!(said[0].0, 3);
+        assert!(said[0].2.contains("Buskerud fylkeskommune"), "{said:?}");
+    }
+
+    #[test]
+    fn two_people_of_one_municipality_a_missing_comma_and_an_organisation() {
+        let (people, _) = read(&[
+            "Per Morstad, Røyken Trude Andresen, Øvre Eiker. Kristin Nilsen og Anne Marie Folvik, Bærum kommune",
+            "Nina Solberg, Vestregionen, Ola Nordmann, KS",
+        ]);
+        assert_eq!(
+            people,
+            [
+                "Per Morstad|royken||",
+                "Trude Andresen|ovre-eiker||",
+                "Kristin Nilsen|baerum||",
+                "Anne Marie Folvik|baerum||",
+                "Nina Solberg|Vestregionen||",
+                "Ola Nordmann|KS||",
+            ]
+        );
+    }
+
+    #[test]
+    fn aliases_inflections_and_near_spellings_are_read_and_told() {
+        let (people, said) = read(&["Frank Pedersen, Nore og Uvedal, Ola Dunk, Svelvi, Kari Dunk, Bærums"]);
+        assert_eq!(
+            people,
+            ["Frank Pedersen|nore-og-uvdal||", "Ola Dunk|svelvik||", "Kari Dunk|baerum||"]
+        );
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(said.iter().all(|s| !s.1), "notes, not warnings: {said:?}");
+    }
+
+    #[test]
+    fn a_name_with_nothing_after_it_is_a_warning() {
+        let (people, said) = read(&["Lars Bjerke, Asker, Ola Nordmann"]);
+        assert_eq!(people, ["Lars Bjerke|asker||", "Ola Nordmann|?||"]);
+        assert_eq!(said.len(), 1);
+        assert!(said[0].1 && said[0].2.contains("«Ola Nordmann»"), "{said:?}");
+    }
+
+    #[test]
+    fn secretariat_names() {
+        let lines = [(1, "Nina Solberg, Lena Hansson, Kjetil Axelsen og Kari Engen Sørensen")];
+        assert_eq!(
+            names(&Joined::new(&lines)),
+            ["Nina Solberg", "Lena Hansson", "Kjetil Axelsen", "Kari Engen Sørensen"]
+        );
+    }
 }

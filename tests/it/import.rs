@@ -274,3 +274,146 @@ fn seed_2018_06_14_khs_ordforermote() {
         },
     );
 }
+
+/// The files under `content/meetings/`, to see that nothing was written.
+fn meeting_files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content/meetings"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn what_is_no_meeting_document_is_refused_and_nothing_is_written() {
+    let (tmp, root) = archive_without("meetings/2017/2017-02-23-radmannsgruppen.md");
+    let before = meeting_files(&root);
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("tom.txt", b"", "filen er tom"),
+        ("blank.txt", b"  \n\n \t\n", "filen er tom"),
+        (
+            "tilfeldig.txt",
+            "Handleliste\n\nMelk, brød og egg.\nHusk å ringe bestemor.\n".as_bytes(),
+            "fant verken møtedato eller saker",
+        ),
+        (
+            "uten-dato.txt",
+            "Referat fra møte i Rådmannsgruppen\n\nSak 01/2017 Referat\nGodkjent.\n".as_bytes(),
+            "fant ingen møtedato",
+        ),
+        (
+            "uten-saker.txt",
+            "Referat fra møte i Rådmannsgruppen 23. februar 2017\n\nTid: 23.02.2017\n\nMøtet ble avlyst.\n".as_bytes(),
+            "fant ingen saker",
+        ),
+        ("binær.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "er ikke en tekstfil"),
+    ];
+    for (name, bytes, message) in cases {
+        let file = tmp.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let o = saksgang(&root, &["import", &file.to_string_lossy()]);
+        assert!(!o.status.success(), "{name}: {}", out(&o));
+        let e = err(&o);
+        assert!(e.contains(message), "{name}: {e}");
+        assert!(e.contains("ingenting ble skrevet"), "{name}: {e}");
+        assert!(!e.contains("panicked"), "{name}: {e}");
+        assert_eq!(meeting_files(&root), before, "{name} wrote something");
+    }
+    // Not UTF-8 (Windows-1252 "Møte"): told how to save it.
+    let file = tmp.path().join("latin1.txt");
+    std::fs::write(&file, b"M\xf8te 23.02.2017\nSak 01/2017 Referat\n").unwrap();
+    let o = saksgang(&root, &["import", &file.to_string_lossy()]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("ikke tekst i UTF-8"), "{}", err(&o));
+    assert_eq!(meeting_files(&root), before);
+}
+
+#[test]
+fn an_existing_file_is_never_overwritten() {
+    // The seed archive has the hand-converted file: the import refuses and leaves it.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("arkiv");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    let path = root.join("content/meetings/2017/2017-02-23-radmannsgruppen.md");
+    let before = std::fs::read(&path).unwrap();
+    let seed = seed_text("meetings/2017/2017-02-23-radmannsgruppen.md");
+    let o = saksgang(&root, &["import", &seed.to_string_lossy()]);
+    assert!(!o.status.success());
+    assert!(
+        err(&o).contains("finnes allerede; saksgang import skriver aldri over en fil"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // --output to a file that exists: the same.
+    let other = tmp.path().join("utkast.md");
+    std::fs::write(&other, "mitt utkast").unwrap();
+    let o = saksgang(&root, &["import", &seed.to_string_lossy(), "--output", &other.to_string_lossy()]);
+    assert!(!o.status.success());
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "mitt utkast");
+    // --output to a new file writes there, and only there.
+    let new = tmp.path().join("ny/utkast.md");
+    let o = saksgang(&root, &["import", &seed.to_string_lossy(), "--output", &new.to_string_lossy()]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(std::fs::read_to_string(&new).unwrap().starts_with("---\nbody: radmannsgruppen\n"));
+    assert!(out(&o).contains("10 saker, 19 vedtak"), "{}", out(&o));
+}
+
+#[test]
+fn body_and_document_can_be_given() {
+    let (tmp, root) = archive_without("meetings/2018/2018-06-14-khs-ordforermote.md");
+    let seed = seed_text("meetings/2018/2018-06-14-khs-ordforermote.md");
+    let s = seed.to_string_lossy();
+    // An unknown body is told with the known ones.
+    let o = saksgang(&root, &["import", &s, "--body", "ordforermote"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("organet «ordforermote» finnes ikke"), "{}", err(&o));
+    assert!(err(&o).contains("khs-ordforermote"), "{}", err(&o));
+    // --document notice: written as the meeting's notice.
+    let o = saksgang(&root, &["import", &s, "--document", "notice", "--body", "khs-samarbeidsstyret"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let written = root.join("content/meetings/2018/2018-06-14-khs-samarbeidsstyret-innkalling.md");
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert!(text.starts_with("---\nbody: khs-samarbeidsstyret\ndocument: notice\ndate: 2018-06-14\n"), "{text}");
+    // A text whose title names no body asks for --body.
+    let file = tmp.path().join("ukjent.txt");
+    std::fs::write(&file, "Referat fra møte i Bygdelaget\n\nTid: 01.02.2019\n\nSak 1/2019 Åpning\n").unwrap();
+    let o = saksgang(&root, &["import", &file.to_string_lossy()]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("fant ikke organet"), "{}", err(&o));
+    assert!(err(&o).contains("--body"), "{}", err(&o));
+}
+
+#[test]
+fn warnings_point_at_the_input_line() {
+    let (_tmp, root) = archive_without("meetings/2018/2018-02-22-khs-radmannsmote.md");
+    let seed = seed_text("meetings/2018/2018-02-22-khs-radmannsmote.md");
+    let o = saksgang(&root, &["import", &seed.to_string_lossy()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let e = err(&o);
+    // The page header left in the decision, at its line in the input, as a warning.
+    assert!(e.contains("advarsel: «KHS» står alene"), "{e}");
+    assert!(e.contains("2018-02-22-khs-radmannsmote.txt:31:1"), "{e}");
+    // The alias reading is a note at the word.
+    assert!(e.contains("merknad: «Nore og Uvedal» er lest som Nore og Uvdal"), "{e}");
+    assert!(out(&o).contains("2 advarsler"), "{}", out(&o));
+    // The page header is kept in the text, never dropped.
+    let text = std::fs::read_to_string(root.join("content/meetings/2018/2018-02-22-khs-radmannsmote.md")).unwrap();
+    assert!(text.contains("\n\nKHS\n\nKommunehelsesamarbeidet\n\n"), "{text}");
+}
+
+#[test]
+fn help_is_norwegian_with_examples() {
+    let o = Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(["import", "--help"])
+        .output()
+        .unwrap();
+    let h = out(&o);
+    assert!(o.status.success());
+    for want in ["Bruk: saksgang import FIL", "Valg", "Eksempler:", "--document", "Skriver aldri over en fil", "Vis denne hjelpen"] {
+        assert!(h.contains(want), "{want} missing:\n{h}");
+    }
+}
