@@ -241,7 +241,11 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, F
                 .and_then(|(_, q)| q.split_once('»'))
                 .map(|(q, _)| q);
             let span = quoted
-                .and_then(|q| line_text(start, end).find(q).map(|i| start + i..start + i + q.len()))
+                .and_then(|q| {
+                    line_text(start, end)
+                        .find(q)
+                        .map(|i| start + i..start + i + q.len())
+                })
                 .unwrap_or(start..end);
             if r.warning {
                 Diagnostic::warning(id, span, r.message.clone())
@@ -324,13 +328,9 @@ fn decision_heading(clean: &str) -> Option<(DecisionKind, String, String)> {
         return None;
     }
     let phrase = |s: &str| {
-        DECISION_STARTS.iter().any(|p| {
-            if colon {
-                s.starts_with(p)
-            } else {
-                s == *p
-            }
-        })
+        DECISION_STARTS
+            .iter()
+            .any(|p| if colon { s.starts_with(p) } else { s == *p })
     };
     let genitive = lower
         .split_once(' ')
@@ -363,8 +363,16 @@ fn sub_item(clean: &str, expected: char) -> Option<String> {
         .or_else(|| after.strip_prefix(' '))?
         .trim_start();
     let words = rest.split_whitespace().count();
-    (rest.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) && (1..=10).contains(&words))
-        .then(|| format!("{} {}", &t[..t.len() - after.len() + (after.len() - after.trim_start_matches([')', '.']).len())], rest))
+    (rest.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+        && (1..=10).contains(&words))
+    .then(|| {
+        format!(
+            "{} {}",
+            &t[..t.len() - after.len()
+                + (after.len() - after.trim_start_matches([')', '.']).len())],
+            rest
+        )
+    })
 }
 
 /// What a header line's label says it holds.
@@ -386,10 +394,15 @@ fn label(clean: &str) -> Option<(Label, &str, &str)> {
             Label::Time
         }
         "sted" | "møtested" | "møtestad" | "stad" => Label::Place,
-        "til stede" | "tilstede" | "deltakere" | "møtende" | "møtt" | "møtende medlemmer"
-        | "til stede fra administrasjonen" | "fra administrasjonen" | "fra administrasjonene" => {
-            Label::Present
-        }
+        "til stede"
+        | "tilstede"
+        | "deltakere"
+        | "møtende"
+        | "møtt"
+        | "møtende medlemmer"
+        | "til stede fra administrasjonen"
+        | "fra administrasjonen"
+        | "fra administrasjonene" => Label::Present,
         "forfall" | "meldt forfall" | "fraværende" | "ikke møtt" | "fravær" => Label::Absent,
         "sekretariatet" | "sekretariat" | "sekretær" | "referent" => Label::Secretariat,
         "møteledelse" | "møteleder" => Label::Leaders,
@@ -399,11 +412,7 @@ fn label(clean: &str) -> Option<(Label, &str, &str)> {
 }
 
 fn is_title(clean: &str) -> bool {
-    let first = clean
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
+    let first = clean.split_whitespace().next().unwrap_or("").to_lowercase();
     [
         "referat",
         "protokoll",
@@ -441,11 +450,17 @@ fn date_in(text: &str) -> Option<NaiveDate> {
     let numeric = NUMERIC.captures(text).and_then(|c| {
         let y: i32 = c[3].parse().ok()?;
         let y = if c[3].len() == 2 { 2000 + y } else { y };
-        Some((c.get(0)?.start(), NaiveDate::from_ymd_opt(y, c[2].parse().ok()?, c[1].parse().ok()?)?))
+        Some((
+            c.get(0)?.start(),
+            NaiveDate::from_ymd_opt(y, c[2].parse().ok()?, c[1].parse().ok()?)?,
+        ))
     });
     let words = WORDS.captures(text).and_then(|c| {
         let m = MONTHS.iter().position(|m| c[2].eq_ignore_ascii_case(m))? as u32 + 1;
-        Some((c.get(0)?.start(), NaiveDate::from_ymd_opt(c[3].parse().ok()?, m, c[1].parse().ok()?)?))
+        Some((
+            c.get(0)?.start(),
+            NaiveDate::from_ymd_opt(c[3].parse().ok()?, m, c[1].parse().ok()?)?,
+        ))
     });
     match (numeric, words) {
         (Some(a), Some(b)) => Some(if a.0 <= b.0 { a.1 } else { b.1 }),
@@ -456,7 +471,8 @@ fn date_in(text: &str) -> Option<NaiveDate> {
 /// The time as printed: "kl. 09.00 – 11.30".
 fn time_in(text: &str) -> Option<String> {
     static TIME: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-        Regex::new(r"(?i)\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[–-]\s*\d{1,2}(?:[.:]\d{2})?)?").unwrap()
+        Regex::new(r"(?i)\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[–-]\s*\d{1,2}(?:[.:]\d{2})?)?")
+            .unwrap()
     });
     TIME.find(text).map(|m| m.as_str().trim().to_string())
 }
@@ -467,18 +483,22 @@ fn body_in(archive: &Archive, text: &str) -> Result<Option<usize>, Vec<String>> 
     let mut best: Option<(usize, usize)> = None;
     let mut tied = Vec::new();
     for (i, b) in archive.bodies.iter().enumerate() {
-        let forms = std::iter::once(b.name.to_lowercase()).chain(b.aliases.iter().map(|a| a.to_lowercase()));
+        let forms = std::iter::once(b.name.to_lowercase())
+            .chain(b.aliases.iter().map(|a| a.to_lowercase()));
         for f in forms {
             let found = lower.match_indices(f.as_str()).any(|(at, _)| {
                 let before = lower[..at].chars().next_back();
                 let after = lower[at + f.len()..].chars().next();
-                before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+                before.is_none_or(|c| !c.is_alphanumeric())
+                    && after.is_none_or(|c| !c.is_alphanumeric())
             });
             if !found {
                 continue;
             }
             match best {
-                Some((len, j)) if len == f.len() && j != i => tied.push(archive.bodies[i].id.clone()),
+                Some((len, j)) if len == f.len() && j != i => {
+                    tied.push(archive.bodies[i].id.clone())
+                }
                 Some((len, _)) if len >= f.len() => {}
                 _ => {
                     best = Some((f.len(), i));
@@ -497,6 +517,9 @@ fn body_in(archive: &Archive, text: &str) -> Result<Option<usize>, Vec<String>> 
     Ok(best.map(|(_, i)| i))
 }
 
+/// An attendance block of the header: its kind, its label as printed, its lines.
+type Block<'t> = (Label, String, Vec<(usize, &'t str)>);
+
 /// One piece of the body of the new file.
 enum Elem {
     Heading(u8, String),
@@ -509,7 +532,10 @@ enum Elem {
 /// Converts the text of a document into the text of a content file.
 pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conversion, Refusal> {
     if text.trim().is_empty() {
-        return Err(refuse("filen er tom", "importer teksten av et referat eller en innkalling"));
+        return Err(refuse(
+            "filen er tom",
+            "importer teksten av et referat eller en innkalling",
+        ));
     }
     let controls = text
         .chars()
@@ -548,7 +574,7 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
     let mut time_value: Option<String> = None;
     let mut place: Option<String> = None;
     let mut waiting: std::collections::VecDeque<Label> = Default::default();
-    let mut blocks: Vec<(Label, String, Vec<(usize, &str)>)> = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
     let mut open_block = false;
     let mut preamble: Vec<Elem> = Vec::new();
     for l in &lines[..header_end] {
@@ -562,7 +588,11 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
             match kind {
                 Label::Time | Label::Place => {
                     open_block = false;
-                    let slot = if kind == Label::Time { &mut time_value } else { &mut place };
+                    let slot = if kind == Label::Time {
+                        &mut time_value
+                    } else {
+                        &mut place
+                    };
                     if value.is_empty() {
                         waiting.push_back(kind);
                     } else {
@@ -586,7 +616,11 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
             let last_word = last.rsplit(' ').next().unwrap_or("");
             let ended = last.ends_with('.') && last_word.trim_end_matches('.').chars().count() > 2;
             let listy = c.contains(',') || c.contains(" og ") || c.split_whitespace().count() <= 4;
-            if !ended && !c.ends_with(':') && (last.is_empty() || last.ends_with(',') || listy) && !is_title(c) {
+            if !ended
+                && !c.ends_with(':')
+                && (last.is_empty() || last.ends_with(',') || listy)
+                && !is_title(c)
+            {
                 block.2.push((l.no, c));
                 continue;
             }
@@ -619,8 +653,12 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         .or_else(|| lines[..header_end].iter().find_map(|l| date_in(&l.clean)));
     let (Some(date), Some(first_item)) = (date, first_item) else {
         let message = match (date, first_item) {
-            (None, None) => "fant verken møtedato eller saker; dette ser ikke ut som et referat eller en innkalling",
-            (None, Some(_)) => "fant ingen møtedato i hodet av dokumentet (som «Tid: Torsdag 23.02.2017»)",
+            (None, None) => {
+                "fant verken møtedato eller saker; dette ser ikke ut som et referat eller en innkalling"
+            }
+            (None, Some(_)) => {
+                "fant ingen møtedato i hodet av dokumentet (som «Tid: Torsdag 23.02.2017»)"
+            }
             _ => "fant ingen saker (linjer som «Sak 12/2017 Tittel» eller «Sak 2. Tittel»)",
         };
         return Err(refuse(
@@ -643,11 +681,25 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
             }
         },
         None => {
-            let ids = || archive.bodies.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ");
-            let from_title = title.as_deref().map(|t| body_in(archive, t)).unwrap_or(Ok(None));
+            let ids = || {
+                archive
+                    .bodies
+                    .iter()
+                    .map(|b| b.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let from_title = title
+                .as_deref()
+                .map(|t| body_in(archive, t))
+                .unwrap_or(Ok(None));
             let found = match from_title {
                 Ok(None) => {
-                    let all: String = lines[..header_end].iter().map(|l| l.clean.as_str()).collect::<Vec<_>>().join(" ");
+                    let all: String = lines[..header_end]
+                        .iter()
+                        .map(|l| l.clean.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     work += header_end;
                     body_in(archive, &all)
                 }
@@ -658,7 +710,10 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
                 Ok(None) => {
                     return Err(refuse(
                         "fant ikke organet: tittelen nevner ingen av navnene i content/bodies.yaml",
-                        format!("oppgi organet med --body ID (organene er: {}), eller legg navnet som alias i bodies.yaml", ids()),
+                        format!(
+                            "oppgi organet med --body ID (organene er: {}), eller legg navnet som alias i bodies.yaml",
+                            ids()
+                        ),
                     ));
                 }
                 Err(several) => {
@@ -671,7 +726,10 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         }
     };
     let body_id = archive.bodies[body].id.clone();
-    let kind = match options.document.or_else(|| title.as_deref().and_then(kind_of_title)) {
+    let kind = match options
+        .document
+        .or_else(|| title.as_deref().and_then(kind_of_title))
+    {
         Some(k) => k,
         None => {
             remarks.push(Remark {
@@ -695,9 +753,16 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
             Label::Present => {
                 let lower = head.to_lowercase();
                 let group = lower.starts_with("fra ").then_some(head.as_str());
-                present.extend(attendance::list(&Joined::new(ls), &places, group.or(Some("")).filter(|g| !g.is_empty()), &mut said));
+                present.extend(attendance::list(
+                    &Joined::new(ls),
+                    &places,
+                    group.or(Some("")).filter(|g| !g.is_empty()),
+                    &mut said,
+                ));
             }
-            Label::Absent => absent.extend(attendance::list(&Joined::new(ls), &places, None, &mut said)),
+            Label::Absent => {
+                absent.extend(attendance::list(&Joined::new(ls), &places, None, &mut said))
+            }
             Label::Secretariat => secretariat.extend(attendance::names(&Joined::new(ls))),
             Label::Time | Label::Place => {}
         }
@@ -705,12 +770,18 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         let pieces: usize = ls.iter().map(|(_, l)| l.matches(',').count() + 1).sum();
         work += pieces * places.forms();
     }
-    remarks.extend(said.into_iter().map(|(line, warning, message)| Remark { line, warning, message }));
+    remarks.extend(said.into_iter().map(|(line, warning, message)| Remark {
+        line,
+        warning,
+        message,
+    }));
 
     // The items.
     let body_lines = &lines[first_item..];
     let bullet: Vec<bool> = body_lines.iter().map(|l| is_bullet(&l.clean)).collect();
-    let nonempty: Vec<usize> = (0..body_lines.len()).filter(|&i| !body_lines[i].clean.is_empty()).collect();
+    let nonempty: Vec<usize> = (0..body_lines.len())
+        .filter(|&i| !body_lines[i].clean.is_empty())
+        .collect();
     let mut rank = vec![usize::MAX; body_lines.len()];
     for (r, &i) in nonempty.iter().enumerate() {
         rank[i] = r;
@@ -718,7 +789,9 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
     work += body_lines.len() * 2;
     let neighbour = |i: usize, step: isize| -> Option<usize> {
         let r = rank[i] as isize + step;
-        (r >= 0).then(|| nonempty.get(r as usize).copied()).flatten()
+        (r >= 0)
+            .then(|| nonempty.get(r as usize).copied())
+            .flatten()
     };
     let mut elems: Vec<Elem> = Vec::new();
     let mut counts = Counts::default();
@@ -755,7 +828,11 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
             }
             if let Some(year) = h.year.as_deref() {
                 let y: i32 = year.parse().unwrap_or(0);
-                let y = if year.len() == 2 { date.year() / 100 * 100 + y } else { y };
+                let y = if year.len() == 2 {
+                    date.year() / 100 * 100 + y
+                } else {
+                    y
+                };
                 if y != date.year() {
                     remarks.push(Remark {
                         line: l.no,
@@ -834,7 +911,11 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
     line(
         &mut out,
         "document",
-        if kind == DocumentKind::Notice { "notice" } else { "minutes" },
+        if kind == DocumentKind::Notice {
+            "notice"
+        } else {
+            "minutes"
+        },
     );
     out.push_str(&format!("date: {date}\n"));
     if let Some(t) = &title {
@@ -888,7 +969,11 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
     counts.absent = absent.len();
     counts.secretariat = secretariat.len();
     counts.warnings = remarks.iter().filter(|r| r.warning).count();
-    let suffix = if kind == DocumentKind::Notice { "-innkalling" } else { "" };
+    let suffix = if kind == DocumentKind::Notice {
+        "-innkalling"
+    } else {
+        ""
+    };
     Ok(Conversion {
         text: out,
         path: format!("meetings/{}/{date}-{body_id}{suffix}.md", date.year()),
@@ -908,13 +993,21 @@ fn participant(p: &Person) -> String {
     if let Some(o) = &p.organisation {
         fields.push(format!("organisation: {}", plain_or_quoted(o)));
     }
-    for (k, v) in [("for", &p.substitute_for), ("role", &p.role), ("note", &p.note), ("group", &p.group)] {
+    for (k, v) in [
+        ("for", &p.substitute_for),
+        ("role", &p.role),
+        ("note", &p.note),
+        ("group", &p.group),
+    ] {
         if let Some(v) = v {
             fields.push(format!("{k}: {}", plain_or_quoted(v)));
         }
     }
     if p.municipality.is_none() && p.organisation.is_none() {
-        return format!("  # - {{ {} }}  (mangler municipality eller organisation)", fields.join(", "));
+        return format!(
+            "  # - {{ {} }}  (mangler municipality eller organisation)",
+            fields.join(", ")
+        );
     }
     format!("  - {{ {} }}", fields.join(", "))
 }
@@ -969,23 +1062,53 @@ mod tests {
 
     #[test]
     fn dates_and_times_as_printed() {
-        assert_eq!(date_in("Torsdag 23.02.2017"), NaiveDate::from_ymd_opt(2017, 2, 23));
-        assert_eq!(date_in("Referat 1. juni 2017"), NaiveDate::from_ymd_opt(2017, 6, 1));
-        assert_eq!(date_in("møte 1.6.17 kl 10"), NaiveDate::from_ymd_opt(2017, 6, 1));
+        assert_eq!(
+            date_in("Torsdag 23.02.2017"),
+            NaiveDate::from_ymd_opt(2017, 2, 23)
+        );
+        assert_eq!(
+            date_in("Referat 1. juni 2017"),
+            NaiveDate::from_ymd_opt(2017, 6, 1)
+        );
+        assert_eq!(
+            date_in("møte 1.6.17 kl 10"),
+            NaiveDate::from_ymd_opt(2017, 6, 1)
+        );
         assert_eq!(date_in("31.02.2017"), None);
-        assert_eq!(time_in("Torsdag 01.06.2017 kl. 09.00 – 11.30").as_deref(), Some("kl. 09.00 – 11.30"));
+        assert_eq!(
+            time_in("Torsdag 01.06.2017 kl. 09.00 – 11.30").as_deref(),
+            Some("kl. 09.00 – 11.30")
+        );
         assert_eq!(time_in("kl 10").as_deref(), Some("kl 10"));
     }
 
     #[test]
     fn decision_headings_are_short_and_start_with_the_phrase() {
-        let k = |t: &str| decision_heading(t).map(|(k, h, r)| (k, h, r));
-        assert_eq!(k("Vedtak:"), Some((DecisionKind::Decision, "Vedtak:".into(), String::new())));
-        assert_eq!(k("Forslag til vedtak:").map(|x| x.0), Some(DecisionKind::Proposal));
-        assert_eq!(k("Vedtak/innstilling:").map(|x| x.0), Some(DecisionKind::Decision));
-        assert_eq!(k("Rådmannens forslag til vedtak").map(|x| x.0), Some(DecisionKind::Proposal));
-        assert_eq!(k("Enstemmig vedtak").map(|x| x.0), Some(DecisionKind::Decision));
-        assert_eq!(k("Vedtak: Godkjent.").map(|x| x.2), Some("Godkjent.".into()));
+        let k = decision_heading;
+        assert_eq!(
+            k("Vedtak:"),
+            Some((DecisionKind::Decision, "Vedtak:".into(), String::new()))
+        );
+        assert_eq!(
+            k("Forslag til vedtak:").map(|x| x.0),
+            Some(DecisionKind::Proposal)
+        );
+        assert_eq!(
+            k("Vedtak/innstilling:").map(|x| x.0),
+            Some(DecisionKind::Decision)
+        );
+        assert_eq!(
+            k("Rådmannens forslag til vedtak").map(|x| x.0),
+            Some(DecisionKind::Proposal)
+        );
+        assert_eq!(
+            k("Enstemmig vedtak").map(|x| x.0),
+            Some(DecisionKind::Decision)
+        );
+        assert_eq!(
+            k("Vedtak: Godkjent.").map(|x| x.2),
+            Some("Godkjent.".into())
+        );
         assert_eq!(k("Styringsgruppen fattet følgende vedtak:"), None);
         assert_eq!(k("Vedtak ble fattet"), None);
     }
@@ -999,7 +1122,10 @@ mod tests {
         assert!(item_heading("Sak 2. Utkast til referat").is_some());
         assert!(item_heading("Vedlegg 2 Budsjett").is_none());
         assert!(item_heading("sak 15/2016, vedtatt at").is_none());
-        assert_eq!(sub_item("A Kommunehelsesamarbeidet", 'A').as_deref(), Some("A Kommunehelsesamarbeidet"));
+        assert_eq!(
+            sub_item("A Kommunehelsesamarbeidet", 'A').as_deref(),
+            Some("A Kommunehelsesamarbeidet")
+        );
         assert_eq!(sub_item("B) Fra KS", 'B').as_deref(), Some("B) Fra KS"));
         assert_eq!(sub_item("I tillegg gjør uklarheter", 'B'), None);
         assert_eq!(sub_item("A Kommunehelsesamarbeidet", 'B'), None);

@@ -320,7 +320,10 @@ fn import_document(
     };
     match saksgang::import::import(root, file, &options) {
         Ok(imported) => {
-            eprint!("{}", imported.render_remarks(std::io::stderr().is_terminal()));
+            eprint!(
+                "{}",
+                imported.render_remarks(std::io::stderr().is_terminal())
+            );
             let shown = imported.path.strip_prefix(".").unwrap_or(&imported.path);
             println!("skrev {}; {}", shown.display(), imported.counts.summary());
             println!("åpne filen, se over advarslene og kjør saksgang check");

@@ -258,9 +258,9 @@ fn is_organisation(p: &str) -> bool {
     let words: Vec<&str> = p.split_whitespace().collect();
     words.len() == 1
         || ORGANISATIONS.contains(&words[0].to_lowercase().as_str())
-        || words[1..].iter().any(|w| {
-            w.starts_with(char::is_lowercase) && !PARTICLES.contains(w)
-        })
+        || words[1..]
+            .iter()
+            .any(|w| w.starts_with(char::is_lowercase) && !PARTICLES.contains(w))
 }
 
 /// A person from a piece: "Navn (møteleder) for Annen Person".
@@ -271,16 +271,16 @@ fn person(piece: &str, line: usize, group: Option<&str>) -> Person {
         ..Person::default()
     };
     let mut rest = piece.to_string();
-    if let (Some(open), Some(close)) = (rest.find('('), rest.find(')')) {
-        if open < close {
-            let inner = rest[open + 1..close].trim().to_string();
-            if ROLES.contains(&inner.to_lowercase().as_str()) {
-                p.role = Some(inner);
-            } else {
-                p.note = Some(inner);
-            }
-            rest = format!("{} {}", &rest[..open], &rest[close + 1..]);
+    if let (Some(open), Some(close)) = (rest.find('('), rest.find(')'))
+        && open < close
+    {
+        let inner = rest[open + 1..close].trim().to_string();
+        if ROLES.contains(&inner.to_lowercase().as_str()) {
+            p.role = Some(inner);
+        } else {
+            p.note = Some(inner);
         }
+        rest = format!("{} {}", &rest[..open], &rest[close + 1..]);
     }
     let rest = super::reflow::collapse(&rest);
     match rest.split_once(" for ") {
@@ -304,24 +304,25 @@ pub(crate) fn list(
     let mut out: Vec<Person> = Vec::new();
     // People read but not yet given a municipality or organisation.
     let mut pending = 0;
-    let assign = |out: &mut Vec<Person>, pending: &mut usize, m: Option<usize>, org: Option<&str>| {
-        let n = out.len();
-        for p in &mut out[n - *pending..] {
-            p.municipality = m.map(|i| places.ids[i].clone());
-            p.organisation = org.map(str::to_string);
-        }
-        *pending = 0;
-    };
+    let assign =
+        |out: &mut Vec<Person>, pending: &mut usize, m: Option<usize>, org: Option<&str>| {
+            let n = out.len();
+            for p in &mut out[n - *pending..] {
+                p.municipality = m.map(|i| places.ids[i].clone());
+                p.organisation = org.map(str::to_string);
+            }
+            *pending = 0;
+        };
     for (at, piece) in pieces(&joined.text) {
         let line = joined.line_at(at);
-        if pending > 0 {
-            if let Some((m, note)) = places.whole(piece) {
-                if let Some(n) = note {
-                    said.push((line, false, n));
-                }
-                assign(&mut out, &mut pending, Some(m), None);
-                continue;
+        if pending > 0
+            && let Some((m, note)) = places.whole(piece)
+        {
+            if let Some(n) = note {
+                said.push((line, false, n));
             }
+            assign(&mut out, &mut pending, Some(m), None);
+            continue;
         }
         let mut rest = piece;
         if let Some((m, note, after)) = places.prefix(piece).filter(|_| pending > 0) {
@@ -435,14 +436,20 @@ mod tests {
                 ("ovre-eiker", "Øvre Eiker", none, false),
                 ("svelvik", "Svelvik", none, false),
                 ("nore-og-uvdal", "Nore og Uvdal", nore.as_slice(), false),
-                ("buskerud", "Buskerud fylkeskommune", buskerud.as_slice(), true),
+                (
+                    "buskerud",
+                    "Buskerud fylkeskommune",
+                    buskerud.as_slice(),
+                    true,
+                ),
             ]
             .into_iter(),
         )
     }
 
     fn read(lines: &[&str]) -> (Vec<String>, Vec<Said>) {
-        let numbered: Vec<(usize, &str)> = lines.iter().enumerate().map(|(i, l)| (i + 1, *l)).collect();
+        let numbered: Vec<(usize, &str)> =
+            lines.iter().enumerate().map(|(i, l)| (i + 1, *l)).collect();
         let mut said = Vec::new();
         let people = list(&Joined::new(&numbered), &places(), None, &mut said);
         let shown = people
@@ -451,7 +458,10 @@ mod tests {
                 format!(
                     "{}|{}|{}|{}",
                     p.name,
-                    p.municipality.as_deref().or(p.organisation.as_deref()).unwrap_or("?"),
+                    p.municipality
+                        .as_deref()
+                        .or(p.organisation.as_deref())
+                        .unwrap_or("?"),
                     p.substitute_for.as_deref().unwrap_or(""),
                     p.role.as_deref().unwrap_or("")
                 )
@@ -503,10 +513,15 @@ mod tests {
 
     #[test]
     fn aliases_inflections_and_near_spellings_are_read_and_told() {
-        let (people, said) = read(&["Frank Pedersen, Nore og Uvedal, Ola Dunk, Svelvi, Kari Dunk, Bærums"]);
+        let (people, said) =
+            read(&["Frank Pedersen, Nore og Uvedal, Ola Dunk, Svelvi, Kari Dunk, Bærums"]);
         assert_eq!(
             people,
-            ["Frank Pedersen|nore-og-uvdal||", "Ola Dunk|svelvik||", "Kari Dunk|baerum||"]
+            [
+                "Frank Pedersen|nore-og-uvdal||",
+                "Ola Dunk|svelvik||",
+                "Kari Dunk|baerum||"
+            ]
         );
         assert_eq!(said.len(), 3, "{said:?}");
         assert!(said.iter().all(|s| !s.1), "notes, not warnings: {said:?}");
@@ -517,15 +532,26 @@ mod tests {
         let (people, said) = read(&["Lars Bjerke, Asker, Ola Nordmann"]);
         assert_eq!(people, ["Lars Bjerke|asker||", "Ola Nordmann|?||"]);
         assert_eq!(said.len(), 1);
-        assert!(said[0].1 && said[0].2.contains("«Ola Nordmann»"), "{said:?}");
+        assert!(
+            said[0].1 && said[0].2.contains("«Ola Nordmann»"),
+            "{said:?}"
+        );
     }
 
     #[test]
     fn secretariat_names() {
-        let lines = [(1, "Nina Solberg, Lena Hansson, Kjetil Axelsen og Kari Engen Sørensen")];
+        let lines = [(
+            1,
+            "Nina Solberg, Lena Hansson, Kjetil Axelsen og Kari Engen Sørensen",
+        )];
         assert_eq!(
             names(&Joined::new(&lines)),
-            ["Nina Solberg", "Lena Hansson", "Kjetil Axelsen", "Kari Engen Sørensen"]
+            [
+                "Nina Solberg",
+                "Lena Hansson",
+                "Kjetil Axelsen",
+                "Kari Engen Sørensen"
+            ]
         );
     }
 }

@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 /// Words that cannot end a sentence: a paragraph ending in one goes on after a blank line.
 const GOES_ON: &[&str] = &[
-    "i", "og", "av", "til", "for", "med", "på", "som", "en", "et", "ei", "den", "det", "om",
-    "fra", "ved", "at", "å", "eller", "de", "der", "mellom", "under", "etter", "mot", "samt",
-    "hhv", "the", "and", "men", "når", "ikke", "har", "er", "skal", "vil", "kan", "må", "blir",
+    "i", "og", "av", "til", "for", "med", "på", "som", "en", "et", "ei", "den", "det", "om", "fra",
+    "ved", "at", "å", "eller", "de", "der", "mellom", "under", "etter", "mot", "samt", "hhv",
+    "the", "and", "men", "når", "ikke", "har", "er", "skal", "vil", "kan", "må", "blir",
 ];
 
 /// The words of a whole document, lower-cased, for undoing hyphenation.
@@ -48,7 +48,10 @@ pub(crate) fn list_marker(t: &str) -> Option<(String, &str)> {
     // `1.`, `12)`, `a)`: an ordered item, unless it is a date (`9. juni`).
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     let (marker_len, ok) = if (1..=2).contains(&digits) {
-        (digits + 1, matches!(t.as_bytes().get(digits), Some(b'.' | b')')))
+        (
+            digits + 1,
+            matches!(t.as_bytes().get(digits), Some(b'.' | b')')),
+        )
     } else {
         let mut cs = t.chars();
         let first = cs.next();
@@ -92,7 +95,9 @@ fn join(prev: &mut String, next: &str, known: &HashSet<String>) {
     if hyphenated {
         let head_start = prev[..prev.len() - 1]
             .rfind(|c: char| !c.is_alphanumeric())
-            .map_or(0, |i| i + prev[i..].chars().next().map_or(1, char::len_utf8));
+            .map_or(0, |i| {
+                i + prev[i..].chars().next().map_or(1, char::len_utf8)
+            });
         let head = &prev[head_start..prev.len() - 1];
         let tail: String = next.chars().take_while(|c| c.is_alphanumeric()).collect();
         let tail_lower = tail.to_lowercase();
@@ -168,7 +173,11 @@ pub(crate) fn reflow(
     for (b, &no) in blocks.iter().zip(&block_line) {
         let list = b.marker.as_ref().map(|m| m == "-");
         if !out.is_empty() {
-            out.push_str(if list.is_some() && list == prev_list { "\n" } else { "\n\n" });
+            out.push_str(if list.is_some() && list == prev_list {
+                "\n"
+            } else {
+                "\n\n"
+            });
         }
         match &b.marker {
             Some(m) => {
@@ -215,7 +224,9 @@ mod tests {
     #[test]
     fn a_sentence_broken_over_a_blank_line_goes_on() {
         assert_eq!(
-            flow("og innholdet i\n\nsamarbeidet, må inkludere.\n\nrepresentert i\n\nSamarbeidsstyret og en gruppe."),
+            flow(
+                "og innholdet i\n\nsamarbeidet, må inkludere.\n\nrepresentert i\n\nSamarbeidsstyret og en gruppe."
+            ),
             "og innholdet i samarbeidet, må inkludere.\n\nrepresentert i Samarbeidsstyret og en gruppe."
         );
         // After a full stop a new paragraph starts, whatever the case.
@@ -225,20 +236,28 @@ mod tests {
     #[test]
     fn hyphenation_is_undone_only_for_words_the_document_has() {
         // "plastsøppel" is nowhere else: the hyphen stays.
-        assert_eq!(flow("lager kunst av plast-\nsøppel, er i gang"), "lager kunst av plast-søppel, er i gang");
+        assert_eq!(
+            flow("lager kunst av plast-\nsøppel, er i gang"),
+            "lager kunst av plast-søppel, er i gang"
+        );
         // "kommunehelsetjenesten" is elsewhere: joined.
         assert_eq!(
             flow("spesialist- og kommune-\nhelsetjenesten. Hele kommunehelsetjenesten."),
             "spesialist- og kommunehelsetjenesten. Hele kommunehelsetjenesten."
         );
         // "Helse- og omsorg": the hyphen of a shared ending keeps its space.
-        assert_eq!(flow("fra Helse-\nog omsorgsdepartementet"), "fra Helse- og omsorgsdepartementet");
+        assert_eq!(
+            flow("fra Helse-\nog omsorgsdepartementet"),
+            "fra Helse- og omsorgsdepartementet"
+        );
     }
 
     #[test]
     fn lists_stay_lists() {
         assert_eq!(
-            flow("• Første punkt som\n  fortsetter.\n• Andre punkt.\n\n1. Ett\n2. To\nDatoen er\n9. juni 2017."),
+            flow(
+                "• Første punkt som\n  fortsetter.\n• Andre punkt.\n\n1. Ett\n2. To\nDatoen er\n9. juni 2017."
+            ),
             "- Første punkt som fortsetter.\n- Andre punkt.\n\n1. Ett\n2. To Datoen er 9. juni 2017."
         );
     }

@@ -120,7 +120,12 @@ struct Matched {
 }
 
 /// The expected entries found among the imported (each used once), and the missing.
-fn matched(expected: &[String], imported: &[String], missing: &mut String, what: &str) -> (usize, usize) {
+fn matched(
+    expected: &[String],
+    imported: &[String],
+    missing: &mut String,
+    what: &str,
+) -> (usize, usize) {
     let mut have: HashMap<&str, usize> = HashMap::new();
     for i in imported {
         *have.entry(i.as_str()).or_default() += 1;
@@ -162,7 +167,12 @@ fn compare(root: &Path, imported: &str, expected: &str) -> (Matched, String) {
         proposals: matched(&want.proposals, &got.proposals, &mut missing, "forslag"),
         present: matched(&want.present, &got.present, &mut missing, "til stede"),
         absent: matched(&want.absent, &got.absent, &mut missing, "forfall"),
-        secretariat: matched(&want.secretariat, &got.secretariat, &mut missing, "sekretariat"),
+        secretariat: matched(
+            &want.secretariat,
+            &got.secretariat,
+            &mut missing,
+            "sekretariat",
+        ),
     };
     (m, missing)
 }
@@ -184,7 +194,11 @@ fn import_seed(content_path: &str, input: &Path) -> (Matched, String, String) {
 }
 
 fn seed_text(content_path: &str) -> PathBuf {
-    let name = Path::new(content_path).file_stem().unwrap().to_string_lossy().into_owned();
+    let name = Path::new(content_path)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     fixture("import").join(format!("{name}.txt"))
 }
 
@@ -351,14 +365,34 @@ fn an_existing_file_is_never_overwritten() {
     // --output to a file that exists: the same.
     let other = tmp.path().join("utkast.md");
     std::fs::write(&other, "mitt utkast").unwrap();
-    let o = saksgang(&root, &["import", &seed.to_string_lossy(), "--output", &other.to_string_lossy()]);
+    let o = saksgang(
+        &root,
+        &[
+            "import",
+            &seed.to_string_lossy(),
+            "--output",
+            &other.to_string_lossy(),
+        ],
+    );
     assert!(!o.status.success());
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "mitt utkast");
     // --output to a new file writes there, and only there.
     let new = tmp.path().join("ny/utkast.md");
-    let o = saksgang(&root, &["import", &seed.to_string_lossy(), "--output", &new.to_string_lossy()]);
+    let o = saksgang(
+        &root,
+        &[
+            "import",
+            &seed.to_string_lossy(),
+            "--output",
+            &new.to_string_lossy(),
+        ],
+    );
     assert!(o.status.success(), "{}", err(&o));
-    assert!(std::fs::read_to_string(&new).unwrap().starts_with("---\nbody: radmannsgruppen\n"));
+    assert!(
+        std::fs::read_to_string(&new)
+            .unwrap()
+            .starts_with("---\nbody: radmannsgruppen\n")
+    );
     assert!(out(&o).contains("10 saker, 19 vedtak"), "{}", out(&o));
 }
 
@@ -370,17 +404,38 @@ fn body_and_document_can_be_given() {
     // An unknown body is told with the known ones.
     let o = saksgang(&root, &["import", &s, "--body", "ordforermote"]);
     assert!(!o.status.success());
-    assert!(err(&o).contains("organet «ordforermote» finnes ikke"), "{}", err(&o));
+    assert!(
+        err(&o).contains("organet «ordforermote» finnes ikke"),
+        "{}",
+        err(&o)
+    );
     assert!(err(&o).contains("khs-ordforermote"), "{}", err(&o));
     // --document notice: written as the meeting's notice.
-    let o = saksgang(&root, &["import", &s, "--document", "notice", "--body", "khs-samarbeidsstyret"]);
+    let o = saksgang(
+        &root,
+        &[
+            "import",
+            &s,
+            "--document",
+            "notice",
+            "--body",
+            "khs-samarbeidsstyret",
+        ],
+    );
     assert!(o.status.success(), "{}", err(&o));
     let written = root.join("content/meetings/2018/2018-06-14-khs-samarbeidsstyret-innkalling.md");
     let text = std::fs::read_to_string(&written).unwrap();
-    assert!(text.starts_with("---\nbody: khs-samarbeidsstyret\ndocument: notice\ndate: 2018-06-14\n"), "{text}");
+    assert!(
+        text.starts_with("---\nbody: khs-samarbeidsstyret\ndocument: notice\ndate: 2018-06-14\n"),
+        "{text}"
+    );
     // A text whose title names no body asks for --body.
     let file = tmp.path().join("ukjent.txt");
-    std::fs::write(&file, "Referat fra møte i Bygdelaget\n\nTid: 01.02.2019\n\nSak 1/2019 Åpning\n").unwrap();
+    std::fs::write(
+        &file,
+        "Referat fra møte i Bygdelaget\n\nTid: 01.02.2019\n\nSak 1/2019 Åpning\n",
+    )
+    .unwrap();
     let o = saksgang(&root, &["import", &file.to_string_lossy()]);
     assert!(!o.status.success());
     assert!(err(&o).contains("fant ikke organet"), "{}", err(&o));
@@ -398,11 +453,19 @@ fn warnings_point_at_the_input_line() {
     assert!(e.contains("advarsel: «KHS» står alene"), "{e}");
     assert!(e.contains("2018-02-22-khs-radmannsmote.txt:31:1"), "{e}");
     // The alias reading is a note at the word.
-    assert!(e.contains("merknad: «Nore og Uvedal» er lest som Nore og Uvdal"), "{e}");
+    assert!(
+        e.contains("merknad: «Nore og Uvedal» er lest som Nore og Uvdal"),
+        "{e}"
+    );
     assert!(out(&o).contains("2 advarsler"), "{}", out(&o));
     // The page header is kept in the text, never dropped.
-    let text = std::fs::read_to_string(root.join("content/meetings/2018/2018-02-22-khs-radmannsmote.md")).unwrap();
-    assert!(text.contains("\n\nKHS\n\nKommunehelsesamarbeidet\n\n"), "{text}");
+    let text =
+        std::fs::read_to_string(root.join("content/meetings/2018/2018-02-22-khs-radmannsmote.md"))
+            .unwrap();
+    assert!(
+        text.contains("\n\nKHS\n\nKommunehelsesamarbeidet\n\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -413,7 +476,79 @@ fn help_is_norwegian_with_examples() {
         .unwrap();
     let h = out(&o);
     assert!(o.status.success());
-    for want in ["Bruk: saksgang import FIL", "Valg", "Eksempler:", "--document", "Skriver aldri over en fil", "Vis denne hjelpen"] {
+    for want in [
+        "Bruk: saksgang import FIL",
+        "Valg",
+        "Eksempler:",
+        "--document",
+        "Skriver aldri over en fil",
+        "Vis denne hjelpen",
+    ] {
         assert!(h.contains(want), "{want} missing:\n{h}");
     }
+}
+
+/// A long document: `n` items, each with a wrapped paragraph, a hyphenated word,
+/// a sub-item with a topic and decisions, and `n` people in the attendance block.
+fn long_document(n: usize) -> String {
+    let mut t = String::from(
+        "Referat fra møte i Rådmannsgruppen 23. februar 2017\n\nTid: Torsdag 23.02.2017 kl. 09.00 – 12.00\n\nSted: Drammen rådhus\n\nTil stede: ",
+    );
+    let places = [
+        "Asker",
+        "Bærum kommune",
+        "Drammen",
+        "Nore og Uvedal",
+        "Øvre Eiker",
+    ];
+    for i in 0..n {
+        write!(
+            t,
+            "Ola Nordmann{i} for Kari Nordmann{i}, {}, ",
+            places[i % places.len()]
+        )
+        .unwrap();
+        if i % 4 == 3 {
+            t.push('\n');
+        }
+    }
+    t.push_str(
+        "Per Kierulf, Akershus.\n\nForfall: Torger Ødegaard, Hole.\n\nSaker til behandling:\n\n",
+    );
+    for i in 0..n {
+        write!(
+            t,
+            "Sak {}/2017 Sak nummer {i}\nTil behandling forelå en sak som går over flere\nlinjer, med orddeling i kommune-\nhelsetjenesten og \n\nen setning over en tom linje. Hele kommunehelsetjenesten.\n\nA Fra KS\n\n- Orientering om saken\n\nTeksten i saken.\n\nVedtak:\n• Første punkt\n• Andre punkt som\n   går videre.\n\n",
+            i % 999 + 1
+        )
+        .unwrap();
+    }
+    t
+}
+
+#[test]
+fn import_cost_is_linear_in_the_document() {
+    let (archive, _, _) = read_archive(&repo()).unwrap();
+    let options = saksgang::import::Options::default();
+    let run = |n: usize| {
+        let text = long_document(n);
+        let c = saksgang::import::convert(&text, &archive, &options).unwrap();
+        assert_eq!(c.counts.items, n);
+        assert_eq!(c.counts.decisions, n);
+        assert_eq!(c.counts.present, n + 1);
+        assert!(c.text.contains("## Sak 1/2017 Sak nummer 0\n\nTil behandling forelå en sak som går over flere linjer, med orddeling i kommunehelsetjenesten og en setning over en tom linje. Hele kommunehelsetjenesten.\n\n### A Fra KS\n\n#### Orientering om saken\n\nTeksten i saken.\n\n##### Vedtak:\n\n- Første punkt\n- Andre punkt som går videre.\n"), "{}", &c.text[..2000.min(c.text.len())]);
+        (text.len(), c.work)
+    };
+    let (small_len, small) = run(500);
+    let (big_len, big) = run(2000);
+    // Four times the input is at most a little over four times the work.
+    let ratio = big as f64 / small as f64;
+    let size_ratio = big_len as f64 / small_len as f64;
+    assert!(
+        ratio < size_ratio * 1.1,
+        "work {small} → {big} ({ratio:.2}×) for {size_ratio:.2}× the text"
+    );
+    // And the work per byte of input is bounded (each attendance piece is compared
+    // with every written form of the municipalities, about 250 of them here).
+    assert!(big < big_len * 300, "{big} steps for {big_len} bytes");
 }
