@@ -36,7 +36,11 @@ pub(crate) fn collapse(s: &str) -> String {
 pub(crate) fn list_marker(t: &str) -> Option<(String, &str)> {
     for b in ["- ", "• ", "* ", "– ", "· ", "▪ ", "o "] {
         if let Some(rest) = t.strip_prefix(b) {
-            if b == "o " && !rest.starts_with(char::is_uppercase) {
+            // "o" is a bullet only before a capital; a dash before a number is a
+            // range broken over a line ("2019 \n– 2023").
+            if (b == "o " && !rest.starts_with(char::is_uppercase))
+                || (b != "o " && rest.starts_with(|c: char| c.is_ascii_digit()))
+            {
                 continue;
             }
             return Some(("-".to_string(), rest.trim_start()));
@@ -150,7 +154,9 @@ pub(crate) fn reflow(
                     .unwrap_or("")
                     .to_lowercase();
                 !ends_sentence(&p.text)
-                    && (t.starts_with(|c: char| c.is_lowercase() || c.is_ascii_digit())
+                    && (t.starts_with(|c: char| {
+                        c.is_lowercase() || c.is_ascii_digit() || matches!(c, '(' | '–' | '-')
+                    })
                         || GOES_ON.contains(&last_word.as_str())
                         || p.text.ends_with('-'))
             }
@@ -249,6 +255,14 @@ mod tests {
         assert_eq!(
             flow("fra Helse-\nog omsorgsdepartementet"),
             "fra Helse- og omsorgsdepartementet"
+        );
+    }
+
+    #[test]
+    fn a_range_or_a_bracket_broken_over_a_blank_line_goes_on() {
+        assert_eq!(
+            flow("innholdet i framlagte saksdokumenter\n\n(bakgrunnsnotat for perioden 2019\n\n– 2023)."),
+            "innholdet i framlagte saksdokumenter (bakgrunnsnotat for perioden 2019 – 2023)."
         );
     }
 

@@ -552,3 +552,47 @@ fn import_cost_is_linear_in_the_document() {
     // with every written form of the municipalities, about 250 of them here).
     assert!(big < big_len * 300, "{big} steps for {big_len} bytes");
 }
+
+/// The words of a text, lower-cased.
+fn word_set(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn no_word_of_a_seed_is_dropped() {
+    let (archive, _, _) = read_archive(&repo()).unwrap();
+    // Words that become front matter keys or ids: the header labels, the weekday of
+    // the date, and the municipalities (written as their ids).
+    let mut gone: std::collections::BTreeSet<String> = word_set(
+        "Tid Sted Til stede Deltakere Møtetidspunkt Forfall Sekretariatet Møteledelse og for kommune \
+         mandag tirsdag onsdag torsdag fredag",
+    );
+    for m in &archive.municipalities {
+        gone.extend(word_set(&m.name));
+        for a in &m.aliases {
+            gone.extend(word_set(a));
+        }
+    }
+    for content_path in [
+        "meetings/2017/2017-02-23-radmannsgruppen.md",
+        "meetings/2017/2017-06-01-radmannsgruppen.md",
+        "meetings/2018/2018-02-22-khs-radmannsmote-innkalling.md",
+        "meetings/2018/2018-02-22-khs-radmannsmote.md",
+        "meetings/2018/2018-06-14-khs-ordforermote.md",
+    ] {
+        let (_tmp, root) = archive_without(content_path);
+        let input = seed_text(content_path);
+        let o = saksgang(&root, &["import", &input.to_string_lossy()]);
+        assert!(o.status.success(), "{}", err(&o));
+        let written = std::fs::read_to_string(root.join("content").join(content_path)).unwrap();
+        let have = word_set(&written);
+        let lost: Vec<String> = word_set(&std::fs::read_to_string(&input).unwrap())
+            .into_iter()
+            .filter(|w| !have.contains(w) && !gone.contains(w))
+            .collect();
+        assert!(lost.is_empty(), "{content_path}: lost {lost:?}");
+    }
+}
