@@ -562,6 +562,11 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         })
         .collect();
     work += lines.len();
+    let width = lines
+        .iter()
+        .map(|l| l.clean.chars().count())
+        .max()
+        .unwrap_or(0);
     let heads: Vec<Option<ItemHeading>> = lines.iter().map(|l| item_heading(&l.clean)).collect();
     work += lines.len();
     let first_item = heads.iter().position(Option::is_some);
@@ -943,10 +948,10 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         out.push_str(&format!("secretariat: [{}]\n", names.join(", ")));
     }
     out.push_str("---\n");
-    let (pre, _, w) = render(&preamble, &known);
+    let (pre, _, w) = render(&preamble, &known, width);
     work += w;
     out.push_str(&pre);
-    let (rest, lone, w) = render(&elems, &known);
+    let (rest, lone, w) = render(&elems, &known, width);
     work += w;
     if !pre.is_empty() {
         out.push_str("\n\n");
@@ -1014,13 +1019,13 @@ fn participant(p: &Person) -> String {
 
 /// Headings and re-flowed text runs as Markdown; the lines of lone short paragraphs;
 /// the bytes handled.
-fn render(elems: &[Elem], known: &HashSet<String>) -> (String, Vec<usize>, usize) {
+fn render(elems: &[Elem], known: &HashSet<String>, width: usize) -> (String, Vec<usize>, usize) {
     let mut out = String::new();
     let mut lone = Vec::new();
     let mut run: Vec<(usize, &str)> = Vec::new();
     let mut work = 0;
     let mut flush = |out: &mut String, run: &mut Vec<(usize, &str)>, lone: &mut Vec<usize>| {
-        let (t, l, w) = reflow::reflow(run, known);
+        let (t, l, w) = reflow::reflow(run, known, width);
         work += w;
         if !t.is_empty() {
             if !out.is_empty() {

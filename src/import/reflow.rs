@@ -80,6 +80,8 @@ struct Block {
     marker: Option<String>,
     text: String,
     lines: usize,
+    /// Characters of the last line put into it.
+    last: usize,
 }
 
 /// Whether a text ends a sentence (or a heading-like line).
@@ -122,10 +124,12 @@ fn join(prev: &mut String, next: &str, known: &HashSet<String>) {
 
 /// A run of text lines (blank ones included) as Markdown, the input line number of
 /// every short line that stands alone (a page header or footer, maybe), and the
-/// bytes handled (for the tests of linear cost).
+/// bytes handled (for the tests of linear cost). `width` is the length of the
+/// longest line of the document: the width its paragraphs are set in.
 pub(crate) fn reflow(
     lines: &[(usize, &str)],
     known: &HashSet<String>,
+    width: usize,
 ) -> (String, Vec<usize>, usize) {
     let work = lines.iter().map(|(_, l)| l.len() + 1).sum::<usize>();
     let mut blocks: Vec<Block> = Vec::new();
@@ -134,6 +138,7 @@ pub(crate) fn reflow(
     let mut block_line = Vec::new();
     for &(no, raw) in lines {
         let t = collapse(raw);
+        let len = t.chars().count();
         if t.is_empty() {
             blank = true;
             continue;
@@ -143,31 +148,44 @@ pub(crate) fn reflow(
                 marker: Some(marker),
                 text: rest.to_string(),
                 lines: 1,
+                last: len,
             });
             block_line.push(no);
         } else if let Some(prev) = blocks.last_mut().filter(|p| {
-            !blank || {
-                let last_word = p
-                    .text
-                    .rsplit(char::is_whitespace)
-                    .next()
-                    .unwrap_or("")
-                    .to_lowercase();
-                !ends_sentence(&p.text)
-                    && (t.starts_with(|c: char| {
-                        c.is_lowercase() || c.is_ascii_digit() || matches!(c, '(' | '–' | '-')
-                    })
-                        || GOES_ON.contains(&last_word.as_str())
-                        || p.text.ends_with('-'))
+            let last_word = p
+                .text
+                .rsplit(char::is_whitespace)
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let ended = ends_sentence(&p.text);
+            let goes_on = !ended
+                && (t.starts_with(|c: char| {
+                    c.is_lowercase() || c.is_ascii_digit() || matches!(c, '(' | '–' | '-')
+                }) || GOES_ON.contains(&last_word.as_str())
+                    || p.text.ends_with('-'));
+            if blank {
+                return goes_on;
             }
+            // A line break inside a paragraph, unless the line before stopped well
+            // short of the width (a real break: an address, a heading, a Word
+            // paragraph) and this one starts anew.
+            let short = if ended {
+                p.last * 4 < width * 3
+            } else {
+                p.last * 2 < width
+            };
+            goes_on || !short || !t.starts_with(char::is_uppercase)
         }) {
             join(&mut prev.text, &t, known);
             prev.lines += 1;
+            prev.last = len;
         } else {
             blocks.push(Block {
                 marker: None,
                 text: t.clone(),
                 lines: 1,
+                last: len,
             });
             block_line.push(no);
         }
@@ -216,7 +234,12 @@ mod tests {
 
     fn flow(text: &str) -> String {
         let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
-        reflow(&lines, &words(text)).0
+        let width = lines
+            .iter()
+            .map(|(_, l)| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        reflow(&lines, &words(text), width).0
     }
 
     #[test]
@@ -261,8 +284,20 @@ mod tests {
     #[test]
     fn a_range_or_a_bracket_broken_over_a_blank_line_goes_on() {
         assert_eq!(
-            flow("innholdet i framlagte saksdokumenter\n\n(bakgrunnsnotat for perioden 2019\n\n– 2023)."),
+            flow(
+                "innholdet i framlagte saksdokumenter\n\n(bakgrunnsnotat for perioden 2019\n\n– 2023)."
+            ),
             "innholdet i framlagte saksdokumenter (bakgrunnsnotat for perioden 2019 – 2023)."
+        );
+    }
+
+    #[test]
+    fn a_line_that_stops_short_is_a_real_break() {
+        assert_eq!(
+            flow(
+                "Kommunehelsesamarbeidet\nVestre Viken helseområde\nDen første linjen i et avsnitt som er satt ganske bredt\nfortsetter her."
+            ),
+            "Kommunehelsesamarbeidet\n\nVestre Viken helseområde\n\nDen første linjen i et avsnitt som er satt ganske bredt fortsetter her."
         );
     }
 
@@ -272,7 +307,7 @@ mod tests {
             flow(
                 "• Første punkt som\n  fortsetter.\n• Andre punkt.\n\n1. Ett\n2. To\nDatoen er\n9. juni 2017."
             ),
-            "- Første punkt som fortsetter.\n- Andre punkt.\n\n1. Ett\n2. To Datoen er 9. juni 2017."
+            "- Første punkt som fortsetter.\n- Andre punkt.\n\n1. Ett\n2. To\n\nDatoen er 9. juni 2017."
         );
     }
 
@@ -280,7 +315,7 @@ mod tests {
     fn short_lines_alone_are_reported() {
         let text = "Vedtaket lyder slik.\n\nKHS\n\nKommunehelsesamarbeidet\n\nSaken ble utsatt.";
         let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
-        let (_, lone, _) = reflow(&lines, &words(text));
+        let (_, lone, _) = reflow(&lines, &words(text), 30);
         assert_eq!(lone, vec![2, 4]);
     }
 }
