@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 use saksgang::build::read_archive;
 use saksgang::diag::Sources;
-use saksgang::model::{Affiliation, Archive, DecisionKind, Document, Participant};
+use saksgang::model::{Affiliation, Archive, DecisionKind, Document, Part, Participant};
 
 use crate::support::{copy_dir, fixture, repo};
 
@@ -67,6 +67,7 @@ fn document<'a>(archive: &'a Archive, content_path: &str) -> &'a Document {
 #[derive(Debug, Default)]
 struct Facts {
     items: Vec<String>,
+    sub_items: Vec<String>,
     decisions: Vec<String>,
     proposals: Vec<String>,
     present: Vec<String>,
@@ -89,6 +90,16 @@ fn facts(archive: &Archive, sources: &Sources, content_path: &str) -> Facts {
     for item in &d.items {
         let n = item.number.display();
         f.items.push(format!("{n} {}", norm(item.title())));
+        for p in &item.parts {
+            if let Part::Heading {
+                text,
+                anchor: Some(_),
+                ..
+            } = p
+            {
+                f.sub_items.push(format!("{n} {}", norm(text)));
+            }
+        }
         for dec in item.decisions(None) {
             let text = &sources.get(dec.body.file).text[dec.body.range.clone()];
             let s = format!(
@@ -112,6 +123,7 @@ fn facts(archive: &Archive, sources: &Sources, content_path: &str) -> Facts {
 #[derive(Debug, PartialEq, Eq)]
 struct Matched {
     items: (usize, usize),
+    sub_items: (usize, usize),
     decisions: (usize, usize),
     proposals: (usize, usize),
     present: (usize, usize),
@@ -163,6 +175,7 @@ fn compare(root: &Path, imported: &str, expected: &str) -> (Matched, String) {
     let mut missing = String::new();
     let m = Matched {
         items: matched(&want.items, &got.items, &mut missing, "sak"),
+        sub_items: matched(&want.sub_items, &got.sub_items, &mut missing, "underpunkt"),
         decisions: matched(&want.decisions, &got.decisions, &mut missing, "vedtak"),
         proposals: matched(&want.proposals, &got.proposals, &mut missing, "forslag"),
         present: matched(&want.present, &got.present, &mut missing, "til stede"),
@@ -213,6 +226,7 @@ fn seed_2017_02_23_radmannsgruppen() {
     let missing = check_seed(
         "meetings/2017/2017-02-23-radmannsgruppen.md",
         Matched {
+            sub_items: (13, 13),
             items: (10, 10),
             decisions: (19, 19),
             proposals: (0, 0),
@@ -229,6 +243,7 @@ fn seed_2017_06_01_radmannsgruppen() {
     let missing = check_seed(
         "meetings/2017/2017-06-01-radmannsgruppen.md",
         Matched {
+            sub_items: (11, 11),
             items: (9, 9),
             decisions: (19, 19),
             proposals: (1, 1),
@@ -245,6 +260,7 @@ fn seed_2018_02_22_khs_radmannsmote_innkalling() {
     check_seed(
         "meetings/2018/2018-02-22-khs-radmannsmote-innkalling.md",
         Matched {
+            sub_items: (0, 0),
             items: (3, 3),
             decisions: (0, 0),
             proposals: (2, 2),
@@ -260,6 +276,7 @@ fn seed_2018_02_22_khs_radmannsmote() {
     check_seed(
         "meetings/2018/2018-02-22-khs-radmannsmote.md",
         Matched {
+            sub_items: (0, 0),
             items: (3, 3),
             // 01/2018: the page header "KHS Kommunehelsesamarbeidet" stands in the
             // decision (and is warned of); the writer deletes it.
@@ -277,6 +294,7 @@ fn seed_2018_06_14_khs_ordforermote() {
     check_seed(
         "meetings/2018/2018-06-14-khs-ordforermote.md",
         Matched {
+            sub_items: (0, 0),
             items: (1, 1),
             // 1/2018: "Følgende tidsplan ble lagt …:" after the decision is a heading
             // of its own in the hand conversion; the import keeps it in the decision.
