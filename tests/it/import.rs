@@ -614,3 +614,72 @@ fn no_word_of_a_seed_is_dropped() {
         assert!(lost.is_empty(), "{content_path}: lost {lost:?}");
     }
 }
+
+#[test]
+fn labels_numbers_roles_organisations_and_near_spellings() {
+    let (tmp, root) = archive_without("meetings/2017/2017-02-23-radmannsgruppen.md");
+    let file = tmp.path().join("protokoll.txt");
+    std::fs::write(
+        &file,
+        "Protokoll fra møte i Styringsgruppen 12.03.2019\n\nTid: 12.03.2019 kl 10\n\n\
+         Til stede: Ola Nordmann (leder), Asker, Kari Nordmann, Statsforvalteren i Oslo og Viken,\n\
+         Per Hansen for Pål Hansen, Bærums kommune\nForfall: Lise Li, Hurrum\n\n\
+         Sak 1. Åpning\nMøtet ble åpnet.\n\nSak 2. Budsjett\nInnstilling\nBudsjettet vedtas.\n\
+         Enstemmig vedtak\nBudsjettet vedtas som innstilt.\n",
+    )
+    .unwrap();
+    let o = saksgang(&root, &["import", &file.to_string_lossy()]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("«Hurrum» er lest som Hurum"),
+        "{}",
+        err(&o)
+    );
+    let file2 = tmp.path().join("ps.txt");
+    std::fs::write(
+        &file2,
+        "Referat fra møte i Styringsgruppen 3. mars 2020\n\nPS 2/2020 Budsjett\nVedtak: Vedtatt.\n\n\
+         TR-sak 35/20: Forvaltningsreformen\nTatt til orientering.\n",
+    )
+    .unwrap();
+    let o = saksgang(&root, &["import", &file2.to_string_lossy()]);
+    assert!(o.status.success(), "{}", err(&o));
+
+    let (archive, sources, _) = read_archive(&root).unwrap();
+    let d = document(&archive, "meetings/2019/2019-03-12-styringsgruppen.md");
+    assert_eq!(d.time.as_deref(), Some("kl 10"));
+    let items: Vec<String> = d
+        .items
+        .iter()
+        .map(|i| format!("{} {}", i.number.display(), i.title()))
+        .collect();
+    assert_eq!(items, ["01 Åpning", "02 Budsjett"]);
+    let f = facts(
+        &archive,
+        &sources,
+        "meetings/2019/2019-03-12-styringsgruppen.md",
+    );
+    assert_eq!(f.proposals, ["02 - | Budsjettet vedtas."]);
+    assert_eq!(f.decisions, ["02 - | Budsjettet vedtas som innstilt."]);
+    assert_eq!(
+        f.present,
+        [
+            "Ola Nordmann | asker | for ",
+            "Kari Nordmann | org:Statsforvalteren i Oslo og Viken | for ",
+            "Per Hansen | baerum | for Pål Hansen",
+        ]
+    );
+    assert!(d.present[0].chair, "(leder) marks the chair");
+    assert_eq!(f.absent, ["Lise Li | hurum | for "]);
+
+    let f = facts(
+        &archive,
+        &sources,
+        "meetings/2020/2020-03-03-styringsgruppen.md",
+    );
+    assert_eq!(
+        f.items,
+        ["02/2020 Budsjett", "35/2020 Forvaltningsreformen"]
+    );
+    assert_eq!(f.decisions, ["02/2020 - | Vedtatt."]);
+}
