@@ -948,18 +948,28 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         out.push_str(&format!("secretariat: [{}]\n", names.join(", ")));
     }
     out.push_str("---\n");
-    let (pre, _, w) = render(&preamble, &known, width);
-    work += w;
-    out.push_str(&pre);
-    let (rest, lone, w) = render(&elems, &known, width);
-    work += w;
-    if !pre.is_empty() {
+    let pre = render(&preamble, &known, width);
+    work += pre.work;
+    out.push_str(&pre.text);
+    let rest = render(&elems, &known, width);
+    work += rest.work;
+    if !pre.text.is_empty() {
         out.push_str("\n\n");
     }
-    out.push_str(&rest);
+    out.push_str(&rest.text);
     out.push('\n');
     work += elems.len() + preamble.len();
-    for no in lone {
+    for no in rest.leads {
+        remarks.push(Remark {
+            line: no,
+            warning: true,
+            message: format!(
+                "«{}» står i et vedtak; er det en overskrift i originalen? Da gjør den til «### …», så slutter vedtaket før den",
+                lines[no - 1].clean
+            ),
+        });
+    }
+    for no in rest.lone {
         remarks.push(Remark {
             line: no,
             warning: true,
@@ -1017,48 +1027,51 @@ fn participant(p: &Person) -> String {
     format!("  - {{ {} }}", fields.join(", "))
 }
 
-/// Headings and re-flowed text runs as Markdown; the lines of lone short paragraphs;
-/// the bytes handled.
-fn render(elems: &[Elem], known: &HashSet<String>, width: usize) -> (String, Vec<usize>, usize) {
-    let mut out = String::new();
-    let mut lone = Vec::new();
+/// Headings and re-flowed text runs as Markdown; the lines of lone short paragraphs
+/// and of colon paragraphs inside decisions; the bytes handled.
+fn render(elems: &[Elem], known: &HashSet<String>, width: usize) -> reflow::Flowed {
+    let mut all = reflow::Flowed::default();
     let mut run: Vec<(usize, &str)> = Vec::new();
-    let mut work = 0;
-    let mut flush = |out: &mut String, run: &mut Vec<(usize, &str)>, lone: &mut Vec<usize>| {
-        let (t, l, w) = reflow::reflow(run, known, width);
-        work += w;
-        if !t.is_empty() {
-            if !out.is_empty() {
-                out.push_str("\n\n");
+    let mut in_decision = false;
+    let flush = |all: &mut reflow::Flowed, run: &mut Vec<(usize, &str)>, in_decision: bool| {
+        let f = reflow::reflow(run, known, width);
+        all.work += f.work;
+        if !f.text.is_empty() {
+            if !all.text.is_empty() {
+                all.text.push_str("\n\n");
             }
-            out.push_str(&t);
+            all.text.push_str(&f.text);
         }
-        lone.extend(l);
+        all.lone.extend(f.lone);
+        if in_decision {
+            all.leads.extend(f.leads);
+        }
         run.clear();
     };
     for e in elems {
         match e {
             Elem::Line(no, t) => run.push((*no, t)),
             Elem::Heading(level, t) => {
-                flush(&mut out, &mut run, &mut lone);
-                if !out.is_empty() {
-                    out.push_str("\n\n");
+                flush(&mut all, &mut run, in_decision);
+                in_decision = decision_heading(t).is_some();
+                if !all.text.is_empty() {
+                    all.text.push_str("\n\n");
                 }
-                out.push_str(&"#".repeat(*level as usize));
-                out.push(' ');
-                out.push_str(t);
+                all.text.push_str(&"#".repeat(*level as usize));
+                all.text.push(' ');
+                all.text.push_str(t);
             }
             Elem::Own(t) => {
-                flush(&mut out, &mut run, &mut lone);
-                if !out.is_empty() {
-                    out.push_str("\n\n");
+                flush(&mut all, &mut run, in_decision);
+                if !all.text.is_empty() {
+                    all.text.push_str("\n\n");
                 }
-                out.push_str(t);
+                all.text.push_str(t);
             }
         }
     }
-    flush(&mut out, &mut run, &mut lone);
-    (out, lone, work)
+    flush(&mut all, &mut run, in_decision);
+    all
 }
 
 #[cfg(test)]

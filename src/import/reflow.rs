@@ -122,15 +122,23 @@ fn join(prev: &mut String, next: &str, known: &HashSet<String>) {
     prev.push_str(next);
 }
 
-/// A run of text lines (blank ones included) as Markdown, the input line number of
-/// every short line that stands alone (a page header or footer, maybe), and the
-/// bytes handled (for the tests of linear cost). `width` is the length of the
-/// longest line of the document: the width its paragraphs are set in.
-pub(crate) fn reflow(
-    lines: &[(usize, &str)],
-    known: &HashSet<String>,
-    width: usize,
-) -> (String, Vec<usize>, usize) {
+/// A run of text lines as Markdown, and what the writer may want to look at.
+#[derive(Debug, Default)]
+pub(crate) struct Flowed {
+    /// The Markdown.
+    pub(crate) text: String,
+    /// Input lines of short lines that stand alone (a page header or footer, maybe).
+    pub(crate) lone: Vec<usize>,
+    /// Input lines of paragraphs after the first that end in a colon and are
+    /// followed by a paragraph, not a list: in a decision, maybe a heading of its own.
+    pub(crate) leads: Vec<usize>,
+    /// Bytes handled, for the tests of linear cost.
+    pub(crate) work: usize,
+}
+
+/// A run of text lines (blank ones included) as Markdown. `width` is the length of
+/// the longest line of the document: the width its paragraphs are set in.
+pub(crate) fn reflow(lines: &[(usize, &str)], known: &HashSet<String>, width: usize) -> Flowed {
     let work = lines.iter().map(|(_, l)| l.len() + 1).sum::<usize>();
     let mut blocks: Vec<Block> = Vec::new();
     let mut lone = Vec::new();
@@ -192,6 +200,13 @@ pub(crate) fn reflow(
         blank = false;
     }
     let mut out = String::new();
+    let mut leads = Vec::new();
+    for (i, b) in blocks.iter().enumerate().skip(1) {
+        let followed = blocks.get(i + 1).is_some_and(|n| n.marker.is_none());
+        if b.marker.is_none() && b.text.ends_with(':') && followed {
+            leads.push(block_line[i]);
+        }
+    }
     // The kind of list the previous block was in: bullets, numbers, or none.
     let mut prev_list: Option<bool> = None;
     for (b, &no) in blocks.iter().zip(&block_line) {
@@ -225,7 +240,12 @@ pub(crate) fn reflow(
         prev_list = list;
     }
     let work = work + out.len();
-    (out, lone, work)
+    Flowed {
+        text: out,
+        lone,
+        leads,
+        work,
+    }
 }
 
 #[cfg(test)]
@@ -239,7 +259,7 @@ mod tests {
             .map(|(_, l)| l.chars().count())
             .max()
             .unwrap_or(0);
-        reflow(&lines, &words(text), width).0
+        reflow(&lines, &words(text), width).text
     }
 
     #[test]
@@ -302,6 +322,13 @@ mod tests {
     }
 
     #[test]
+    fn a_colon_paragraph_before_a_paragraph_is_noted() {
+        let text = "Vedtatt.\n\nUtredningen skal omfatte:\n\n- Kostnader\n\nFølgende tidsplan ble lagt:\n\nNy avtale i november.";
+        let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
+        assert_eq!(reflow(&lines, &words(text), 30).leads, vec![6]);
+    }
+
+    #[test]
     fn lists_stay_lists() {
         assert_eq!(
             flow(
@@ -315,7 +342,6 @@ mod tests {
     fn short_lines_alone_are_reported() {
         let text = "Vedtaket lyder slik.\n\nKHS\n\nKommunehelsesamarbeidet\n\nSaken ble utsatt.";
         let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
-        let (_, lone, _) = reflow(&lines, &words(text), 30);
-        assert_eq!(lone, vec![2, 4]);
+        assert_eq!(reflow(&lines, &words(text), 30).lone, vec![2, 4]);
     }
 }
