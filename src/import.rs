@@ -746,6 +746,31 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
         }
     };
 
+    // The meeting may have this document already, under another file name.
+    let had = archive
+        .meetings
+        .iter()
+        .find(|m| m.body.0 == body && m.date == date)
+        .and_then(|m| match kind {
+            DocumentKind::Minutes => m.minutes.as_deref(),
+            DocumentKind::Notice => m.notice.as_deref(),
+        });
+    if let Some(d) = had {
+        return Err(refuse(
+            format!(
+                "møtet {date} i {} har allerede {}: content/{}",
+                archive.bodies[body].name,
+                if kind == DocumentKind::Notice {
+                    "en innkalling"
+                } else {
+                    "et referat"
+                },
+                d.content_path
+            ),
+            "åpne den filen og rett der, eller slett den først hvis importen skal erstatte den",
+        ));
+    }
+
     // Attendance.
     let mut said = Vec::new();
     let mut present: Vec<Person> = Vec::new();
@@ -799,6 +824,7 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
             .flatten()
     };
     let mut elems: Vec<Elem> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
     let mut counts = Counts::default();
     let mut next_letter = 'A';
     let (mut in_sub, mut in_topic) = (false, false);
@@ -849,6 +875,19 @@ pub fn convert(text: &str, archive: &Archive, options: &Options) -> Result<Conve
                         ),
                     });
                 }
+            }
+            let identity = match h.year.as_deref() {
+                Some(year) => crate::resolve::item_number(&h.number, year, date.year()).display(),
+                None => format!("{:0>2}", h.number),
+            };
+            if let Some(first) = seen.insert(identity.clone(), l.no) {
+                remarks.push(Remark {
+                    line: l.no,
+                    warning: true,
+                    message: format!(
+                        "sak {identity} står også på linje {first}; to saker i ett dokument kan ikke ha samme nummer, så rett det ene før du bygger"
+                    ),
+                });
             }
             elems.push(Elem::Heading(2, heading));
             counts.items += 1;

@@ -152,8 +152,16 @@ impl Municipalities {
     /// Andresen", "Øvre Eiker. Kristin Nilsen", "Akershus og Kjersti Hulbakk".
     fn prefix<'t>(&self, text: &'t str) -> Option<(usize, Option<String>, &'t str)> {
         let lower = text.to_lowercase();
+        // Offsets of the lower-cased text are those of the text only where lower
+        // case keeps every letter's length (not so for "İ").
+        if lower.len() != text.len() {
+            return None;
+        }
         for (f, i, _) in &self.forms {
-            if lower.starts_with(f.as_str()) && lower.len() > f.len() {
+            if lower.starts_with(f.as_str())
+                && lower.len() > f.len()
+                && text.is_char_boundary(f.len())
+            {
                 let rest_lower = &lower[f.len()..];
                 let rest = &text[text.len() - rest_lower.len()..];
                 let rest = if let Some(r) = rest.strip_prefix(". ") {

@@ -383,12 +383,14 @@ fn an_existing_file_is_never_overwritten() {
     let o = saksgang(&root, &["import", &seed.to_string_lossy()]);
     assert!(!o.status.success());
     assert!(
-        err(&o).contains("finnes allerede; saksgang import skriver aldri over en fil"),
+        err(&o).contains(
+            "møtet 2017-02-23 i Rådmannsgruppen har allerede et referat: content/meetings/2017/2017-02-23-radmannsgruppen.md"
+        ),
         "{}",
         err(&o)
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    // --output to a file that exists: the same.
+    // --output to a file that exists (for a meeting not in the archive): refused.
     let other = tmp.path().join("utkast.md");
     std::fs::write(&other, "mitt utkast").unwrap();
     let o = saksgang(
@@ -396,12 +398,58 @@ fn an_existing_file_is_never_overwritten() {
         &[
             "import",
             &seed.to_string_lossy(),
+            "--body",
+            "khs-samarbeidsstyret",
             "--output",
             &other.to_string_lossy(),
         ],
     );
     assert!(!o.status.success());
+    assert!(
+        err(&o).contains("finnes allerede; saksgang import skriver aldri over en fil"),
+        "{}",
+        err(&o)
+    );
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "mitt utkast");
+    // The default path of a meeting not in the archive, but taken: refused.
+    let taken = root.join("content/meetings/2017/2017-02-23-khs-samarbeidsstyret.md");
+    // (a file of another date, under a name it should not have: a warning, no error)
+    let other_meeting =
+        "---\nbody: khs-samarbeidsstyret\ndocument: minutes\ndate: 2017-02-24\n---\n";
+    std::fs::write(&taken, other_meeting).unwrap();
+    let o = saksgang(
+        &root,
+        &[
+            "import",
+            &seed.to_string_lossy(),
+            "--body",
+            "khs-samarbeidsstyret",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(err(&o).contains("finnes allerede"), "{}", err(&o));
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), other_meeting);
+    std::fs::remove_file(&taken).unwrap();
+    // --output to a new name, for a meeting that has its minutes: refused too.
+    let elsewhere = root.join("content/meetings/2017/annet-navn.md");
+    let o = saksgang(
+        &root,
+        &[
+            "import",
+            &seed.to_string_lossy(),
+            "--output",
+            &elsewhere.to_string_lossy(),
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        err(&o).contains(
+            "har allerede et referat: content/meetings/2017/2017-02-23-radmannsgruppen.md"
+        ),
+        "{}",
+        err(&o)
+    );
+    assert!(!elsewhere.exists());
     // --output to a new file writes there, and only there.
     let new = tmp.path().join("ny/utkast.md");
     let o = saksgang(
@@ -409,6 +457,8 @@ fn an_existing_file_is_never_overwritten() {
         &[
             "import",
             &seed.to_string_lossy(),
+            "--body",
+            "khs-samarbeidsstyret",
             "--output",
             &new.to_string_lossy(),
         ],
@@ -417,7 +467,7 @@ fn an_existing_file_is_never_overwritten() {
     assert!(
         std::fs::read_to_string(&new)
             .unwrap()
-            .starts_with("---\nbody: radmannsgruppen\n")
+            .starts_with("---\nbody: khs-samarbeidsstyret\n")
     );
     assert!(out(&o).contains("10 saker, 19 vedtak"), "{}", out(&o));
 }
@@ -518,7 +568,7 @@ fn help_is_norwegian_with_examples() {
 /// a sub-item with a topic and decisions, and `n` people in the attendance block.
 fn long_document(n: usize) -> String {
     let mut t = String::from(
-        "Referat fra møte i Rådmannsgruppen 23. februar 2017\n\nTid: Torsdag 23.02.2017 kl. 09.00 – 12.00\n\nSted: Drammen rådhus\n\nTil stede: ",
+        "Referat fra møte i Rådmannsgruppen 23. februar 2019\n\nTid: Torsdag 23.02.2019 kl. 09.00 – 12.00\n\nSted: Drammen rådhus\n\nTil stede: ",
     );
     let places = [
         "Asker",
@@ -544,7 +594,7 @@ fn long_document(n: usize) -> String {
     for i in 0..n {
         write!(
             t,
-            "Sak {}/2017 Sak nummer {i}\nTil behandling forelå en sak som går over flere\nlinjer, med orddeling i kommune-\nhelsetjenesten og \n\nen setning over en tom linje. Hele kommunehelsetjenesten.\n\nA Fra KS\n\n- Orientering om saken\n\nTeksten i saken.\n\nVedtak:\n• Første punkt\n• Andre punkt som\n   går videre.\n\n",
+            "Sak {}/2019 Sak nummer {i}\nTil behandling forelå en sak som går over flere\nlinjer, med orddeling i kommune-\nhelsetjenesten og \n\nen setning over en tom linje. Hele kommunehelsetjenesten.\n\nA Fra KS\n\n- Orientering om saken\n\nTeksten i saken.\n\nVedtak:\n• Første punkt\n• Andre punkt som\n   går videre.\n\n",
             i % 999 + 1
         )
         .unwrap();
@@ -562,7 +612,7 @@ fn import_cost_is_linear_in_the_document() {
         assert_eq!(c.counts.items, n);
         assert_eq!(c.counts.decisions, n);
         assert_eq!(c.counts.present, n + 1);
-        assert!(c.text.contains("## Sak 1/2017 Sak nummer 0\n\nTil behandling forelå en sak som går over flere linjer, med orddeling i kommunehelsetjenesten og en setning over en tom linje. Hele kommunehelsetjenesten.\n\n### A Fra KS\n\n#### Orientering om saken\n\nTeksten i saken.\n\n##### Vedtak:\n\n- Første punkt\n- Andre punkt som går videre.\n"), "{}", &c.text[..2000.min(c.text.len())]);
+        assert!(c.text.contains("## Sak 1/2019 Sak nummer 0\n\nTil behandling forelå en sak som går over flere linjer, med orddeling i kommunehelsetjenesten og en setning over en tom linje. Hele kommunehelsetjenesten.\n\n### A Fra KS\n\n#### Orientering om saken\n\nTeksten i saken.\n\n##### Vedtak:\n\n- Første punkt\n- Andre punkt som går videre.\n"), "{}", &c.text[..2000.min(c.text.len())]);
         (text.len(), c.work)
     };
     let (small_len, small) = run(500);
@@ -690,4 +740,102 @@ fn labels_numbers_roles_organisations_and_near_spellings() {
         ["02/2020 Budsjett", "35/2020 Forvaltningsreformen"]
     );
     assert_eq!(f.decisions, ["02/2020 - | Vedtatt."]);
+}
+
+#[test]
+fn random_and_mangled_text_never_panics() {
+    let (archive, _, _) = read_archive(&repo()).unwrap();
+    let options = saksgang::import::Options::default();
+    let seeds: Vec<String> = std::fs::read_dir(fixture("import"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    let bits = [
+        "Sak 1/2017 ",
+        "Sak ",
+        "/",
+        "Vedtak:",
+        "Forslag til vedtak",
+        "Til stede:",
+        "Forfall:",
+        "Sekretariatet:",
+        "Møteledelse:",
+        "Tid:",
+        "Sted:",
+        " for ",
+        " og ",
+        ", ",
+        ".",
+        "-\n",
+        "\n",
+        "\n\n",
+        "•",
+        "- ",
+        "A ",
+        "B) ",
+        "(møteleder)",
+        "İstanbul",
+        "Ǆ",
+        "e\u{301}",
+        "\u{a0}",
+        "\t",
+        "23.02.2017",
+        "1. juni 2017",
+        "kl. 09.00 – 11.30",
+        "Bærum kommune",
+        "Nore og Uvedal",
+        "Referat fra møte i Rådmannsgruppen",
+        "*",
+        "**",
+        "«",
+        "»",
+        ":",
+        "(",
+        ")",
+        "1) ",
+        "a) ",
+    ];
+    let mut rng = fastrand::Rng::with_seed(13);
+    for round in 0..600 {
+        let mut t = String::new();
+        if round % 3 == 0 {
+            // A seed with pieces cut out and others put in.
+            let s = &seeds[round % seeds.len()];
+            let chars: Vec<char> = s.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                let take = rng.usize(1..200).min(chars.len() - i);
+                t.extend(&chars[i..i + take]);
+                i += take + rng.usize(0..20);
+                t.push_str(bits[rng.usize(..bits.len())]);
+            }
+        } else {
+            for _ in 0..rng.usize(1..120) {
+                t.push_str(bits[rng.usize(..bits.len())]);
+            }
+        }
+        // Either a conversion or a refusal; never a panic.
+        let _ = saksgang::import::convert(&t, &archive, &options);
+    }
+}
+
+#[test]
+fn two_items_with_one_number_are_a_warning() {
+    let (tmp, root) = archive_without("meetings/2017/2017-02-23-radmannsgruppen.md");
+    let file = tmp.path().join("dobbel.txt");
+    std::fs::write(
+        &file,
+        "Referat fra møte i Styringsgruppen 1. juni 2019\n\nSak 1/2019 En\nVedtak:\nJa.\n\nSak 01/2019 To\nVedtak:\nNei.\n",
+    )
+    .unwrap();
+    let o = saksgang(&root, &["import", &file.to_string_lossy()]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("sak 01/2019 står også på linje 3"),
+        "{}",
+        err(&o)
+    );
+    assert!(err(&o).contains("dobbel.txt:7:1"), "{}", err(&o));
 }
