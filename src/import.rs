@@ -78,15 +78,17 @@ pub struct Counts {
 impl Counts {
     /// The summary line: "10 saker, 12 vedtak, …".
     pub fn summary(&self) -> String {
+        let n =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
-            "{} saker, {} vedtak, {} forslag til vedtak, {} til stede, {} forfall, {} i sekretariatet, {} advarsler",
-            self.items,
+            "{}, {} vedtak, {} forslag til vedtak, {} til stede, {} forfall, {} i sekretariatet, {}",
+            n(self.items, "sak", "saker"),
             self.decisions,
             self.proposals,
             self.present,
             self.absent,
             self.secretariat,
-            self.warnings
+            n(self.warnings, "advarsel", "advarsler")
         )
     }
 }
