@@ -9,6 +9,7 @@ pub mod diag;
 pub mod feeds;
 #[cfg(test)]
 mod fuzz;
+pub mod import;
 pub mod init;
 pub mod link;
 pub mod live;

@@ -125,6 +125,48 @@ saksgang new thread ny-skolestruktur --title \"Ny skolestruktur\""
         #[arg(short, long, action = clap::ArgAction::Help)]
         help: Option<bool>,
     },
+    /// Gjør om et referat eller en innkalling (teksten fra Word eller PDF) til en møtefil i arkivet.
+    #[command(
+        help_template = NEW_HELP,
+        next_help_heading = "Valg",
+        disable_help_flag = true,
+        override_usage = "saksgang import FIL [--root MAPPE] [--body ID] [--document minutes|notice] [--output FIL]",
+        long_about = "Gjør om et referat eller en innkalling slik det er skrevet i dag (teksten av en Word-fil \
+eller en PDF, som .txt) til en møtefil: content/meetings/ÅÅÅÅ/ÅÅÅÅ-MM-DD-organ.md \
+(-innkalling.md for en innkalling). Dato, tid og sted hentes fra hodet («Tid:», «Sted:»), organet \
+fra tittelen, de til stede, forfall og sekretariatet fra oppmøtelisten, og hver sak, hvert vedtak og \
+hvert forslag til vedtak blir en overskrift. Ordene står som i originalen; det som ikke kan plasseres, \
+blir stående i teksten og nevnt som en advarsel med linjenummeret. Skriver aldri over en fil som finnes.",
+        after_help = "Eksempler:\n  \
+saksgang import referat-2017-02-23.txt\n  \
+saksgang import innkalling.txt --body khs-radmannsmote --document notice\n  \
+saksgang import referat.txt --root arkiv --output utkast.md"
+    )]
+    Import {
+        /// Vis denne hjelpen.
+        #[arg(short, long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
+        /// Teksten av referatet eller innkallingen (.txt).
+        #[arg(value_name = "FIL")]
+        file: PathBuf,
+        /// Arkivmappen, den som har content/ (uten denne: mappen du står i).
+        #[arg(
+            long,
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "MAPPE"
+        )]
+        root: PathBuf,
+        /// Organets id fra content/bodies.yaml (uten denne: funnet fra tittelen).
+        #[arg(long, value_name = "ID")]
+        body: Option<String>,
+        /// Referat (minutes) eller innkalling (notice) (uten denne: lest fra tittelen).
+        #[arg(long, value_name = "minutes|notice", value_parser = ["minutes", "notice"])]
+        document: Option<String>,
+        /// Filen som skal skrives (uten denne: content/meetings/ÅÅÅÅ/…).
+        #[arg(long, value_name = "FIL")]
+        output: Option<PathBuf>,
+    },
     /// Print the public address of a meeting, item or thread, for an invitation.
     ///
     /// Examples: `saksgang link content/meetings/2017/2017-02-23-radmannsgruppen.md`,
@@ -260,6 +302,44 @@ og kan bare ha a–z, 0–9 og bindestrek. Saker kobles til den fra møtefilene,
     },
 }
 
+/// `saksgang import`: the warnings, then what was written and the summary.
+fn import_document(
+    file: &Path,
+    root: &Path,
+    body: Option<String>,
+    document: Option<String>,
+    output: Option<PathBuf>,
+) -> ExitCode {
+    use saksgang::model::DocumentKind;
+    let options = saksgang::import::Options {
+        body,
+        document: document.map(|d| {
+            if d == "notice" {
+                DocumentKind::Notice
+            } else {
+                DocumentKind::Minutes
+            }
+        }),
+        output,
+    };
+    match saksgang::import::import(root, file, &options) {
+        Ok(imported) => {
+            eprint!(
+                "{}",
+                imported.render_remarks(std::io::stderr().is_terminal())
+            );
+            let shown = imported.path.strip_prefix(".").unwrap_or(&imported.path);
+            println!("skrev {}; {}", shown.display(), imported.counts.summary());
+            println!("åpne filen, se over advarslene og kjør saksgang check");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{}", failure.render(std::io::stderr().is_terminal()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `saksgang new`: one line saying what was written and what to do next.
 fn new_document(kind: NewKind) -> ExitCode {
     use saksgang::new::Request;
@@ -336,6 +416,14 @@ fn main() -> ExitCode {
         } => return run_check(&root, deny_warnings, verbose),
         Command::Init { dir } => return init(&dir),
         Command::New { kind, .. } => return new_document(kind),
+        Command::Import {
+            file,
+            root,
+            body,
+            document,
+            output,
+            ..
+        } => return import_document(&file, &root, body, document, output),
         Command::Link {
             path,
             sak,

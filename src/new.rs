@@ -408,7 +408,7 @@ fn line(out: &mut String, key: &str, value: &str) {
 
 /// A YAML scalar that reads back as `s`, also inside `{ … }` and `[ … ]`: as
 /// written where that is safe, else in double quotes.
-fn plain_or_quoted(s: &str) -> String {
+pub(crate) fn plain_or_quoted(s: &str) -> String {
     let safe = s.chars().next().is_some_and(char::is_alphabetic)
         && !s.ends_with(' ')
         && s.chars()

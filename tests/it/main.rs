@@ -9,6 +9,7 @@ mod contract;
 mod drawings;
 mod errors;
 mod folder;
+mod import;
 mod init;
 mod invitations;
 mod items;
