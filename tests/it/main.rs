@@ -8,6 +8,7 @@ mod browser;
 mod contract;
 mod drawings;
 mod errors;
+mod extract;
 mod folder;
 mod init;
 mod invitations;
