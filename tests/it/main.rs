@@ -5,6 +5,7 @@ mod a11y;
 mod aliases;
 mod bodies;
 mod browser;
+mod cli;
 mod contract;
 mod drawings;
 mod errors;
