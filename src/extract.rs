@@ -30,9 +30,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::diag::{self, Diagnostic};
 
-/// The most XML read from one part of a `.docx` (the document, its numbering,
-/// its styles), and the largest `.txt` file read: 64 MiB, many times the
-/// longest minutes.
+/// The most XML read from the document of a `.docx` (and a sixteenth of it
+/// from its numbering and its styles), and the largest `.txt` file read:
+/// 64 MiB, many times the longest minutes.
 pub const MAX_XML: u64 = 64 << 20;
 
 /// What kind of failure an [`ExtractError`] is.
@@ -500,7 +500,7 @@ fn docx(path: &Path) -> Result<String, ExtractError> {
     let main = if zip.index_for_name("word/document.xml").is_some() {
         "word/document.xml".to_string()
     } else {
-        match part(&mut zip, path, "_rels/.rels")?.and_then(|rels| main_part(&rels)) {
+        match part(&mut zip, path, "_rels/.rels", MAX_XML / 16)?.and_then(|rels| main_part(&rels)) {
             Some(main) => main,
             None if zip.index_for_name("content.xml").is_some() => {
                 return Err(ExtractError::new(
@@ -518,7 +518,7 @@ fn docx(path: &Path) -> Result<String, ExtractError> {
             }
         }
     };
-    let Some(document) = part(&mut zip, path, &main)? else {
+    let Some(document) = part(&mut zip, path, &main, MAX_XML)? else {
         return Err(damaged_docx(path, format!("{main} mangler")));
     };
     let folder = main.rsplit_once('/').map_or("", |(folder, _)| folder);
@@ -530,12 +530,12 @@ fn docx(path: &Path) -> Result<String, ExtractError> {
         }
     };
     let mut lists = Lists::default();
-    if let Some(numbering) = part(&mut zip, path, &at("numbering.xml"))? {
+    if let Some(numbering) = part(&mut zip, path, &at("numbering.xml"), MAX_XML / 16)? {
         lists
             .read_numbering(&numbering)
             .map_err(|err| damaged_docx(path, format!("{}: {err}", at("numbering.xml"))))?;
     }
-    if let Some(styles) = part(&mut zip, path, &at("styles.xml"))? {
+    if let Some(styles) = part(&mut zip, path, &at("styles.xml"), MAX_XML / 16)? {
         lists
             .read_styles(&styles)
             .map_err(|err| damaged_docx(path, format!("{}: {err}", at("styles.xml"))))?;
@@ -554,18 +554,18 @@ fn docx(path: &Path) -> Result<String, ExtractError> {
     Ok(finish(text))
 }
 
-/// The text of the zip entry `name`, if there is one: at most [`MAX_XML`]
-/// bytes, read as UTF-8.
-fn part(zip: &mut Zip, path: &Path, name: &str) -> Result<Option<String>, ExtractError> {
+/// The text of the zip entry `name`, if there is one: at most `max` bytes
+/// (whatever the zip says its size is), read as UTF-8.
+fn part(zip: &mut Zip, path: &Path, name: &str, max: u64) -> Result<Option<String>, ExtractError> {
     let entry = match zip.by_name(name) {
         Ok(entry) => entry,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(err) => return Err(damaged_docx(path, format!("{name}: {err}"))),
     };
-    if entry.size() > MAX_XML {
+    if entry.size() > max {
         return Err(too_large(path));
     }
-    let bytes = read_capped(entry, MAX_XML)
+    let bytes = read_capped(entry, max)
         .map_err(|err| damaged_docx(path, format!("{name}: {err}")))?
         .ok_or_else(|| too_large(path))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -602,6 +602,8 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Marker {
     Bullet,
+    /// A list level with no visible marker (`numFmt none`).
+    Unmarked,
     /// Counted, from this number.
     Number(u32),
 }
@@ -668,7 +670,8 @@ impl Lists {
                     "w:lvl" => {
                         if let Some(abs) = &abs {
                             let marker = match format.as_deref() {
-                                Some("bullet" | "none") => Marker::Bullet,
+                                Some("bullet") => Marker::Bullet,
+                                Some("none") => Marker::Unmarked,
                                 _ => Marker::Number(start),
                             };
                             self.abstracts
@@ -884,6 +887,7 @@ fn document_text(xml: &str, lists: &Lists) -> quick_xml::Result<String> {
                                 }
                                 format!("{n}. ")
                             }
+                            Some(Marker::Unmarked) => String::new(),
                             Some(Marker::Bullet) | None => "- ".to_string(),
                         },
                     };
@@ -994,7 +998,8 @@ mod tests {
         let numbering = concat!(
             r#"<w:numbering xmlns:w="x">"#,
             r#"<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/></w:lvl>"#,
-            r#"<w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>"#,
+            r#"<w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl>"#,
+            r#"<w:lvl w:ilvl="2"><w:numFmt w:val="none"/></w:lvl></w:abstractNum>"#,
             r#"<w:num w:numId="7"><w:abstractNumId w:val="1"/></w:num>"#,
             r#"<w:num w:numId="8"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>"#,
             r#"</w:numbering>"#
@@ -1012,6 +1017,7 @@ mod tests {
             item("7", "0", "en"),
             item("7", "1", "punkt"),
             item("7", "0", "to"),
+            item("7", "2", "umerket"),
             r#"<w:p><w:pPr><w:pStyle w:val="Punkt"/></w:pPr><w:r><w:t>stil</w:t></w:r></w:p>"#
                 .into(),
             item("8", "0", "fem"),
@@ -1022,7 +1028,7 @@ mod tests {
         let got = document_text(&xml, &lists).unwrap();
         assert_eq!(
             got,
-            "1. en\n- punkt\n2. to\n- stil\n5. fem\n- ukjent\ningen\n"
+            "1. en\n- punkt\n2. to\numerket\n- stil\n5. fem\n- ukjent\ningen\n"
         );
     }
 
