@@ -744,6 +744,9 @@ struct Para {
     style: Option<String>,
 }
 
+/// How deep tables inside table cells are read as tables.
+const MAX_TABLES: usize = 4;
+
 /// One table being read: its current row's cells and the cell being read.
 #[derive(Debug, Default)]
 struct Table {
@@ -786,6 +789,9 @@ fn document_text(xml: &str, lists: &Lists) -> quick_xml::Result<String> {
     let mut counters: HashMap<String, [Option<u32>; 10]> = HashMap::new();
     let mut in_text = false;
     let mut in_ppr = false;
+    // Tables nested deeper than MAX_TABLES: read as paragraphs of the cell
+    // they are in (each level copies its text once into the cell around it).
+    let mut deeper_tables = 0usize;
 
     loop {
         let event = reader.read_event()?;
@@ -794,7 +800,9 @@ fn document_text(xml: &str, lists: &Lists) -> quick_xml::Result<String> {
                 "w:p" => paras.push(Para::default()),
                 "w:pPr" => in_ppr = true,
                 "w:t" => in_text = true,
+                "w:tbl" if tables.len() >= MAX_TABLES => deeper_tables += 1,
                 "w:tbl" => tables.push(Table::default()),
+                "w:tr" | "w:tc" if deeper_tables > 0 => {}
                 "w:tr" => {
                     if let Some(t) = tables.last_mut() {
                         t.row.clear();
@@ -897,6 +905,7 @@ fn document_text(xml: &str, lists: &Lists) -> quick_xml::Result<String> {
                         put_line(&mut out, &mut tables, &format!("{prefix}{}", p.text));
                     }
                 }
+                "w:tr" | "w:tc" if deeper_tables > 0 => {}
                 "w:tc" => {
                     if let Some(t) = tables.last_mut()
                         && let Some(cell) = t.cell.take()
@@ -919,6 +928,7 @@ fn document_text(xml: &str, lists: &Lists) -> quick_xml::Result<String> {
                         out.push('\n');
                     }
                 }
+                "w:tbl" if deeper_tables > 0 => deeper_tables -= 1,
                 "w:tbl" => {
                     tables.pop();
                 }
@@ -1030,6 +1040,106 @@ mod tests {
             got,
             "1. en\n- punkt\n2. to\numerket\n- stil\n5. fem\n- ukjent\ningen\n"
         );
+    }
+
+    const XML_PIECES: &[&str] = &[
+        "<w:p>",
+        "</w:p>",
+        "<w:p/>",
+        "<w:r>",
+        "</w:r>",
+        "<w:t>",
+        "</w:t>",
+        "<w:t xml:space=\"preserve\">",
+        "<w:tab/>",
+        "<w:br/>",
+        "<w:cr/>",
+        "<w:pPr>",
+        "</w:pPr>",
+        "<w:numPr>",
+        "</w:numPr>",
+        "<w:numId w:val=\"1\"/>",
+        "<w:numId w:val=\"0\"/>",
+        "<w:ilvl w:val=\"9\"/>",
+        "<w:ilvl w:val=\"300\"/>",
+        "<w:pStyle w:val=\"Punkt\"/>",
+        "<w:tbl>",
+        "</w:tbl>",
+        "<w:tr>",
+        "</w:tr>",
+        "<w:tc>",
+        "</w:tc>",
+        "<w:delText>",
+        "</w:delText>",
+        "<mc:Fallback>",
+        "</mc:Fallback>",
+        "<w:txbxContent>",
+        "</w:txbxContent>",
+        "Sak 1/2020",
+        "æøå",
+        "&amp;",
+        "&#229;",
+        "&#0;",
+        "&nope;",
+        "<",
+        ">",
+        "&",
+        "\"",
+        "\r\n",
+        "\t",
+        "\u{0}",
+        "<![CDATA[x]]>",
+        "<!-- c -->",
+        "<?pi x?>",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 200, ..Default::default() })]
+
+        /// Any mix of WordprocessingML pieces gives text or an error, never a
+        /// panic, and no more text than a constant times the input.
+        #[test]
+        fn any_document_xml_gives_text_or_an_error(
+            pieces in proptest::collection::vec(proptest::sample::select(XML_PIECES), 0..200)
+        ) {
+            let xml = pieces.concat();
+            let mut lists = Lists::default();
+            let _ = lists.read_numbering(&xml);
+            let _ = lists.read_styles(&xml);
+            if let Ok(text) = document_text(&xml, &lists) {
+                proptest::prop_assert!(text.len() <= 8 * xml.len() + 8);
+            }
+        }
+
+        /// Any bytes decode, and their lines end in `\n` only.
+        #[test]
+        fn any_bytes_decode_with_lf_line_ends(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..500)) {
+            let text = line_ends(&decode(&bytes));
+            let _ = is_binary(&text);
+            proptest::prop_assert!(!text.contains('\r'));
+            let laid = layout(&text);
+            proptest::prop_assert!(!laid.contains('\r') && !laid.contains("\n\n\n"));
+        }
+    }
+
+    #[test]
+    fn tables_in_tables_join_their_cell_and_deep_nesting_stays_linear() {
+        let cell = |inner: &str| {
+            format!(
+                "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p>{inner}</w:tc><w:tc><w:p><w:r><w:t>y</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+            )
+        };
+        let got = document_text(&doc(&cell(&cell(""))), &Lists::default()).unwrap();
+        assert_eq!(got, "x x y\ty\n");
+        // 50,000 levels: copying each level's text into the one around it
+        // would take seconds; read as cells' paragraphs past MAX_TABLES it is fast.
+        let depth = 50_000;
+        let open = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p>".repeat(depth);
+        let close = "</w:tc></w:tr></w:tbl>".repeat(depth);
+        let start = std::time::Instant::now();
+        let got = document_text(&doc(&format!("{open}{close}")), &Lists::default()).unwrap();
+        assert_eq!(got.matches('x').count(), depth);
+        assert!(start.elapsed().as_secs() < 2, "{:?}", start.elapsed());
     }
 
     #[test]
