@@ -358,14 +358,14 @@ fn pdf(path: &Path, pdftotext: &std::ffi::OsStr) -> Result<String, ExtractError>
     } else {
         path.to_path_buf()
     };
-    let out = Command::new(pdftotext)
+    let mut command = Command::new(pdftotext);
+    command
         .args(["-layout", "-enc", "UTF-8"])
         .arg(&arg)
-        .arg("-")
-        .stdin(Stdio::null())
-        .output();
-    let out = match out {
-        Ok(out) => out,
+        .arg("-");
+    let out = match run_capped(command, MAX_XML) {
+        Ok(Some(out)) => out,
+        Ok(None) => return Err(too_large(path)),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             return Err(ExtractError::new(
                 Problem::ToolMissing,
@@ -429,6 +429,43 @@ fn pdf(path: &Path, pdftotext: &std::ffi::OsStr) -> Result<String, ExtractError>
         ));
     }
     Ok(finish(text))
+}
+
+/// Runs `command` with its output read into memory, but at most `max` bytes
+/// of it: `None` (and the program stopped) if it writes more.
+fn run_capped(mut command: Command, max: u64) -> std::io::Result<Option<std::process::Output>> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stderr = child.stderr.take().map(|pipe| {
+        std::thread::spawn(move || {
+            // The first 64 KiB are enough to say what went wrong; the rest is
+            // read and dropped, so that the program never waits on a full pipe.
+            let mut pipe = pipe;
+            let mut kept = Vec::new();
+            let _ = (&mut pipe).take(64 << 10).read_to_end(&mut kept);
+            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+            kept
+        })
+    });
+    let stdout = match child.stdout.take() {
+        Some(pipe) => read_capped(pipe, max),
+        None => Ok(Some(Vec::new())),
+    };
+    let Ok(Some(stdout)) = stdout else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return stdout.map(|_| None);
+    };
+    let status = child.wait()?;
+    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+    Ok(Some(std::process::Output {
+        status,
+        stdout,
+        stderr,
+    }))
 }
 
 /// The output of `pdftotext -layout` in the seed texts' shape: line ends as
@@ -1140,6 +1177,24 @@ mod tests {
         let got = document_text(&doc(&format!("{open}{close}")), &Lists::default()).unwrap();
         assert_eq!(got.matches('x').count(), depth);
         assert!(start.elapsed().as_secs() < 2, "{:?}", start.elapsed());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_program_that_writes_too_much_is_stopped() {
+        let sh = |script: &str| {
+            let mut c = Command::new("sh");
+            c.args(["-c", script]);
+            c
+        };
+        // `yes` writes forever: without the cap this would never return.
+        assert!(run_capped(sh("yes Sak"), 1 << 20).unwrap().is_none());
+        let out = run_capped(sh("echo Sak 1; echo feil >&2; exit 3"), 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(out.stdout, b"Sak 1\n");
+        assert_eq!(out.stderr, b"feil\n");
+        assert_eq!(out.status.code(), Some(3));
     }
 
     #[test]
