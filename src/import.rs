@@ -155,25 +155,11 @@ impl Imported {
     }
 }
 
-/// The text of the input file. The one place that reads it: `.txt` (UTF-8) only
-/// for now; `extract::text` (Word, PDF) takes its place.
+/// The text of the input file (`.txt`, `.docx` or PDF, by [`crate::extract`]),
+/// or why it cannot be read.
 fn input_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let (what, hint) = diag::io_problem(&e);
-        Diagnostic::global(format!("kunne ikke lese {}: {what}", path.display()))
-            .help(format!("{hint}; ingenting ble skrevet"))
-    })?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    if bytes.contains(&0) {
-        return Err(Diagnostic::global(format!(
-            "{} er ikke en tekstfil (den har binære data)",
-            path.display()
-        ))
-        .help("importer teksten av referatet: en .txt-fil; ingenting ble skrevet"));
-    }
-    String::from_utf8(bytes.to_vec()).map_err(|_| {
-        Diagnostic::global(format!("{} er ikke tekst i UTF-8", path.display()))
-            .help("lagre teksten som UTF-8 (i Notisblokk: Lagre som, Koding UTF-8) og prøv igjen; ingenting ble skrevet")
+    crate::extract::text(path).map_err(|e| {
+        Diagnostic::global(e.message).help(format!("{}; ingenting ble skrevet", e.hint))
     })
 }
 

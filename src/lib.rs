@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod diag;
+pub mod extract;
 pub mod feeds;
 #[cfg(test)]
 mod fuzz;

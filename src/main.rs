@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use saksgang::build::{
     BUNDLE_FILE, BuildFailure, BuildOptions, BuildReport, build, bundle, check, human_bytes,
@@ -14,9 +14,20 @@ use saksgang::diag;
 use saksgang::link::Query;
 use saksgang::render::Edition;
 
-/// saksgang: static site generator for minutes and notices of governance bodies.
+/// saksgang: lager et nettsted av referatene og innkallingene til styrer, råd og utvalg.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about = "saksgang: lager et nettsted av referatene og innkallingene til styrer, råd og utvalg, \
+med sakene og saksgangene mellom dem.",
+    override_usage = "saksgang KOMMANDO [VALG]",
+    after_help = "Eksempler:\n  \
+saksgang init mitt-arkiv\n  \
+saksgang serve --root mitt-arkiv\n  \
+saksgang check\n  \
+saksgang build\n\n\
+Skriv saksgang KOMMANDO --help for valgene og flere eksempler, for eksempel saksgang build --help."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,81 +35,115 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site from ROOT/content into ROOT/public (or --output).
+    /// Bygg nettstedet fra ROOT/content til ROOT/public (eller --output).
+    #[command(
+        override_usage = "saksgang build [--root MAPPE] [--output MAPPE] [--offline | --bundle] [--previous FIL] [--timings]",
+        long_about = "Bygg nettstedet: les content/ (og themes/), sjekk alt, og skriv sidene til public/. \
+Finnes det en feil, skrives ingenting, og mappen er som før. Med --offline bygges utgaven som leses \
+fra disk (file://), uten nett; med --bundle legges den ved nettstedet som arkiv.zip.",
+        after_help = "Eksempler:\n  \
+saksgang build\n  \
+saksgang build --root arkiv --output /var/www/arkiv\n  \
+saksgang build --offline\n  \
+saksgang build --bundle --previous publisert/manifest.txt"
+    )]
     Build {
-        /// The archive folder, holding content/ (and optionally themes/).
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/ og eventuelt themes/.
+        #[arg(long, default_value = ".", value_name = "MAPPE")]
         root: PathBuf,
-        /// Where to write the site; defaults to ROOT/public.
-        #[arg(long)]
+        /// Hvor nettstedet skrives (uten denne: ROOT/public, med --offline ROOT/public-offline).
+        #[arg(long, value_name = "MAPPE")]
         output: Option<PathBuf>,
-        /// Print how long each stage took (wall and CPU time) to stderr.
+        /// Skriv hvor lang tid hvert steg tok (tid og CPU-tid) til stderr.
         #[arg(long)]
         timings: bool,
-        /// The manifest.txt of the published site, to warn of addresses that would
-        /// disappear; by default the one in the output folder.
-        #[arg(long)]
+        /// manifest.txt fra det publiserte nettstedet, for å varsle om adresser som ville
+        /// forsvinne (uten denne: den i mappen det skrives til).
+        #[arg(long, value_name = "FIL")]
         previous: Option<PathBuf>,
-        /// Build the edition for reading from disk (file://) instead of the web
-        /// edition: links name index.html, no feeds; output defaults to ROOT/public-offline.
+        /// Bygg utgaven som leses fra disk (file://) i stedet for nettutgaven: lenkene peker
+        /// på index.html, og det lages ingen feeder.
         #[arg(long, conflicts_with_all = ["bundle", "previous"])]
         offline: bool,
-        /// Also put the offline edition as arkiv.zip into the site, with a
-        /// "Last ned arkivet" link on every page.
+        /// Legg også utgaven for disk ved som arkiv.zip, med lenken «Last ned arkivet» på
+        /// hver side.
         #[arg(long)]
         bundle: bool,
     },
-    /// Read and check everything a build would, and write nothing: every problem
-    /// at once, then notes on people likely written several ways (with a line for
-    /// people.yaml). Exit code 0 when there is no error, 1 when there is; notes
-    /// never change it.
+    /// Les og sjekk alt et bygg ville lest, og skriv ingenting.
+    #[command(
+        override_usage = "saksgang check [--root MAPPE] [--deny-warnings] [--verbose]",
+        long_about = "Les og sjekk alt et bygg ville lest, og skriv ingenting: alle feil og advarsler \
+på én gang, med fil, linje og kolonne, og så merknader om personer som trolig er skrevet på flere måter \
+(med en linje til people.yaml). Avslutningskoden er 0 uten feil og 1 med feil; merknader endrer den aldri.",
+        after_help = "Eksempler:\n  \
+saksgang check\n  \
+saksgang check --root arkiv --deny-warnings\n  \
+saksgang check --verbose"
+    )]
     Check {
-        /// The archive folder, holding content/ (and optionally themes/).
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/ og eventuelt themes/.
+        #[arg(long, default_value = ".", value_name = "MAPPE")]
         root: PathBuf,
-        /// Count warnings as errors (exit code 1 when there is one).
+        /// Regn advarsler som feil (avslutningskode 1 når det finnes en).
         #[arg(long)]
         deny_warnings: bool,
-        /// Also list notes: references in the text left unlinked because they
-        /// could mean two meetings or items.
+        /// Vis også merknadene: henvisninger i teksten som ikke ble lenket fordi de kan
+        /// bety to møter eller saker.
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Write the offline edition of the archive as one zip file, to download and
-    /// read without a network or server.
+    /// Skriv utgaven for disk som én zip-fil, til å laste ned og lese uten nett.
+    #[command(
+        override_usage = "saksgang bundle [--root MAPPE] [--output FIL]",
+        long_about = "Skriv utgaven av arkivet som leses fra disk som én zip-fil, til å laste ned \
+og lese uten nett eller server: pakk den ut og åpne arkiv/index.html.",
+        after_help = "Eksempler:\n  \
+saksgang bundle\n  \
+saksgang bundle --root arkiv --output /tmp/arkiv.zip"
+    )]
     Bundle {
-        /// The archive folder, holding content/ (and optionally themes/).
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/ og eventuelt themes/.
+        #[arg(long, default_value = ".", value_name = "MAPPE")]
         root: PathBuf,
-        /// The zip file to write; defaults to ROOT/arkiv.zip.
-        #[arg(long)]
+        /// Zip-filen som skrives (uten denne: ROOT/arkiv.zip).
+        #[arg(long, value_name = "FIL")]
         output: Option<PathBuf>,
     },
-    /// Serve the site on http://127.0.0.1:PORT/ (or the next free port) for
-    /// reading while writing: pages are made from the archive in memory when
-    /// they are opened (nothing is written), and a change in content/ or
-    /// themes/ shows by itself in open pages, with the errors of a file that
-    /// has one over the last good page.
+    /// Vis nettstedet på http://127.0.0.1:PORT/ (eller neste ledige port) mens du skriver:
+    /// sidene lages fra arkivet i minnet når de åpnes (ingenting skrives), og en endring i
+    /// content/ eller themes/ vises av seg selv i åpne sider, med feilene i en fil som har
+    /// feil over den siste gode siden.
+    #[command(after_help = "Eksempler:\n  \
+saksgang serve\n  \
+saksgang serve --open\n  \
+saksgang serve --root arkiv --port 8080")]
     Serve {
-        /// The archive folder, holding content/ (and optionally themes/).
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/ og eventuelt themes/.
+        #[arg(long, default_value = ".", value_name = "MAPPE")]
         root: PathBuf,
-        /// Port on 127.0.0.1.
+        /// Porten på 127.0.0.1.
         #[arg(long, default_value_t = 8000)]
         port: u16,
-        /// Open the site in the web browser.
+        /// Åpne nettstedet i nettleseren.
         #[arg(long)]
         open: bool,
-        /// Print how long each stage of every reading took to stderr.
+        /// Skriv hvor lang tid hvert trinn av hver lesing tok, til stderr.
         #[arg(long)]
         timings: bool,
     },
-    /// Write a new archive skeleton into DIR: content/ with settings, one body,
-    /// one municipality, one meeting and one thread, commented in Norwegian.
-    /// Never overwrites anything.
+    /// Lag et nytt arkiv i MAPPE, med kommentarer på norsk.
+    #[command(
+        override_usage = "saksgang init [MAPPE]",
+        long_about = "Lag et nytt arkiv i MAPPE: content/ med innstillinger, ett organ, én kommune, \
+ett møte og én saksgang, kommentert på norsk, til å rette i. Skriver aldri over noe som finnes.",
+        after_help = "Eksempler:\n  \
+saksgang init mitt-arkiv\n  \
+saksgang init"
+    )]
     Init {
-        /// The folder of the new archive (made if missing).
-        #[arg(default_value = ".")]
+        /// Mappen til det nye arkivet (lages om den mangler).
+        #[arg(default_value = ".", value_name = "MAPPE")]
         dir: PathBuf,
     },
     /// Skriv et nytt referat, en ny innkalling eller en ny saksgang, fylt ut fra arkivet.
@@ -167,24 +212,34 @@ saksgang import referat.txt --root arkiv --output utkast.md"
         #[arg(long, value_name = "FIL")]
         output: Option<PathBuf>,
     },
-    /// Print the public address of a meeting, item or thread, for an invitation.
-    ///
-    /// Examples: `saksgang link content/meetings/2017/2017-02-23-radmannsgruppen.md`,
-    /// `saksgang link --sak 04/2017 --body radmannsgruppen`, `saksgang link --thread khs-videreforing`.
+    /// Skriv den offentlige adressen til et møte, en sak eller en saksgang, til en invitasjon.
+    #[command(
+        override_usage = "saksgang link FIL[#ANKER] [--root MAPPE]\n       \
+saksgang link --sak NN/ÅÅÅÅ [--body ID] [--root MAPPE]\n       \
+saksgang link --thread ID [--root MAPPE]",
+        long_about = "Skriv den offentlige adressen (base_url i content/site.yaml) til et \
+møte, en sak eller en saksgang, til en invitasjon eller en e-post. Oppgi én av: en fil i content/, \
+et saksnummer (--sak) eller en saksgang (--thread).",
+        after_help = "Eksempler:\n  \
+saksgang link content/meetings/2017/2017-02-23-radmannsgruppen.md\n  \
+saksgang link --sak 04/2017 --body radmannsgruppen\n  \
+saksgang link --thread khs-videreforing"
+    )]
     Link {
-        /// A content file (meetings/… or threads/…), optionally with #anchor.
+        /// En møtefil eller saksgangsfil (meetings/… eller threads/…), eventuelt med #anker.
+        #[arg(value_name = "FIL")]
         path: Option<String>,
-        /// An item number, like 04/2017.
-        #[arg(long)]
+        /// Et saksnummer, for eksempel 04/2017.
+        #[arg(long, value_name = "NN/ÅÅÅÅ")]
         sak: Option<String>,
-        /// The body of the item (an id from bodies.yaml).
-        #[arg(long)]
+        /// Organet saken hører til (en id fra bodies.yaml).
+        #[arg(long, value_name = "ID")]
         body: Option<String>,
-        /// A thread id.
-        #[arg(long)]
+        /// En saksgangs id.
+        #[arg(long, value_name = "ID")]
         thread: Option<String>,
-        /// The archive folder.
-        #[arg(long, default_value = ".")]
+        /// Arkivmappen, den som har content/.
+        #[arg(long, default_value = ".", value_name = "MAPPE")]
         root: PathBuf,
     },
 }
@@ -382,8 +437,250 @@ fn new_document(kind: NewKind) -> ExitCode {
     }
 }
 
+/// Every command's help in Norwegian, also of commands that set nothing
+/// themselves: the help template of `new`, the heading «Valg», a Norwegian
+/// `-h, --help` (and `-V, --version` at the top), a usage line with `[VALG]`,
+/// and a default value or the possible values said in Norwegian in the
+/// argument's help instead of clap's English «[default: …]».
+fn norwegian(mut cmd: clap::Command, parent: &str) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let path = format!("{parent}{}", cmd.get_name());
+    cmd = cmd
+        .help_template(NEW_HELP)
+        .subcommand_help_heading("Kommandoer")
+        .subcommand_value_name("KOMMANDO")
+        .disable_help_subcommand(true)
+        .mut_args(|arg| {
+            let mut arg = if arg.get_help_heading().is_none() {
+                arg.help_heading("Valg")
+            } else {
+                arg
+            };
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let help = help.trim_end_matches('.');
+            let defaults: Vec<String> = arg
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if arg.get_action().takes_values()
+                && !defaults.is_empty()
+                && !arg.is_hide_default_value_set()
+            {
+                let default = match defaults.join(", ").as_str() {
+                    "." => "mappen du står i".to_string(),
+                    other => other.to_string(),
+                };
+                arg = arg
+                    .hide_default_value(true)
+                    .help(format!("{help} (uten denne: {default})"));
+            }
+            let possible: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if arg.get_action().takes_values()
+                && !possible.is_empty()
+                && !arg.is_hide_possible_values_set()
+            {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                arg = arg
+                    .hide_possible_values(true)
+                    .help(format!("{help} (en av: {})", possible.join(", ")));
+            }
+            arg
+        });
+    if !cmd.get_arguments().any(|a| a.get_id() == "help") {
+        cmd = cmd.disable_help_flag(true).arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Vis denne hjelpen")
+                .help_heading("Valg"),
+        );
+    }
+    if parent.is_empty() {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Vis versjonen")
+                .help_heading("Valg"),
+        );
+    }
+    if cmd.get_overridden_usage().is_none() {
+        let mut usage = path.clone();
+        if cmd.has_subcommands() {
+            usage.push_str(" KOMMANDO");
+        }
+        let positionals: Vec<String> = cmd
+            .get_positionals()
+            .map(|a| {
+                let name = a
+                    .get_value_names()
+                    .and_then(|n| n.first())
+                    .map_or_else(|| a.get_id().as_str().to_uppercase(), |n| n.to_string());
+                if a.is_required_set() {
+                    name
+                } else {
+                    format!("[{name}]")
+                }
+            })
+            .collect();
+        if cmd
+            .get_arguments()
+            .any(|a| !a.is_positional() && a.get_id() != "help")
+        {
+            usage.push_str(" [VALG]");
+        }
+        for p in positionals {
+            usage.push(' ');
+            usage.push_str(&p);
+        }
+        cmd = cmd.override_usage(usage);
+    }
+    let parent = format!("{path} ");
+    cmd.mut_subcommands(|sub| norwegian(sub, &parent))
+}
+
+/// A usage error of clap (an unknown argument, a missing value, …) in
+/// Norwegian, with the usage line of the command in `args` (in `cmd`, as
+/// [`norwegian`] made it) and where to read more.
+fn usage_error(err: &clap::Error, cmd: &clap::Command, args: &[String]) -> diag::Diagnostic {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(" og ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let value = get(ContextKind::InvalidValue).unwrap_or_default();
+    let mut message = match err.kind() {
+        ErrorKind::UnknownArgument if arg.starts_with('-') => format!("ukjent valg {arg}"),
+        ErrorKind::UnknownArgument => format!("uventet argument «{arg}»"),
+        ErrorKind::InvalidSubcommand => format!(
+            "ukjent kommando «{}»",
+            get(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => format!("mangler {arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "mangler en kommando".to_string()
+        }
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} mangler en verdi"),
+        ErrorKind::InvalidValue => match get(ContextKind::ValidValue) {
+            Some(valid) => format!(
+                "ugyldig verdi «{value}» for {arg}; gyldige verdier er {}",
+                valid.replace(" og ", ", ")
+            ),
+            None => format!("ugyldig verdi «{value}» for {arg}"),
+        },
+        ErrorKind::ValueValidation => {
+            let number =
+                std::error::Error::source(err).is_some_and(|e| e.is::<std::num::ParseIntError>());
+            let what = if number {
+                "; det må være et helt tall"
+            } else {
+                ""
+            };
+            format!("ugyldig verdi «{value}» for {arg}{what}")
+        }
+        ErrorKind::ArgumentConflict => match get(ContextKind::PriorArg) {
+            Some(prior) => format!("{arg} kan ikke brukes sammen med {prior}"),
+            None => format!("{arg} kan ikke brukes her"),
+        },
+        ErrorKind::NoEquals => format!("{arg} må ha = mellom valget og verdien"),
+        ErrorKind::TooManyValues => format!("for mange verdier: «{value}»"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("feil antall verdier for {arg}")
+        }
+        ErrorKind::InvalidUtf8 => "et argument er ikke gyldig tekst (UTF-8)".to_string(),
+        _ => format!(
+            "feil i kommandolinjen: {}",
+            err.render()
+                .to_string()
+                .trim()
+                .trim_start_matches("error: ")
+        ),
+    };
+    if let Some(suggestion) = err
+        .get(ContextKind::SuggestedArg)
+        .or_else(|| err.get(ContextKind::SuggestedSubcommand))
+    {
+        let suggestion = match suggestion {
+            ContextValue::Strings(v) => v.join(" eller "),
+            other => other.to_string(),
+        };
+        message.push_str(&format!("; mente du {suggestion}?"));
+    }
+    // The command the arguments name: `saksgang new minutes`.
+    let mut command = cmd;
+    let mut path = vec![cmd.get_name().to_string()];
+    for arg in args {
+        if let Some(sub) = command.find_subcommand(arg) {
+            command = sub;
+            path.push(arg.clone());
+        }
+    }
+    let usage = command
+        .get_overridden_usage()
+        .map_or_else(|| path.join(" "), |u| u.to_string());
+    diag::Diagnostic::global(message).help(format!(
+        "bruk: {usage}\nskriv «{} --help» for valgene og eksempler",
+        path.join(" ")
+    ))
+}
+
+/// The command line, or the help, the version or a Norwegian usage error
+/// (exit code 2).
+fn parse() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    let cmd = norwegian(Cli::command(), "");
+    let mut args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // `saksgang help build` (or `hjelp`) is `saksgang build --help`.
+    if args.first().is_some_and(|a| a == "help" || a == "hjelp") {
+        args.remove(0);
+        args.push("--help".into());
+    }
+    let result = cmd
+        .clone()
+        .try_get_matches_from(std::iter::once("saksgang".to_string()).chain(args.iter().cloned()))
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
+    match result {
+        Ok(cli) => Ok(cli),
+        Err(err) => match err.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
+            _ => {
+                let color = std::io::stderr().is_terminal();
+                eprint!(
+                    "{}",
+                    diag::render(
+                        &[usage_error(&err, &cmd, &args)],
+                        &Default::default(),
+                        color
+                    )
+                );
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let (root, output, timings, previous, edition, bundle) = match cli.command {
         Command::Build {
             root,
