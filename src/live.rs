@@ -45,7 +45,7 @@ pub const MAX_STREAMS: usize = 256;
 /// and no proxy or timeout closes a live one.
 pub(crate) const PING: Duration = Duration::from_secs(10);
 /// How long the watcher waits for a burst of changes to end.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// The site being served and what the open pages are told.
 pub struct Live {

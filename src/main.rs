@@ -1,6 +1,11 @@
 //! The `saksgang` command: argument parsing and reporting only; the work is in the library.
 
 use std::io::IsTerminal;
+
+/// mimalloc instead of the system allocator: reading and resolving the archive
+/// allocate and free millions of small strings and vectors.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
