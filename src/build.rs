@@ -430,7 +430,11 @@ fn fail<T>(
 }
 
 /// The archive's theme, checked (and its logo), with its problems added to `diagnostics`.
-pub fn load_theme(root: &Path, archive: &Archive, diagnostics: &mut Vec<Diagnostic>) -> theme::Theme {
+pub fn load_theme(
+    root: &Path,
+    archive: &Archive,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> theme::Theme {
     let (theme, theme_diagnostics) = theme::load(root, &archive.site.theme);
     diagnostics.extend(theme_diagnostics);
     if let Some(logo) = &archive.site.logo {

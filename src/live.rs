@@ -195,10 +195,8 @@ pub fn run(root: &Path, port: u16, open: bool, timings: bool) -> ExitCode {
             "advarsel: endringer i mappen blir ikke fulgt ({e}); start `saksgang serve` igjen for å se dem"
         ),
     }
-    if open {
-        if let Err(e) = opener::open_browser(&url) {
-            eprintln!("advarsel: kunne ikke åpne nettleseren ({e}); åpne {url} selv");
-        }
+    if open && let Err(e) = opener::open_browser(&url) {
+        eprintln!("advarsel: kunne ikke åpne nettleseren ({e}); åpne {url} selv");
     }
     match crate::serve::run(listener, live) {
         Ok(()) => ExitCode::SUCCESS,
@@ -548,7 +546,9 @@ mod tests {
     #[test]
     fn streams_are_counted_until_they_close() {
         let live = Arc::new(Live::new());
-        let open: Vec<StreamGuard> = (0..MAX_STREAMS).map(|_| live.open_stream().unwrap()).collect();
+        let open: Vec<StreamGuard> = (0..MAX_STREAMS)
+            .map(|_| live.open_stream().unwrap())
+            .collect();
         assert!(live.open_stream().is_none());
         drop(open);
         assert!(live.open_stream().is_some());

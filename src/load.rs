@@ -616,7 +616,7 @@ fn read_parallel<T: Send>(
                     let (d, lossy) = unreadable.into_file(FileId(base + i));
                     Parsed {
                         shown,
-                        text: lossy.unwrap_or_default().into(),
+                        text: lossy.unwrap_or_default(),
                         item: None,
                         diagnostics: vec![d],
                     }

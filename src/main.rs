@@ -867,7 +867,7 @@ fn init(dir: &Path) -> ExitCode {
             println!("neste steg:");
             println!("  saksgang check --root {root}   sjekker filene");
             println!(
-                "  saksgang serve --root {root}   bygger nettstedet og viser det på http://127.0.0.1:8000/"
+                "  saksgang serve --root {root}   viser nettstedet på http://127.0.0.1:8000/ mens du skriver"
             );
             println!("skrivehåndboka (docs/skrivehandbok.md) forklarer hver fil");
             ExitCode::SUCCESS

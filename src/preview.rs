@@ -28,6 +28,9 @@ use crate::render::{Edition, Page, Renderer, Task};
 use crate::theme::Theme;
 use crate::{feeds, manifest};
 
+/// The folder of the search index's files.
+const SEARCH_FOLDER: &str = "sok/";
+
 /// Worker threads of one generation.
 const WORKERS: usize = 2;
 
@@ -229,7 +232,10 @@ impl<'a> Site<'a> {
                 bytes: text.into_bytes(),
             });
         }
-        if let Some(bytes) = self.search_files().get(&file) {
+        // Only a search asks for these: a favicon.ico or a mistyped address
+        // must not make the index.
+        let search = file.starts_with(SEARCH_FOLDER);
+        if let Some(bytes) = search.then(|| self.search_files().get(&file)).flatten() {
             return self.ok(Page {
                 path: file,
                 bytes: bytes.clone(),
@@ -256,9 +262,7 @@ impl<'a> Site<'a> {
                 &manifest::addresses(archive, &self.plan),
                 &Default::default(),
             ),
-            "sitemap.xml" => {
-                feeds::sitemap(&manifest::pages(&self.plan), &archive.site.base_url)
-            }
+            "sitemap.xml" => feeds::sitemap(&manifest::pages(&self.plan), &archive.site.base_url),
             "moter.ics" => feeds::calendar(archive),
             "nytt.xml" => feeds::atom(archive),
             _ => return None,
@@ -386,10 +390,39 @@ mod tests {
     }
 
     #[test]
+    fn only_a_search_makes_the_search_index() {
+        use crate::build::{Clock, Kept, load_theme, reread};
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let changed = Default::default();
+        let reading = reread(root, &mut Kept::default(), &changed, &mut Clock::new());
+        let mut diagnostics = reading.diagnostics;
+        let theme = load_theme(root, &reading.archive, &mut diagnostics);
+        let site = Site::new(&reading.archive, &reading.sources, &theme, 1)
+            .unwrap_or_else(|_| panic!("the seed archive plans"));
+        // What a browser asks for by itself, and a mistyped address.
+        assert_eq!(site.answer("favicon.ico", None).status, 404);
+        assert_eq!(site.answer("moter/finnes-ikke/", None).status, 404);
+        assert!(site.search.get().is_none(), "the index was made for a 404");
+        let page = site.answer("moter/2017-06-01-radmannsgruppen/", None);
+        assert_eq!(page.status, 200);
+        assert!(
+            String::from_utf8(page.body)
+                .unwrap()
+                .contains("data-side=\"1\" defer></script></head>")
+        );
+        assert!(site.search.get().is_none());
+        assert_eq!(site.answer("sok/indeks.js", None).status, 200);
+        assert!(site.search.get().is_some());
+    }
+
+    #[test]
     fn the_problem_page_escapes_the_writers_text() {
         let page = problem_page("feil: <script>alert(1)</script> & \"x\"", "<s>");
         let html = String::from_utf8(page.body).unwrap();
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp;"),
+            "{html}"
+        );
         assert!(!html.contains("<script>alert"));
         assert!(html.contains("<s></head>"));
         assert_eq!(page.status, 503);
@@ -397,9 +430,18 @@ mod tests {
 
     #[test]
     fn content_types() {
-        assert_eq!(content_type(Path::new("a/index.html")), "text/html; charset=utf-8");
-        assert_eq!(content_type(Path::new("moter.ics")), "text/calendar; charset=utf-8");
-        assert_eq!(content_type(Path::new("x.JS")), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a/index.html")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("moter.ics")),
+            "text/calendar; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("x.JS")),
+            "text/javascript; charset=utf-8"
+        );
         assert_eq!(content_type(Path::new("x")), "application/octet-stream");
     }
 }

@@ -201,7 +201,8 @@ fn an_edit_reloads_a_mistake_shows_as_check_says_and_a_fix_removes_it() {
     let line = s.line();
     // One line: what changed, how long, how many pages, how many files read.
     assert!(
-        line.starts_with(&format!("{MEETING} endret: klar på ")) && line.contains(" sider, 1 fil lest"),
+        line.starts_with(&format!("{MEETING} endret: klar på "))
+            && line.contains(" sider, 1 fil lest"),
         "{line}"
     );
     // The build's own writes are not changes.

@@ -24,12 +24,23 @@ fn site(root: &Path, reading: Reading) -> (BTreeMap<String, Vec<u8>>, String) {
     if diagnostics.iter().any(|d| d.is_error()) {
         return (BTreeMap::new(), messages);
     }
-    let r = Renderer::new(&reading.archive, &reading.sources, &theme, Edition::Web, None)
-        .unwrap_or_else(|_| panic!("templates compile"));
+    let r = Renderer::new(
+        &reading.archive,
+        &reading.sources,
+        &theme,
+        Edition::Web,
+        None,
+    )
+    .unwrap_or_else(|_| panic!("templates compile"));
     let pages = match r.plan() {
         Ok(plan) => plan
             .iter()
-            .map(|(p, t)| (p.clone(), r.render(p, t).map(|p| p.bytes).unwrap_or_default()))
+            .map(|(p, t)| {
+                (
+                    p.clone(),
+                    r.render(p, t).map(|p| p.bytes).unwrap_or_default(),
+                )
+            })
             .collect(),
         Err(_) => BTreeMap::new(),
     };
@@ -37,7 +48,12 @@ fn site(root: &Path, reading: Reading) -> (BTreeMap<String, Vec<u8>>, String) {
 }
 
 fn fresh(root: &Path) -> (BTreeMap<String, Vec<u8>>, String) {
-    let reading = build::reread(root, &mut Kept::default(), &BTreeSet::new(), &mut Clock::new());
+    let reading = build::reread(
+        root,
+        &mut Kept::default(),
+        &BTreeSet::new(),
+        &mut Clock::new(),
+    );
     site(root, reading)
 }
 
@@ -78,7 +94,12 @@ fn reading_again_after_edits_additions_and_deletions_gives_what_a_fresh_reading_
     assert!(documents >= 5, "{documents}");
 
     // One meeting's place: that file is read, and only its text is scanned.
-    edit(&root, MEETING, "place: Drammen rådhus", "place: Lampeland skole");
+    edit(
+        &root,
+        MEETING,
+        "place: Drammen rådhus",
+        "place: Lampeland skole",
+    );
     assert_eq!(same_as_fresh(&root, &mut kept, &[MEETING], "an edit"), 1);
     assert_eq!(kept.links_scanned(), 1);
     // Unchanged: nothing is read (the stamp tells), nothing scanned.
@@ -113,9 +134,19 @@ fn reading_again_after_edits_additions_and_deletions_gives_what_a_fresh_reading_
     same_as_fresh(&root, &mut kept, &[added], "a meeting deleted");
 
     // A mistake and its fix.
-    edit(&root, MEETING, "place: Lampeland skole", "place: [Lampeland skole");
+    edit(
+        &root,
+        MEETING,
+        "place: Lampeland skole",
+        "place: [Lampeland skole",
+    );
     same_as_fresh(&root, &mut kept, &[MEETING], "a mistake");
-    edit(&root, MEETING, "place: [Lampeland skole", "place: Lampeland skole");
+    edit(
+        &root,
+        MEETING,
+        "place: [Lampeland skole",
+        "place: Lampeland skole",
+    );
     same_as_fresh(&root, &mut kept, &[MEETING], "its fix");
 
     // The lists and a thread: everything is read again.
@@ -123,7 +154,12 @@ fn reading_again_after_edits_additions_and_deletions_gives_what_a_fresh_reading_
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    let thread = threads[0].strip_prefix(&root).unwrap().to_str().unwrap().to_string();
+    let thread = threads[0]
+        .strip_prefix(&root)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let text = std::fs::read_to_string(&threads[0]).unwrap();
     std::fs::write(&threads[0], format!("{text}\nEn linje til.\n")).unwrap();
     assert_eq!(

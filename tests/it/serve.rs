@@ -75,15 +75,24 @@ fn serves_pages_folders_files_and_the_404_page_from_memory() {
     let a = get(&s, "/static/style.css");
     assert_eq!(header(&a, "content-type"), Some("text/css; charset=utf-8"));
     let a = get(&s, "/moter.ics");
-    assert_eq!(header(&a, "content-type"), Some("text/calendar; charset=utf-8"));
+    assert_eq!(
+        header(&a, "content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
     assert!(body(&a).starts_with("BEGIN:VCALENDAR"));
     // The search index, made when first asked for.
     let a = get(&s, "/sok/indeks.js");
     assert_eq!(status(&a), "HTTP/1.1 200 OK");
-    assert_eq!(header(&a, "content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        header(&a, "content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
     let a = get(&s, "/finnes/ikke/");
     assert_eq!(status(&a), "HTTP/1.1 404 Not Found");
-    assert!(body(&a).contains("finnes ikke") || body(&a).contains("fant ikke"), "{a}");
+    assert!(
+        body(&a).contains("finnes ikke") || body(&a).contains("fant ikke"),
+        "{a}"
+    );
     // Nothing is written: the site is in memory.
     assert!(!s.root.join("public").exists());
 }
@@ -172,7 +181,12 @@ fn head_has_the_headers_of_get_and_no_body() {
 #[test]
 fn other_methods_get_405_with_allow() {
     let s = start();
-    for path in ["/", MEETING, "/__saksgang/hendelser", "/__saksgang/direkte.js"] {
+    for path in [
+        "/",
+        MEETING,
+        "/__saksgang/hendelser",
+        "/__saksgang/direkte.js",
+    ] {
         for method in ["POST", "DELETE", "PUT", "PATCH"] {
             let a = ask(
                 s.address,
@@ -180,7 +194,11 @@ fn other_methods_get_405_with_allow() {
                     "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 ),
             );
-            assert_eq!(status(&a), "HTTP/1.1 405 Method Not Allowed", "{method} {path}");
+            assert_eq!(
+                status(&a),
+                "HTTP/1.1 405 Method Not Allowed",
+                "{method} {path}"
+            );
             let allow = header(&a, "allow").unwrap_or_default().replace(' ', "");
             assert_eq!(allow, "GET,HEAD", "{method} {path}");
         }
