@@ -73,7 +73,7 @@ fn numbered(line: &str) -> Option<(usize, &str)> {
 /// heading, `- ` lines a bullet list, `1. ` lines a numbered list (Word counts
 /// them), `Tid:`/`Sted:` lines two-cell table rows, the lines of each other block
 /// one paragraph with line breaks, and a blank line an empty paragraph.
-fn seed_docx(seed: &str) -> Docx {
+pub(crate) fn seed_docx(seed: &str) -> Docx {
     let mut docx = Docx::new()
         .add_style(Style::new("Heading1", StyleType::Paragraph).name("Heading 1"))
         .add_abstract_numbering(AbstractNumbering::new(10).add_level(Level::new(
@@ -158,7 +158,7 @@ fn seed_docx(seed: &str) -> Docx {
     docx
 }
 
-fn write_docx(docx: Docx, path: &Path) {
+pub(crate) fn write_docx(docx: Docx, path: &Path) {
     let file = std::fs::File::create(path).unwrap();
     docx.build().pack(file).unwrap();
 }
@@ -448,7 +448,7 @@ fn pdftotext() -> PathBuf {
     std::env::var_os("PDFTOTEXT").map_or_else(|| PathBuf::from("pdftotext"), PathBuf::from)
 }
 
-fn pdftotext_missing() -> Option<String> {
+pub(crate) fn pdftotext_missing() -> Option<String> {
     match Command::new(pdftotext()).arg("-v").output() {
         Ok(_) => None,
         Err(_) => Some(format!(
@@ -458,14 +458,14 @@ fn pdftotext_missing() -> Option<String> {
     }
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
 
 /// Prints `html` to a PDF with headless Chromium.
-fn print_pdf(dir: &Path, html: &str, pdf: &Path) {
+pub(crate) fn print_pdf(dir: &Path, html: &str, pdf: &Path) {
     let page = dir.join("side.html");
     std::fs::write(&page, html).unwrap();
     let profile = dir.join("profil");
