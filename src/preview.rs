@@ -318,7 +318,7 @@ pub fn problem_page(text: &str, tag: &str) -> Answer {
     let body = format!(
         "<!DOCTYPE html>\n<html lang=\"nb\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>Feil i arkivet</title>\n{tag}</head>\n<body>\n<main>\n<h1>Feil i arkivet</h1>\n\
+<title>Feil i arkivet</title>\n<style>{PROBLEM_STYLE}</style>\n{tag}</head>\n<body>\n<main>\n<h1>Feil i arkivet</h1>\n\
 <p>Siden kan ikke vises før feilen under er rettet. Rett filen og lagre den: \
 siden lastes da på nytt av seg selv.</p>\n<pre>{escaped}</pre>\n</main>\n</body>\n</html>\n"
     );
@@ -329,6 +329,12 @@ siden lastes da på nytt av seg selv.</p>\n<pre>{escaped}</pre>\n</main>\n</body
         body: body.into_bytes(),
     }
 }
+
+/// The problem page's own style (it has no site, so no theme): readable, and
+/// long lines of the messages wrap instead of widening the page on a phone.
+const PROBLEM_STYLE: &str = "body { font: 18px/1.5 system-ui, sans-serif; margin: 1rem auto; \
+max-width: 50rem; padding: 0 1rem } pre { white-space: pre-wrap; overflow-wrap: anywhere; \
+font-size: 0.85rem } dialog { max-width: calc(100vw - 3rem) }";
 
 /// The tag that loads the live script, with the generation of the site.
 pub fn script_tag(generation: u64) -> String {
@@ -426,6 +432,8 @@ mod tests {
         assert!(!html.contains("<script>alert"));
         assert!(html.contains("<s></head>"));
         assert_eq!(page.status, 503);
+        // Long message lines wrap on a phone.
+        assert!(html.contains("white-space: pre-wrap"), "{html}");
     }
 
     #[test]

@@ -22,8 +22,10 @@
     h.textContent = "Feil i arkivet: siden ble ikke bygget på nytt";
     var p = document.createElement("p");
     p.id = "direkte-feil-hjelp";
-    p.textContent =
-      "Siden under er den siste som ble bygget uten feil. Rett filen og lagre den; denne meldingen forsvinner da av seg selv.";
+    // Generation 0 is no site yet: there is no last good page under the dialog.
+    p.textContent = side === "0"
+      ? "Nettstedet kan ikke vises før feilen er rettet. Rett filen og lagre den; siden lastes da på nytt av seg selv."
+      : "Siden under er den siste som ble bygget uten feil. Rett filen og lagre den; denne meldingen forsvinner da av seg selv.";
     var pre = document.createElement("pre");
     pre.className = "direkte-feil-meldinger";
     pre.tabIndex = 0;
