@@ -29,22 +29,6 @@ use crate::new::{Failure, plain_or_quoted};
 
 use attendance::{Joined, Municipalities, Person};
 
-/// Month names, for dates written out and for telling a date from a list number.
-pub(crate) const MONTHS: &[&str] = &[
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-
 /// What the command line asked for beyond the file.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -165,15 +149,7 @@ fn input_text(path: &Path) -> Result<String, Diagnostic> {
 
 /// Imports `file` into the archive under `root`.
 pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, Failure> {
-    let content = root.join("content");
-    if !content.is_dir() {
-        return Err(Diagnostic::global(format!(
-            "fant ikke mappen {}",
-            content.display()
-        ))
-        .help("kjør kommandoen i arkivmappen (den som har content/), eller oppgi den med --root")
-        .into());
-    }
+    let content = crate::new::content_dir(root)?;
     let text = input_text(file)?;
     let (archive, _, _) = read_archive(root).map_err(Failure::Archive)?;
     let conversion = convert(&text, &archive, options).map_err(|r| {
@@ -444,7 +420,10 @@ fn date_in(text: &str) -> Option<NaiveDate> {
         ))
     });
     let words = WORDS.captures(text).and_then(|c| {
-        let m = MONTHS.iter().position(|m| c[2].eq_ignore_ascii_case(m))? as u32 + 1;
+        let m = crate::norsk::MONTHS
+            .iter()
+            .position(|m| c[2].eq_ignore_ascii_case(m))? as u32
+            + 1;
         Some((
             c.get(0)?.start(),
             NaiveDate::from_ymd_opt(c[3].parse().ok()?, m, c[1].parse().ok()?)?,

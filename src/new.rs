@@ -98,8 +98,8 @@ impl From<Diagnostic> for Failure {
     }
 }
 
-/// Writes the document `request` asks for into the archive under `root`.
-pub fn new(root: &Path, request: &Request) -> Result<Written, Failure> {
+/// `root/content`, or the error that there is none (for `new` and `import`).
+pub(crate) fn content_dir(root: &Path) -> Result<PathBuf, Failure> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Diagnostic::global(format!(
@@ -109,6 +109,12 @@ pub fn new(root: &Path, request: &Request) -> Result<Written, Failure> {
         .help("kjør kommandoen i arkivmappen (den som har content/), eller oppgi den med --root")
         .into());
     }
+    Ok(content)
+}
+
+/// Writes the document `request` asks for into the archive under `root`.
+pub fn new(root: &Path, request: &Request) -> Result<Written, Failure> {
+    let content = content_dir(root)?;
     let (path, text, next) = match request {
         Request::Thread { id, title } => {
             let (path, text) = thread(&content, id, title)?;

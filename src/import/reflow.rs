@@ -69,7 +69,7 @@ pub(crate) fn list_marker(t: &str) -> Option<(String, &str)> {
     }
     let rest = t[marker_len..].trim_start();
     let first_word = rest.split_whitespace().next().unwrap_or("").to_lowercase();
-    if crate::import::MONTHS.contains(&first_word.as_str()) || rest.is_empty() {
+    if crate::norsk::MONTHS.contains(&first_word.as_str()) || rest.is_empty() {
         return None;
     }
     Some((t[..marker_len].to_string(), rest))

@@ -1129,7 +1129,7 @@ fn date_of(c: &regex::Captures<'_>, year: i32) -> Option<NaiveDate> {
     let month = match (n(2), c.get(4)) {
         (Some(m), _) => m,
         (None, Some(name)) => {
-            MONTHS
+            crate::norsk::MONTHS
                 .iter()
                 .position(|m| name.as_str().eq_ignore_ascii_case(m))? as u32
                 + 1
@@ -1157,21 +1157,6 @@ const NOT_IN_GAP: [&str; 20] = [
 
 const WEEKDAYS: [&str; 7] = [
     "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
-];
-
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
 ];
 
 #[cfg(test)]
