@@ -89,7 +89,7 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
     let pages = first.written.pages;
     assert!(pages > 50, "{pages}");
 
-    let mut step = |name: &str, in_place: bool| {
+    let step = |name: &str, in_place: bool| {
         let r = same_as_full(dir, &root, &out, name);
         assert_eq!(r.in_place, in_place, "{name}");
         r
