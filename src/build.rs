@@ -3,7 +3,10 @@
 //! This is the only place that knows the order of the stages. Diagnostics of
 //! every stage are collected; only if none is an error is the new site put in
 //! place of the old. Pages are rendered in parallel and streamed to disk as
-//! they are made, so memory does not grow with the number of pages.
+//! they are made, so memory does not grow with the number of pages. With the
+//! cache of an earlier build beside the output, a page whose fingerprint (a
+//! hash of what its template is given) is the one of the file in place is not
+//! rendered, and only files that changed are written (`write::Output`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

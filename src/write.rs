@@ -16,6 +16,14 @@
 //! unless the new site has a file of that name, which then wins. A symlinked
 //! output is written where it points. What a build stopped between its two
 //! renames left (`public.saksgang-gammel`) is put back or removed by the next.
+//!
+//! With a cache from an earlier build beside the output (`crate::cache`,
+//! `public.saksgang-cache`), a build writes in place instead ([`Update`]):
+//! only the files whose bytes changed are written, into the staging folder;
+//! at the commit a journal (`public.saksgang-journal`) names each file to
+//! rename into the site and each to remove, and is renamed into place (the
+//! commit point) before any of it is done. A build stopped before that left
+//! the site as it was; one stopped after it is finished by the next build.
 
 use std::fs::File;
 use std::io::{self, Write as _};
