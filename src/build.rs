@@ -3,10 +3,14 @@
 //! This is the only place that knows the order of the stages. Diagnostics of
 //! every stage are collected; only if none is an error is the new site put in
 //! place of the old. Pages are rendered in parallel and streamed to disk as
-//! they are made, so memory does not grow with the number of pages.
+//! they are made, so memory does not grow with the number of pages. With the
+//! cache of an earlier build beside the output, a page whose fingerprint (a
+//! hash of what its template is given) is the one of the file in place is not
+//! rendered, and only files that changed are written (`write::Output`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -14,8 +18,8 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::Archive;
 use crate::render::search::SearchIndex;
-use crate::render::{Download, Edition, Page, Renderer, Task};
-use crate::{feeds, load, manifest, resolve, theme, write};
+use crate::render::{Download, Edition, Fingerprint, Page, Renderer, Task};
+use crate::{cache, feeds, load, manifest, resolve, theme, write};
 
 /// What a build was asked to do.
 #[derive(Debug, Clone)]
@@ -31,6 +35,9 @@ pub struct BuildOptions {
     /// Also write the offline edition as `arkiv.zip` into the web edition, with
     /// a link to it on every page.
     pub bundle: bool,
+    /// Make every page again and write a whole new site, whatever the cache
+    /// beside the output knows.
+    pub full: bool,
 }
 
 /// How long one stage took.
@@ -59,6 +66,12 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// How long each stage took.
     pub phases: Vec<Phase>,
+    /// Pages rendered from their templates; a page whose fingerprint the
+    /// cache knew, with its file unchanged, is not.
+    pub rendered: usize,
+    /// Whether only the files that changed were written, in place (the
+    /// cache beside the output was used), rather than a whole new site.
+    pub in_place: bool,
 }
 
 /// A build that stopped: the previous site is untouched.
@@ -461,19 +474,32 @@ fn prepare(
     Ok((archive, sources, theme, diagnostics))
 }
 
-/// Builds the site: everything or nothing.
+/// Builds the site: everything or nothing. With a cache beside the output
+/// from an earlier build (same saksgang, theme, edition and options), a page
+/// whose fingerprint did not change is neither rendered nor written, and the
+/// files that changed are put in place of the old ones (see `write::Update`);
+/// the site is the same as a full build's.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut clock = Clock::new();
     let (archive, sources, theme, mut diagnostics) = prepare(&options.root, &mut clock, false)?;
+    let real = write::real_output(&options.output).unwrap_or_else(|_| options.output.clone());
+    let key = cache::key(
+        &std::path::absolute(&real).unwrap_or(real),
+        &format!("{:?}", options.edition),
+        options.bundle,
+        &theme,
+    );
     // The output is locked from here until the new site is in place; a second
-    // build into the same folder waits for this one.
-    let staging = match write::Staging::begin_or_wait(&options.output, || {
+    // build into the same folder waits for this one. Dropped before its commit,
+    // it leaves the old site as it was.
+    let on_wait = || {
         eprintln!(
             "venter på at en annen bygging av {}/ blir ferdig …",
             options.output.display()
         );
-    }) {
+    };
+    let output = match write::Output::begin(&options.output, on_wait, key, options.full) {
         Ok(s) => s,
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
@@ -487,7 +513,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 path: BUNDLE_FILE.to_string(),
                 bytes,
             };
-            staging.put(&page).map_err(|e| vec![write_diagnostic(e)])?;
+            output
+                .put_bytes(&page)
+                .map_err(|e| vec![write_diagnostic(e)])?;
             Ok(size)
         });
         match zip {
@@ -497,26 +525,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     size,
                 })
             }
-            Err(errors) => {
-                staging.abort();
-                return fail(diagnostics, errors, sources);
-            }
+            Err(errors) => return fail(diagnostics, errors, sources),
         }
         clock.lap("nedlasting");
     }
     let renderer = match Renderer::new(&archive, &sources, &theme, options.edition, download) {
         Ok(r) => r,
-        Err(errors) => {
-            staging.abort();
-            return fail(diagnostics, errors, sources);
-        }
+        Err(errors) => return fail(diagnostics, errors, sources),
     };
     let plan = match renderer.plan() {
         Ok(p) => p,
-        Err(errors) => {
-            staging.abort();
-            return fail(diagnostics, errors, sources);
-        }
+        Err(errors) => return fail(diagnostics, errors, sources),
     };
     let mut errors = Vec::new();
     if options.edition == Edition::Web {
@@ -537,10 +556,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 diagnostics.extend(warnings);
                 still_gone
             }
-            Err(e) => {
-                staging.abort();
-                return fail(diagnostics, vec![e], sources);
-            }
+            Err(e) => return fail(diagnostics, vec![e], sources),
         };
         // Each file is made and written in turn, before the pages: at 100,000
         // meetings the manifest alone is some hundred megabytes.
@@ -557,38 +573,54 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 path: path.to_string(),
                 bytes: make().into_bytes(),
             };
-            if let Err(e) = staging.put(&page) {
+            if let Err(e) = output.put_bytes(&page) {
                 errors.push(write_diagnostic(e));
             }
         }
     }
-    errors.extend(render_into(&pool, &renderer, &plan, |page| {
-        staging.put(page).map_err(write_diagnostic)
-    }));
+    let rendered = AtomicUsize::new(0);
+    errors.extend(render_into(
+        &pool,
+        &renderer,
+        &plan,
+        |path, fingerprint| output.known(path, fingerprint),
+        |page, fingerprint| {
+            rendered.fetch_add(1, Ordering::Relaxed);
+            output.put(page, fingerprint).map_err(write_diagnostic)
+        },
+    ));
     drop(renderer);
     clock.lap("sider");
     if !errors.is_empty() {
-        staging.abort();
         return fail(diagnostics, limit_errors(errors), sources);
     }
     search_files(&archive, &sources, options.edition, &pool, |pages| {
         errors.extend(on_pool(&pool, || {
             pages
                 .par_iter()
-                .filter_map(|p| staging.put(p).err().map(write_diagnostic))
+                .filter_map(|p| output.put_bytes(p).err().map(write_diagnostic))
                 .collect::<Vec<_>>()
         }));
     });
     clock.lap("søk");
     if !errors.is_empty() {
-        staging.abort();
         return fail(diagnostics, limit_errors(errors), sources);
     }
-    let written = match staging.commit() {
+    if output.needs_whole() {
+        // A page where a folder was (or the other way round): rare enough
+        // to make the whole site again.
+        drop(output);
+        return build(&BuildOptions {
+            full: true,
+            ..options.clone()
+        });
+    }
+    let in_place = output.in_place();
+    let written = match output.commit() {
         Ok(w) => w,
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
-    clock.lap("bytte");
+    clock.lap(if in_place { "skriving" } else { "bytte" });
     diagnostics.extend(output_warnings(&written, &options.output));
     Ok(BuildReport {
         written,
@@ -596,6 +628,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         sources,
         elapsed: start.elapsed(),
         phases: clock.phases,
+        rendered: rendered.into_inner(),
+        in_place,
     })
 }
 
@@ -659,12 +693,9 @@ pub fn bundle(root: &Path, file: &Path) -> Result<BundleReport, BuildFailure> {
     })
 }
 
-/// Entries in a zip file, from its end-of-central-directory record.
+/// Entries in a zip file, as the zip crate reads it.
 fn zip_entries(bytes: &[u8]) -> usize {
-    let eocd = bytes.len().saturating_sub(22);
-    bytes
-        .get(eocd + 10..eocd + 12)
-        .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_or(0, |z| z.len())
 }
 
 /// Threads for rendering and writing pages: creating a file waits on the disk
@@ -677,16 +708,24 @@ fn render_pool() -> Option<rayon::ThreadPool> {
         .ok()
 }
 
-/// Renders every page of `plan` in parallel and hands each to `put`.
+/// Renders every page of `plan` in parallel whose fingerprint `known` does
+/// not know at its path, and hands each to `put`.
 fn render_into(
     pool: &Option<rayon::ThreadPool>,
     renderer: &Renderer<'_>,
     plan: &[(String, Task)],
-    put: impl Fn(&Page) -> Result<(), Diagnostic> + Sync,
+    known: impl Fn(&str, Fingerprint) -> bool + Sync,
+    put: impl Fn(&Page, Fingerprint) -> Result<(), Diagnostic> + Sync,
 ) -> Vec<Diagnostic> {
     on_pool(pool, || {
         plan.par_iter()
-            .filter_map(|(path, task)| renderer.render(path, task).and_then(|p| put(&p)).err())
+            .filter_map(|(path, task)| {
+                match renderer.render_unless(path, task, &|f| known(path, f)) {
+                    Ok((f, Some(page))) => put(&page, f).err(),
+                    Ok((_, None)) => None,
+                    Err(d) => Some(d),
+                }
+            })
             .collect()
     })
 }

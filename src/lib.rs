@@ -5,6 +5,7 @@
 //! model into pages in memory, and [`write`] puts them on disk. See ARCHITECTURE.md.
 
 pub mod build;
+pub mod cache;
 pub mod diag;
 pub mod extract;
 pub mod feeds;

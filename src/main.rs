@@ -42,9 +42,11 @@ struct Cli {
 enum Command {
     /// Bygg nettstedet fra ROOT/content til ROOT/public (eller --output).
     #[command(
-        override_usage = "saksgang build [--root MAPPE] [--output MAPPE] [--offline | --bundle] [--previous FIL] [--timings]",
+        override_usage = "saksgang build [--root MAPPE] [--output MAPPE] [--offline | --bundle] [--previous FIL] [--full] [--timings]",
         long_about = "Bygg nettstedet: les content/ (og themes/), sjekk alt, og skriv sidene til public/. \
-Finnes det en feil, skrives ingenting, og mappen er som før. Med --offline bygges utgaven som leses \
+Finnes det en feil, skrives ingenting, og mappen er som før. Bare sidene som er endret siden forrige \
+bygging, lages og skrives på nytt (det forrige bygget er husket i public.saksgang-cache ved siden av \
+mappen); med --full lages alt på nytt. Med --offline bygges utgaven som leses \
 fra disk (file://), uten nett; med --bundle legges den ved nettstedet som arkiv.zip.",
         after_help = "Eksempler:\n  \
 saksgang build\n  \
@@ -74,6 +76,10 @@ saksgang build --bundle --previous publisert/manifest.txt"
         /// hver side.
         #[arg(long)]
         bundle: bool,
+        /// Lag alle sidene på nytt og skriv et helt nytt nettsted, uansett hva som er husket
+        /// fra forrige bygging.
+        #[arg(long)]
+        full: bool,
     },
     /// Les og sjekk alt et bygg ville lest, og skriv ingenting.
     #[command(
@@ -686,7 +692,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    let (root, output, timings, previous, edition, bundle) = match cli.command {
+    let (root, output, timings, previous, edition, bundle, full) = match cli.command {
         Command::Build {
             root,
             output,
@@ -694,13 +700,14 @@ fn main() -> ExitCode {
             previous,
             offline,
             bundle,
+            full,
         } => {
             let edition = if offline {
                 Edition::Offline
             } else {
                 Edition::Web
             };
-            (root, output, timings, previous, edition, bundle)
+            (root, output, timings, previous, edition, bundle, full)
         }
         Command::Serve {
             root,
@@ -747,6 +754,7 @@ fn main() -> ExitCode {
         previous,
         edition,
         bundle,
+        full,
     }) {
         Ok(report) => {
             if !report.warnings.is_empty() {
@@ -756,6 +764,16 @@ fn main() -> ExitCode {
                 for p in &report.phases {
                     eprintln!("{p}");
                 }
+                eprintln!(
+                    "{} av {} laget på nytt; {}",
+                    saksgang::norsk::count(report.rendered, "side", "sider"),
+                    report.written.files,
+                    if report.in_place {
+                        "bare endrede filer skrevet, på plass"
+                    } else {
+                        "et helt nytt nettsted skrevet"
+                    }
+                );
             }
             println!("{}", summary_line(&report, &output));
             if edition == Edition::Offline {

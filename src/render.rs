@@ -28,6 +28,7 @@ use chrono::Datelike;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+pub use crate::cache::Fingerprint;
 use crate::diag::{Diagnostic, Sources};
 use crate::model::*;
 use crate::norsk;
@@ -469,16 +470,34 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page of the plan.
     pub fn render(&self, path: &str, task: &Task) -> Result<Page, Diagnostic> {
+        self.render_unless(path, task, &|_| false)
+            .map(|(_, page)| page.expect("rendered unless known"))
+    }
+
+    /// The fingerprint of one page of the plan (a hash of everything its
+    /// template is given), and the page, rendered only if `known` does not
+    /// know the fingerprint: the same fingerprint gives the same bytes (for
+    /// one theme and edition).
+    pub fn render_unless(
+        &self,
+        path: &str,
+        task: &Task,
+        known: &dyn Fn(Fingerprint) -> bool,
+    ) -> Result<(Fingerprint, Option<Page>), Diagnostic> {
+        macro_rules! page {
+            ($template:expr, $section:expr, $view:expr $(,)?) => {
+                self.page(path, $template, $section, $view, known)
+            };
+        }
         match task {
-            Task::Front => self.page(path, "index.html", "", &self.front_page()),
-            Task::Meetings => self.page(path, "meetings.html", "moter", &self.meeting_list(None)),
+            Task::Front => page!("index.html", "", &self.front_page()),
+            Task::Meetings => page!("meetings.html", "moter", &self.meeting_list(None)),
             Task::MeetingYear(y) => {
-                self.page(path, "meetings.html", "moter", &self.meeting_list(Some(*y)))
+                page!("meetings.html", "moter", &self.meeting_list(Some(*y)))
             }
             Task::Meeting(id) => {
                 let m = &self.archive.meetings[id.0];
-                self.page(
-                    path,
+                page!(
                     "meeting.html",
                     "moter",
                     &self.meeting(*id, m.main_document(), false),
@@ -490,55 +509,40 @@ impl<'a> Renderer<'a> {
                     .notice
                     .as_ref()
                     .expect("planned only for meetings with a notice");
-                self.page(
-                    path,
-                    "meeting.html",
-                    "moter",
-                    &self.meeting(*id, notice, true),
-                )
+                page!("meeting.html", "moter", &self.meeting(*id, notice, true),)
             }
-            Task::Threads(n) => self.page(path, "threads.html", "saker", &self.thread_list(*n)),
-            Task::Thread(id) => self.page(path, "thread.html", "saker", &self.thread(*id, path)),
-            Task::Municipalities => self.page(
-                path,
-                "municipalities.html",
-                "kommuner",
-                &self.municipality_list(),
-            ),
-            Task::Municipality(id) => self.page(
-                path,
-                "municipality.html",
-                "kommuner",
-                &self.municipality(*id),
-            ),
-            Task::MunicipalityYear(id, y) => self.page(
-                path,
+            Task::Threads(n) => page!("threads.html", "saker", &self.thread_list(*n)),
+            Task::Thread(id) => page!("thread.html", "saker", &self.thread(*id, path)),
+            Task::Municipalities => {
+                page!("municipalities.html", "kommuner", &self.municipality_list(),)
+            }
+            Task::Municipality(id) => {
+                page!("municipality.html", "kommuner", &self.municipality(*id),)
+            }
+            Task::MunicipalityYear(id, y) => page!(
                 "municipality_year.html",
                 "kommuner",
                 &self.municipality_year(*id, *y),
             ),
-            Task::Bodies => self.page(path, "bodies.html", "organer", &self.body_list()),
-            Task::Body(id) => self.page(path, "body.html", "organer", &self.body(*id)),
+            Task::Bodies => page!("bodies.html", "organer", &self.body_list()),
+            Task::Body(id) => page!("body.html", "organer", &self.body(*id)),
             Task::BodyYear(id, y) => {
-                self.page(path, "body_year.html", "organer", &self.body_year(*id, *y))
+                page!("body_year.html", "organer", &self.body_year(*id, *y))
             }
-            Task::Search => self.page(path, "search.html", "sok", &self.search_page()),
-            Task::Accessibility => self.page(
-                path,
+            Task::Search => page!("search.html", "sok", &self.search_page()),
+            Task::Accessibility => page!(
                 "accessibility.html",
                 "tilgjengelighet",
                 &self.accessibility_page(path),
             ),
-            Task::NotFound => self.page(
-                path,
+            Task::NotFound => page!(
                 "404.html",
                 "",
                 &NotFound {
                     title: "Fant ikke siden".to_string(),
                 },
             ),
-            Task::Redirect(old) => self.page(
-                path,
+            Task::Redirect(old) => page!(
                 "redirect.html",
                 "",
                 &Redirect {
@@ -549,10 +553,17 @@ impl<'a> Renderer<'a> {
                     },
                 },
             ),
-            Task::Static(p) => Ok(Page {
-                path: path.to_string(),
-                bytes: self.theme.statics[p].clone(),
-            }),
+            Task::Static(p) => {
+                let bytes = &self.theme.statics[p];
+                let fingerprint = crate::cache::of_bytes(bytes);
+                Ok((
+                    fingerprint,
+                    (!known(fingerprint)).then(|| Page {
+                        path: path.to_string(),
+                        bytes: bytes.clone(),
+                    }),
+                ))
+            }
         }
     }
 }
@@ -682,6 +693,11 @@ fn root_of(path: &str) -> String {
     }
 }
 
+std::thread_local! {
+    /// What a page's template is given, as JSON, to be hashed: one buffer a thread.
+    static FINGERPRINT_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Renderer<'_> {
     fn page<T: Serialize>(
         &self,
@@ -689,31 +705,28 @@ impl Renderer<'_> {
         template: &str,
         section: &str,
         view: &T,
-    ) -> Result<Page, Diagnostic> {
-        let mut ctx = Context::new();
-        ctx.insert(
-            "site",
-            &SiteView {
-                title: self.archive.site.title.clone(),
-                description: self.archive.site.description.clone(),
-                language: self.archive.site.language.clone(),
-                base_url: self.archive.site.base_url.clone(),
-                owner: self.archive.site.owner.clone(),
-                logo: self
-                    .archive
-                    .site
-                    .logo
-                    .as_ref()
-                    .map(|l| format!("static/{}", l.path)),
-                contact: self
-                    .archive
-                    .site
-                    .contact
-                    .as_deref()
-                    .map(contact_parts)
-                    .unwrap_or_default(),
-            },
-        );
+        known: &dyn Fn(Fingerprint) -> bool,
+    ) -> Result<(Fingerprint, Option<Page>), Diagnostic> {
+        let site = SiteView {
+            title: self.archive.site.title.clone(),
+            description: self.archive.site.description.clone(),
+            language: self.archive.site.language.clone(),
+            base_url: self.archive.site.base_url.clone(),
+            owner: self.archive.site.owner.clone(),
+            logo: self
+                .archive
+                .site
+                .logo
+                .as_ref()
+                .map(|l| format!("static/{}", l.path)),
+            contact: self
+                .archive
+                .site
+                .contact
+                .as_deref()
+                .map(contact_parts)
+                .unwrap_or_default(),
+        };
         // A web server shows 404.html at any depth, so its links start from the
         // site's path on the server (`/arkiv/`), not from the page.
         let root = if template == "404.html" && self.edition == Edition::Web {
@@ -721,19 +734,51 @@ impl Renderer<'_> {
         } else {
             root_of(path)
         };
+        let offline = self.edition == Edition::Offline;
+        // Everything the template is given, hashed; the theme and the edition
+        // are the same for every page of a build (and in the cache's key).
+        let given = (
+            template,
+            &site,
+            &root,
+            section,
+            offline,
+            &self.download,
+            view,
+        );
+        let fingerprint = FINGERPRINT_BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            // Not expected to fail; if it does, the page is always made.
+            serde_json::to_writer(&mut *buffer, &given)
+                .ok()
+                .map(|()| crate::cache::of_bytes(buffer))
+        });
+        if let Some(f) = fingerprint
+            && known(f)
+        {
+            return Ok((f, None));
+        }
+        let mut ctx = Context::new();
+        ctx.insert("site", &site);
         ctx.insert("root", &root);
         ctx.insert("section", section);
-        ctx.insert("offline", &(self.edition == Edition::Offline));
+        ctx.insert("offline", &offline);
         ctx.insert("download", &self.download);
         ctx.insert("page", view);
         self.tera
             .render(template, &ctx)
-            .map(|html| Page {
-                path: path.to_string(),
-                bytes: match self.edition {
-                    Edition::Web => html.into_bytes(),
-                    Edition::Offline => offline::name_index_files(&html).into_bytes(),
-                },
+            .map(|html| {
+                let page = Page {
+                    path: path.to_string(),
+                    bytes: match self.edition {
+                        Edition::Web => html.into_bytes(),
+                        Edition::Offline => offline::name_index_files(&html).into_bytes(),
+                    },
+                };
+                // Without a fingerprint of its own, one that the next
+                // build's never equals (a hash of the bytes, negated).
+                let f = fingerprint.unwrap_or_else(|| !crate::cache::of_bytes(&page.bytes));
+                (f, Some(page))
             })
             .map_err(|e| {
                 Diagnostic::global(format!(

@@ -16,6 +16,14 @@
 //! unless the new site has a file of that name, which then wins. A symlinked
 //! output is written where it points. What a build stopped between its two
 //! renames left (`public.saksgang-gammel`) is put back or removed by the next.
+//!
+//! With a cache from an earlier build beside the output (`crate::cache`,
+//! `public.saksgang-cache`), a build writes in place instead ([`Update`]):
+//! only the files whose bytes changed are written, into the staging folder;
+//! at the commit a journal (`public.saksgang-journal`) names each file to
+//! rename into the site and each to remove, and is renamed into place (the
+//! commit point) before any of it is done. A build stopped before that left
+//! the site as it was; one stopped after it is finished by the next build.
 
 use std::fs::File;
 use std::io::{self, Write as _};
@@ -23,6 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
+use crate::cache::{self, Cache, Entry, Fingerprint, Stamp};
 use crate::render::Page;
 
 /// Marks a folder as saksgang's output.
@@ -209,6 +218,10 @@ pub struct Staging {
     /// Every path put, for the list of what saksgang wrote.
     paths: Mutex<Vec<String>>,
     recovered: Vec<String>,
+    /// The cache's key, if the files written go into a cache.
+    cache_key: Option<Fingerprint>,
+    /// What the cache will hold.
+    entries: Mutex<Vec<(String, Entry)>>,
     _lock: OutputLock,
 }
 
@@ -253,6 +266,61 @@ fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// An output folder locked, with what a stopped build left put right.
+struct Opened {
+    real: PathBuf,
+    lock: OutputLock,
+    recovered: Vec<String>,
+}
+
+/// Locks the output `out` (calling `on_wait` and waiting if another build
+/// holds the lock), puts right what a stopped build left (finishes a journal
+/// of changed files, puts back or removes an old site, removes a staging
+/// folder), and checks that `out`, if it exists, is saksgang's.
+fn open(out: &Path, on_wait: impl FnOnce()) -> Result<Opened, WriteError> {
+    let real = real_output(out).map_err(io_err(out))?;
+    let lock = OutputLock::acquire(&real, on_wait)?;
+    let mut recovered: Vec<String> = lock.unlocked.iter().cloned().collect();
+    finish_journal(&real, &mut recovered)?;
+    let old = sibling(&real, "saksgang-gammel");
+    if exists(&old) {
+        // A build stopped between its two renames (or before removing the
+        // old site). The old site is whole; the new one may not be.
+        if !old.join(MARKER).exists() {
+            return Err(WriteError::NotOurs(old));
+        }
+        if exists(&real) {
+            std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+            recovered.push(format!(
+                "fjernet {}, som en bygging som ble stoppet, lot ligge igjen",
+                old.display()
+            ));
+        } else {
+            std::fs::rename(&old, &real).map_err(io_err(&real))?;
+            recovered.push(format!(
+                "en bygging ble stoppet mens den byttet ut {0}; den forrige siden ble lagt tilbake i {0} før denne byggingen",
+                real.display()
+            ));
+        }
+    }
+    if exists(&real) && !is_ours(&real).map_err(io_err(&real))? {
+        return Err(WriteError::NotOurs(real));
+    }
+    let new = sibling(&real, "saksgang-ny");
+    if exists(&new) {
+        // Left behind by a build that was stopped; it is ours if it has the marker.
+        if !is_ours(&new).map_err(io_err(&new))? {
+            return Err(WriteError::NotOurs(new));
+        }
+        std::fs::remove_dir_all(&new).map_err(io_err(&new))?;
+    }
+    Ok(Opened {
+        real,
+        lock,
+        recovered,
+    })
+}
+
 impl Staging {
     /// Starts a new site for `out`; if another build is writing it, waits
     /// without a word until that one is done.
@@ -264,41 +332,19 @@ impl Staging {
     /// another build holds the lock), puts back or cleans up what a stopped
     /// build left, and checks that `out`, if it exists, is saksgang's.
     pub fn begin_or_wait(out: &Path, on_wait: impl FnOnce()) -> Result<Self, WriteError> {
-        let real = real_output(out).map_err(io_err(out))?;
-        let lock = OutputLock::acquire(&real, on_wait)?;
-        let mut recovered: Vec<String> = lock.unlocked.iter().cloned().collect();
-        let old = sibling(&real, "saksgang-gammel");
-        if exists(&old) {
-            // A build stopped between its two renames (or before removing the
-            // old site). The old site is whole; the new one may not be.
-            if !old.join(MARKER).exists() {
-                return Err(WriteError::NotOurs(old));
-            }
-            if exists(&real) {
-                std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
-                recovered.push(format!(
-                    "fjernet {}, som en bygging som ble stoppet, lot ligge igjen",
-                    old.display()
-                ));
-            } else {
-                std::fs::rename(&old, &real).map_err(io_err(&real))?;
-                recovered.push(format!(
-                    "en bygging ble stoppet mens den byttet ut {0}; den forrige siden ble lagt tilbake i {0} før denne byggingen",
-                    real.display()
-                ));
-            }
-        }
-        if exists(&real) && !is_ours(&real).map_err(io_err(&real))? {
-            return Err(WriteError::NotOurs(real));
-        }
+        let opened = open(out, on_wait)?;
+        Self::start(opened, None)
+    }
+
+    /// A new site in the staging folder of an output already opened; with a
+    /// cache key, what is written is kept in the cache when it is committed.
+    fn start(opened: Opened, cache_key: Option<Fingerprint>) -> Result<Self, WriteError> {
+        let Opened {
+            real,
+            lock,
+            recovered,
+        } = opened;
         let new = sibling(&real, "saksgang-ny");
-        if exists(&new) {
-            // Left behind by a build that was stopped; it is ours if it has the marker.
-            if !is_ours(&new).map_err(io_err(&new))? {
-                return Err(WriteError::NotOurs(new));
-            }
-            std::fs::remove_dir_all(&new).map_err(io_err(&new))?;
-        }
         std::fs::create_dir_all(&new).map_err(io_err(&new))?;
         // The marker is kept from the old site, like any unchanged file.
         let marker = new.join(MARKER);
@@ -315,12 +361,19 @@ impl Staging {
             unchanged: AtomicUsize::new(0),
             paths: Mutex::new(Vec::new()),
             recovered,
+            cache_key,
+            entries: Mutex::new(Vec::new()),
             _lock: lock,
         })
     }
 
     /// Puts one page into the new site. Safe to call from many threads.
     pub fn put(&self, page: &Page) -> Result<(), WriteError> {
+        self.put_made(page, cache::of_bytes(&page.bytes))
+    }
+
+    /// Puts one page made from what has the fingerprint `fingerprint`.
+    fn put_made(&self, page: &Page, fingerprint: Fingerprint) -> Result<(), WriteError> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes
             .fetch_add(page.bytes.len() as u64, Ordering::Relaxed);
@@ -335,6 +388,13 @@ impl Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         } else {
             self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        if self.cache_key.is_some() {
+            // The stamp of the file in the new site is its stamp in the output
+            // once the folder is renamed.
+            if let Some(stamp) = Stamp::of(&self.new.join(&page.path)) {
+                lock(&self.entries).push((page.path.clone(), Entry { fingerprint, stamp }));
+            }
         }
         Ok(())
     }
@@ -356,10 +416,8 @@ impl Staging {
         Ok(false)
     }
 
-    /// Drops the new site; the old one stays as it was.
-    pub fn abort(self) {
-        let _ = std::fs::remove_dir_all(&self.new);
-    }
+    /// Drops the new site; the old one stays as it was (as when it is dropped).
+    pub fn abort(self) {}
 
     /// Goes through the old site once: counts what saksgang wrote there that
     /// the new site lacks, and carries every file saksgang did not write into
@@ -442,9 +500,8 @@ impl Staging {
     }
 
     /// Replaces the old site with the new one.
-    pub fn commit(self) -> Result<WriteSummary, WriteError> {
-        let mut written =
-            std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
+    pub fn commit(mut self) -> Result<WriteSummary, WriteError> {
+        let mut written = std::mem::take(&mut *lock(&self.paths));
         written.sort_unstable();
         written.dedup();
         let (mut removed, mut kept, mut replaced) = (0, 0, Vec::new());
@@ -470,6 +527,10 @@ impl Staging {
         } else {
             std::fs::rename(&self.new, &self.out).map_err(io_err(&self.out))?;
         }
+        if let Some(key) = self.cache_key {
+            let entries = std::mem::take(&mut *lock(&self.entries));
+            save_cache(&self.out, key, entries.into_iter().collect(), None);
+        }
         Ok(WriteSummary {
             files: self.files.load(Ordering::Relaxed),
             pages: self.pages.load(Ordering::Relaxed),
@@ -479,8 +540,455 @@ impl Staging {
             removed,
             kept,
             replaced,
-            recovered: self.recovered,
+            recovered: std::mem::take(&mut self.recovered),
         })
+    }
+}
+
+impl Drop for Staging {
+    /// A new site not committed is removed; the old one stays as it was.
+    fn drop(&mut self) {
+        if exists(&self.new) {
+            let _ = std::fs::remove_dir_all(&self.new);
+        }
+    }
+}
+
+/// A mutex's contents, also after a thread panicked holding it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The cache file of the output `real`.
+pub fn cache_file(real: &Path) -> PathBuf {
+    sibling(real, "saksgang-cache")
+}
+
+/// Saves the cache of the output `real`, unless it is `unchanged` from what
+/// is there. A cache that cannot be written is removed: the next build is a
+/// full one, which is slower but as right.
+fn save_cache(
+    real: &Path,
+    key: Fingerprint,
+    entries: std::collections::HashMap<String, Entry>,
+    unchanged: Option<&Cache>,
+) {
+    let cache = Cache { key, entries };
+    if unchanged == Some(&cache) {
+        return;
+    }
+    let file = cache_file(real);
+    if replace_file(&file, &cache.to_bytes()).is_err() {
+        let _ = std::fs::remove_file(&file);
+    }
+}
+
+/// The first line of a journal of changed files.
+const JOURNAL_HEAD: &str = "saksgang-journal 1\n";
+/// The last line of a journal written whole.
+const JOURNAL_END: &str = "slutt\n";
+
+/// Finishes what the journal of a build stopped after its commit point
+/// says: every file of the staging folder it names is renamed into the
+/// output, every file it names as gone is removed. A journal that is not
+/// whole was never committed, and is removed with the staging folder.
+fn finish_journal(real: &Path, recovered: &mut Vec<String>) -> Result<(), WriteError> {
+    let journal = sibling(real, "saksgang-journal");
+    let unfinished = sibling(real, "saksgang-journal-ny");
+    if exists(&unfinished) {
+        std::fs::remove_file(&unfinished).map_err(io_err(&unfinished))?;
+    }
+    let text = match std::fs::read_to_string(&journal) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(WriteError::Io(journal, e)),
+    };
+    if let Some(body) = text
+        .strip_prefix(JOURNAL_HEAD)
+        .and_then(|t| t.strip_suffix(JOURNAL_END))
+    {
+        apply_journal(real, &sibling(real, "saksgang-ny"), body)?;
+        recovered.push(format!(
+            "en bygging ble stoppet mens den la endrede filer inn i {}; resten av dem ble lagt på plass før denne byggingen",
+            real.display()
+        ));
+    }
+    std::fs::remove_file(&journal).map_err(io_err(&journal))
+}
+
+/// Does what a journal says: `-path` removes a file of the output (and
+/// folders left empty), `+path` renames the file of the staging folder into
+/// the output. A step already done is skipped, so it may be done twice.
+fn apply_journal(real: &Path, stage: &Path, body: &str) -> Result<(), WriteError> {
+    for line in body.lines() {
+        if let Some(rel) = line.strip_prefix('-') {
+            let target = real.join(rel);
+            match std::fs::remove_file(&target) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(WriteError::Io(target, e)),
+            }
+            let mut dir = target.parent();
+            while let Some(d) = dir.filter(|d| d.starts_with(real) && *d != real) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+    }
+    for line in body.lines() {
+        if let Some(rel) = line.strip_prefix('+') {
+            let from = stage.join(rel);
+            if !exists(&from) {
+                continue;
+            }
+            let target = real.join(rel);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            std::fs::rename(&from, &target).map_err(io_err(&target))?;
+        }
+    }
+    Ok(())
+}
+
+/// The output being written: a whole new site beside the old one, or the
+/// changed files of the old site written in place. Either way nothing is
+/// changed until it is committed, and dropping it without committing leaves
+/// the old site as it was.
+#[derive(Debug)]
+pub enum Output {
+    /// A new site in a staging folder, swapped in at the end.
+    Whole(Staging),
+    /// The old site, with the files that changed put in place at the end.
+    InPlace(Update),
+}
+
+impl Output {
+    /// Opens the output `out` (see [`Staging::begin_or_wait`]). If the cache
+    /// beside it is whole and has the key `key`, and `full` is not set, only
+    /// the files that changed are written, in place; otherwise a whole new site.
+    pub fn begin(
+        out: &Path,
+        on_wait: impl FnOnce(),
+        key: Fingerprint,
+        full: bool,
+    ) -> Result<Output, WriteError> {
+        let opened = open(out, on_wait)?;
+        let real = &opened.real;
+        let previous = std::fs::read_to_string(real.join(WRITTEN_LIST)).ok();
+        let cache = (!full && previous.is_some() && real.join(MARKER).exists())
+            .then(|| Cache::load(&cache_file(real), key))
+            .flatten();
+        match (cache, previous) {
+            (Some(cache), Some(previous)) => {
+                Update::start(opened, cache, &previous).map(Output::InPlace)
+            }
+            _ => Staging::start(opened, Some(key)).map(Output::Whole),
+        }
+    }
+
+    /// Whether only what changed is written.
+    pub fn in_place(&self) -> bool {
+        matches!(self, Output::InPlace(_))
+    }
+
+    /// Whether the file at `path`, made from what has `fingerprint`, is in the
+    /// output as it would be made; if so it is counted as kept, and need not be
+    /// made or put.
+    pub fn known(&self, path: &str, fingerprint: Fingerprint) -> bool {
+        match self {
+            Output::Whole(_) => false,
+            Output::InPlace(u) => u.known(path, fingerprint),
+        }
+    }
+
+    /// Puts one file made from what has `fingerprint`. Safe to call from many threads.
+    pub fn put(&self, page: &Page, fingerprint: Fingerprint) -> Result<(), WriteError> {
+        match self {
+            Output::Whole(s) => s.put_made(page, fingerprint),
+            Output::InPlace(u) => u.put(page, fingerprint),
+        }
+    }
+
+    /// Puts one file, known by its bytes: written only if they changed.
+    pub fn put_bytes(&self, page: &Page) -> Result<(), WriteError> {
+        let fingerprint = cache::of_bytes(&page.bytes);
+        if self.known(&page.path, fingerprint) {
+            return Ok(());
+        }
+        self.put(page, fingerprint)
+    }
+
+    /// Whether the files put cannot be written in place (a folder where a
+    /// file goes, or a file where a folder goes): then the site must be made whole.
+    pub fn needs_whole(&self) -> bool {
+        match self {
+            Output::Whole(_) => false,
+            Output::InPlace(u) => u.conflict.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Puts the new site in place of the old.
+    pub fn commit(self) -> Result<WriteSummary, WriteError> {
+        match self {
+            Output::Whole(s) => s.commit(),
+            Output::InPlace(u) => u.commit(),
+        }
+    }
+}
+
+/// The old site, written in place: a changed file is written into a staging
+/// folder beside it; at the commit, a journal lists every file to rename into
+/// the site and every file to remove, and is renamed into place (the commit
+/// point); then it is done, and the journal removed. A build stopped before
+/// the commit point left the site as it was; one stopped after it is finished
+/// by the next build (`finish_journal`).
+#[derive(Debug)]
+pub struct Update {
+    out: PathBuf,
+    stage: PathBuf,
+    cache: Cache,
+    /// What the previous build wrote.
+    previous: std::collections::HashSet<String>,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    bytes: AtomicU64,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    paths: Mutex<Vec<String>>,
+    entries: Mutex<Vec<(String, Entry)>>,
+    staged: Mutex<Vec<String>>,
+    replaced: Mutex<Vec<String>>,
+    conflict: std::sync::atomic::AtomicBool,
+    recovered: Vec<String>,
+    /// Past the commit point: the staging folder is the journal's.
+    committed: bool,
+    _lock: OutputLock,
+}
+
+impl Update {
+    fn start(opened: Opened, cache: Cache, previous: &str) -> Result<Self, WriteError> {
+        let Opened {
+            real,
+            lock,
+            recovered,
+        } = opened;
+        let stage = sibling(&real, "saksgang-ny");
+        std::fs::create_dir_all(&stage).map_err(io_err(&stage))?;
+        let marker = stage.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        Ok(Self {
+            out: real,
+            stage,
+            cache,
+            previous: previous.lines().map(str::to_string).collect(),
+            files: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            paths: Mutex::new(Vec::new()),
+            entries: Mutex::new(Vec::new()),
+            staged: Mutex::new(Vec::new()),
+            replaced: Mutex::new(Vec::new()),
+            conflict: Default::default(),
+            recovered,
+            committed: false,
+            _lock: lock,
+        })
+    }
+
+    fn count(&self, path: &str, len: u64) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        lock(&self.paths).push(path.to_string());
+    }
+
+    fn known(&self, path: &str, fingerprint: Fingerprint) -> bool {
+        let Some(entry) = self.cache.entries.get(path) else {
+            return false;
+        };
+        let same = entry.fingerprint == fingerprint
+            && self.previous.contains(path)
+            && Stamp::of(&self.out.join(path)) == Some(entry.stamp);
+        if same {
+            self.count(path, entry.stamp.len);
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            lock(&self.entries).push((path.to_string(), *entry));
+        }
+        same
+    }
+
+    fn put(&self, page: &Page, fingerprint: Fingerprint) -> Result<(), WriteError> {
+        let path = &page.path;
+        self.count(path, page.bytes.len() as u64);
+        let target = self.out.join(path);
+        let ours = self.previous.contains(path);
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.is_dir() => {
+                self.conflict.store(true, Ordering::Relaxed);
+                return Ok(());
+            }
+            Ok(m) => {
+                if !ours {
+                    lock(&self.replaced).push(path.clone());
+                } else if m.is_file()
+                    && std::fs::read(&target).ok().as_deref() == Some(&page.bytes[..])
+                {
+                    if let Some(stamp) = Stamp::of(&target) {
+                        lock(&self.entries).push((path.clone(), Entry { fingerprint, stamp }));
+                    }
+                    self.unchanged.fetch_add(1, Ordering::Relaxed);
+                    return Ok(());
+                }
+            }
+            Err(_) => {
+                // A file of the old site where a folder of this path goes?
+                let mut dir = target.parent();
+                while let Some(d) = dir.filter(|d| d.starts_with(&self.out) && *d != self.out) {
+                    if let Ok(m) = std::fs::symlink_metadata(d) {
+                        if !m.is_dir() {
+                            self.conflict.store(true, Ordering::Relaxed);
+                            return Ok(());
+                        }
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
+        }
+        let staged = self.stage.join(path);
+        if let Some(dir) = staged.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let mut file = File::create(&staged).map_err(io_err(&staged))?;
+        file.write_all(&page.bytes).map_err(io_err(&staged))?;
+        file.sync_all().map_err(io_err(&staged))?;
+        drop(file);
+        if let Some(stamp) = Stamp::of(&staged) {
+            lock(&self.entries).push((path.clone(), Entry { fingerprint, stamp }));
+        }
+        lock(&self.staged).push(path.clone());
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn commit(mut self) -> Result<WriteSummary, WriteError> {
+        if self.conflict.load(Ordering::Relaxed) {
+            return Err(WriteError::Io(
+                self.out.clone(),
+                io::Error::other("en fil står der en mappe skal være, eller omvendt"),
+            ));
+        }
+        let mut written = std::mem::take(&mut *lock(&self.paths));
+        written.sort_unstable();
+        written.dedup();
+        let mut staged = std::mem::take(&mut *lock(&self.staged));
+        let mut list = String::with_capacity(written.iter().map(|p| p.len() + 1).sum());
+        for p in &written {
+            list.push_str(p);
+            list.push('\n');
+        }
+        let list_file = self.out.join(WRITTEN_LIST);
+        if std::fs::read(&list_file).ok().as_deref() != Some(list.as_bytes()) {
+            let to = self.stage.join(WRITTEN_LIST);
+            std::fs::write(&to, list.as_bytes()).map_err(io_err(&to))?;
+            staged.push(WRITTEN_LIST.to_string());
+        }
+        drop(list);
+        let mut gone: Vec<&String> = self
+            .previous
+            .iter()
+            .filter(|p| written.binary_search(p).is_err())
+            .filter(|p| exists(&self.out.join(p)))
+            .collect();
+        gone.sort_unstable();
+        let removed = gone.len();
+        // Files that saksgang did not write stay where they are.
+        let replaced = std::mem::take(&mut *lock(&self.replaced));
+        let kept = self.foreign_files()?.saturating_sub(replaced.len());
+        if !staged.is_empty() || !gone.is_empty() {
+            staged.sort_unstable();
+            let mut journal = String::from(JOURNAL_HEAD);
+            for p in &gone {
+                journal.push('-');
+                journal.push_str(p);
+                journal.push('\n');
+            }
+            for p in &staged {
+                journal.push('+');
+                journal.push_str(p);
+                journal.push('\n');
+            }
+            journal.push_str(JOURNAL_END);
+            let file = sibling(&self.out, "saksgang-journal");
+            let unfinished = sibling(&self.out, "saksgang-journal-ny");
+            let mut f = File::create(&unfinished).map_err(io_err(&unfinished))?;
+            f.write_all(journal.as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(io_err(&unfinished))?;
+            drop(f);
+            // The commit point: from here the journal is done, now or by the next build.
+            std::fs::rename(&unfinished, &file).map_err(io_err(&file))?;
+            self.committed = true;
+            let body = &journal[JOURNAL_HEAD.len()..journal.len() - JOURNAL_END.len()];
+            apply_journal(&self.out, &self.stage, body)?;
+            std::fs::remove_file(&file).map_err(io_err(&file))?;
+        }
+        let _ = std::fs::remove_dir_all(&self.stage);
+        let entries = std::mem::take(&mut *lock(&self.entries));
+        save_cache(
+            &self.out,
+            self.cache.key,
+            entries.into_iter().collect(),
+            Some(&self.cache),
+        );
+        Ok(WriteSummary {
+            files: self.files.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed,
+            kept,
+            replaced,
+            recovered: std::mem::take(&mut self.recovered),
+        })
+    }
+
+    /// How many files in the output saksgang did not write (by the previous list).
+    fn foreign_files(&self) -> Result<usize, WriteError> {
+        let mut n = 0;
+        for entry in walkdir::WalkDir::new(&self.out).min_depth(1) {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&self.out).to_path_buf();
+                WriteError::Io(path, e.into())
+            })?;
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let rel = relative(&self.out, entry.path());
+            if rel != MARKER && rel != WRITTEN_LIST && !self.previous.contains(&rel) {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl Drop for Update {
+    /// Before the commit point, the changed files are dropped and the old
+    /// site stays as it was; after it, the journal's staging folder stays
+    /// for the next build to finish.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.stage);
+        }
     }
 }
 

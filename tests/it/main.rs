@@ -12,6 +12,7 @@ mod errors;
 mod extract;
 mod folder;
 mod import;
+mod incremental;
 mod init;
 mod invitations;
 mod items;

@@ -1,0 +1,304 @@
+//! Incremental builds: with the cache beside the output, a build renders only
+//! the pages whose inputs changed and writes only the files whose bytes
+//! changed, in place. After any series of edits, additions and deletions the
+//! site must be byte for byte what a full build into an empty folder makes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use saksgang::build::{BuildOptions, BuildReport, build};
+use saksgang::render::Edition;
+
+use crate::support::{copy_dir, files, repo};
+
+const MEETING: &str = "content/meetings/2017/2017-06-01-radmannsgruppen.md";
+const OTHER: &str = "content/meetings/2017/2017-02-23-radmannsgruppen.md";
+
+fn options(root: &Path, out: &Path, full: bool) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: out.to_path_buf(),
+        previous: None,
+        edition: Edition::Web,
+        bundle: false,
+        full,
+    }
+}
+
+fn run(root: &Path, out: &Path, full: bool) -> BuildReport {
+    build(&options(root, out, full)).unwrap_or_else(|f| {
+        panic!(
+            "the build failed:\n{}",
+            saksgang::diag::render(&f.diagnostics, &f.sources, false)
+        )
+    })
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel}: {from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// An archive of the seed content in a temporary folder, and its output.
+fn archive() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arkiv");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    let out = dir.path().join("public");
+    (dir, root, out)
+}
+
+/// Builds incrementally into `out` and fully into a fresh folder, and
+/// compares every file; returns the incremental build's report.
+/// The full build is told of the same published manifest (the one in `out`
+/// before), so that it keeps the same addresses that are gone.
+fn same_as_full(dir: &Path, root: &Path, out: &Path, step: &str) -> BuildReport {
+    let published = dir.join("publisert-manifest.txt");
+    std::fs::copy(out.join("manifest.txt"), &published).unwrap();
+    let report = run(root, out, false);
+    let fresh = dir.join(format!("fersk-{}", step.replace(' ', "-")));
+    let full = build(&BuildOptions {
+        previous: Some(published),
+        ..options(root, &fresh, true)
+    })
+    .unwrap_or_else(|_| panic!("{step}: the full build failed"));
+    let got = files(out);
+    let want = files(&fresh);
+    let keys: Vec<&String> = got.keys().collect();
+    let want_keys: Vec<&String> = want.keys().collect();
+    assert_eq!(keys, want_keys, "{step}: the files differ");
+    for (path, bytes) in &want {
+        assert!(
+            got[path] == *bytes,
+            "{step}: {path} differs from a full build"
+        );
+    }
+    assert_eq!(report.written.files, full.written.files, "{step}");
+    std::fs::remove_dir_all(&fresh).unwrap();
+    report
+}
+
+#[test]
+fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
+    let (dir, root, out) = archive();
+    let dir = dir.path();
+    let first = run(&root, &out, false);
+    assert!(!first.in_place, "no cache yet: a whole site");
+    let pages = first.written.pages;
+    assert!(pages > 50, "{pages}");
+
+    let step = |name: &str, in_place: bool| {
+        let r = same_as_full(dir, &root, &out, name);
+        assert_eq!(r.in_place, in_place, "{name}");
+        r
+    };
+    edit(
+        &root,
+        MEETING,
+        "\n## ",
+        "\nEn ny setning i referatet.\n\n## ",
+    );
+    let r = step("a meeting's text", true);
+    assert!(r.rendered > 0 && r.rendered < pages / 4, "{}", r.rendered);
+    assert!(r.written.written > 0 && r.written.written < r.written.files / 4);
+    edit(
+        &root,
+        MEETING,
+        "title: \"Referat fra møte",
+        "title: \"Referatet fra møte",
+    );
+    step("a title", true);
+    edit(
+        &root,
+        MEETING,
+        "name: Tuss Benum",
+        "name: Tuss Benum-Hansen",
+    );
+    step("an attendee", true);
+    let thread = std::fs::read_dir(root.join("content/threads"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let text = std::fs::read_to_string(&thread).unwrap();
+    std::fs::write(&thread, format!("{text}\nEn linje til.\n")).unwrap();
+    step("a thread", true);
+    let added = "content/meetings/2017/2017-01-05-radmannsgruppen.md";
+    let text = std::fs::read_to_string(root.join(OTHER))
+        .unwrap()
+        .replace("2017-02-23", "2017-01-05");
+    std::fs::write(root.join(added), text).unwrap();
+    let r = step("a meeting added", true);
+    assert!(r.written.written > 0);
+    std::fs::remove_file(root.join(added)).unwrap();
+    let r = step("a meeting deleted", true);
+    assert!(r.written.removed > 0, "{:?}", r.written);
+    edit(
+        &root,
+        "content/site.yaml",
+        "title: Vestregionens møtearkiv",
+        "title: Vestregionens arkiv",
+    );
+    let r = step("site.yaml", true);
+    assert_eq!(r.rendered, pages, "the title is on every page");
+    // A theme's template: the cache is for another theme, so a whole site.
+    let templates = root.join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("404.html"),
+        std::fs::read_to_string(repo().join("themes/default/templates/404.html"))
+            .unwrap()
+            .replacen("</", "<!-- eget tema --></", 1),
+    )
+    .unwrap();
+    step("a theme template", false);
+    step("nothing after the theme", true);
+}
+
+/// (modification time, inode) of every file of a site.
+fn stamps(out: &Path) -> BTreeMap<String, (std::time::SystemTime, u64)> {
+    files(out)
+        .into_keys()
+        .map(|p| {
+            let m = std::fs::metadata(out.join(&p)).unwrap();
+            #[cfg(unix)]
+            let ino = std::os::unix::fs::MetadataExt::ino(&m);
+            #[cfg(not(unix))]
+            let ino = 0;
+            (p, (m.modified().unwrap(), ino))
+        })
+        .collect()
+}
+
+#[test]
+fn an_unchanged_rebuild_renders_and_rewrites_nothing_and_full_renders_all() {
+    let (_dir, root, out) = archive();
+    let first = run(&root, &out, false);
+    let before = stamps(&out);
+    let again = run(&root, &out, false);
+    assert!(again.in_place);
+    assert_eq!(again.rendered, 0);
+    assert_eq!(again.written.written, 0, "{:?}", again.written);
+    assert_eq!(again.written.unchanged, first.written.files);
+    assert_eq!(
+        (
+            again.written.files,
+            again.written.pages,
+            again.written.bytes
+        ),
+        (
+            first.written.files,
+            first.written.pages,
+            first.written.bytes
+        )
+    );
+    assert_eq!(stamps(&out), before, "no file was touched");
+    // A file changed by hand in the output is made again.
+    let page = out.join("moter/index.html");
+    std::fs::write(&page, "endret for hånd").unwrap();
+    let r = run(&root, &out, false);
+    assert_eq!((r.rendered, r.written.written), (1, 1));
+    assert_ne!(std::fs::read_to_string(&page).unwrap(), "endret for hånd");
+    // --full makes every page again (and still keeps unchanged files' times).
+    let full = run(&root, &out, true);
+    assert!(!full.in_place);
+    assert_eq!(full.rendered, first.rendered);
+    assert_eq!(full.written.written, 0);
+}
+
+#[test]
+fn a_missing_damaged_or_foreign_cache_means_a_full_build() {
+    let (dir, root, out) = archive();
+    let first = run(&root, &out, false);
+    let cache = dir.path().join("public.saksgang-cache");
+    assert!(cache.is_file());
+    let bytes = std::fs::read(&cache).unwrap();
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x40;
+    std::fs::write(&cache, &damaged).unwrap();
+    let r = run(&root, &out, false);
+    assert!(!r.in_place && r.rendered == first.rendered);
+    std::fs::remove_file(&cache).unwrap();
+    let r = run(&root, &out, false);
+    assert!(!r.in_place && r.rendered == first.rendered);
+    // The cache of another output (the site and cache moved together) is foreign.
+    let moved = dir.path().join("flyttet");
+    std::fs::rename(&out, &moved).unwrap();
+    std::fs::copy(&cache, dir.path().join("flyttet.saksgang-cache")).unwrap();
+    let r = run(&root, &moved, false);
+    assert!(!r.in_place && r.rendered == first.rendered);
+    // Another edition or option is another cache.
+    let mut o = options(&root, &moved, false);
+    o.bundle = true;
+    let r = build(&o).unwrap_or_else(|_| panic!("bundle build"));
+    assert!(!r.in_place);
+    assert!(run(&root, &moved, false).rendered == first.rendered);
+}
+
+#[test]
+fn a_failed_build_leaves_the_old_site_and_a_stopped_one_is_finished() {
+    let (dir, root, out) = archive();
+    run(&root, &out, false);
+    let before = files(&out);
+    let stamps_before = stamps(&out);
+    edit(&root, MEETING, "\n## ", "\nEndret.\n\n## ");
+    edit(&root, OTHER, "title: ", "title: [");
+    let failed = build(&options(&root, &out, false));
+    assert!(failed.is_err());
+    assert!(files(&out) == before && stamps(&out) == stamps_before);
+    for left in ["public.saksgang-ny", "public.saksgang-journal"] {
+        assert!(!dir.path().join(left).exists(), "{left}");
+    }
+    edit(&root, OTHER, "title: [", "title: ");
+    // A build stopped after its commit point: the journal and staged files
+    // are there, the site is half done. The next build finishes it.
+    let r = run(&root, &out, false);
+    assert!(r.in_place && r.written.written > 0);
+    let after = files(&out);
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(p, b)| before.get(*p) != Some(b))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(!changed.is_empty());
+    let stage = dir.path().join("public.saksgang-ny");
+    std::fs::create_dir_all(&stage).unwrap();
+    std::fs::write(stage.join(".saksgang"), "x").unwrap();
+    let mut journal = String::from("saksgang-journal 1\n");
+    for p in &changed {
+        // The old bytes back in the site, the new ones staged.
+        let staged = stage.join(p);
+        std::fs::create_dir_all(staged.parent().unwrap()).unwrap();
+        std::fs::write(&staged, &after[*p]).unwrap();
+        std::fs::write(out.join(p), &before[*p]).unwrap();
+        journal.push_str(&format!("+{p}\n"));
+    }
+    journal.push_str("slutt\n");
+    std::fs::write(dir.path().join("public.saksgang-journal"), journal).unwrap();
+    let r = run(&root, &out, false);
+    assert!(files(&out) == after, "the stopped build was finished");
+    assert!(
+        r.written.recovered.iter().any(|m| m.contains("stoppet")),
+        "{:?}",
+        r.written.recovered
+    );
+    assert_eq!(r.written.written, 0, "nothing left to write");
+    assert!(!stage.exists() && !dir.path().join("public.saksgang-journal").exists());
+    // Stopped before the commit point: staged files but no journal. They go,
+    // and the site is as it was.
+    std::fs::create_dir_all(stage.join("moter")).unwrap();
+    std::fs::write(stage.join(".saksgang"), "x").unwrap();
+    std::fs::write(stage.join("moter/index.html"), "halvferdig").unwrap();
+    std::fs::write(
+        dir.path().join("public.saksgang-journal-ny"),
+        "saksgang-journal 1\n+moter/index.html\n",
+    )
+    .unwrap();
+    let r = run(&root, &out, false);
+    assert_eq!(r.written.written, 0);
+    assert!(files(&out) == after);
+    assert!(!stage.exists() && !dir.path().join("public.saksgang-journal-ny").exists());
+}
