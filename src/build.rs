@@ -335,7 +335,12 @@ fn read_reusing(
     clock.lap("lister");
     if let Some(k) = kept.as_deref_mut() {
         let lists: Vec<(PathBuf, crate::diag::Text)> = (0..raw.sources.len())
-            .map(|i| (raw.sources.get(FileId(i)).path.clone(), raw.sources.held(FileId(i))))
+            .map(|i| {
+                (
+                    raw.sources.get(FileId(i)).path.clone(),
+                    raw.sources.held(FileId(i)),
+                )
+            })
             .collect();
         if lists != k.lists || raw.unreadable != k.unreadable {
             *k = Kept {

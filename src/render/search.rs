@@ -755,8 +755,7 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
             Source::Thread(id) => {
                 let t = &archive.threads[id.0];
                 let mut text: Vec<String> = t.summary.iter().cloned().collect();
-                let background =
-                    plain_text(&self.sources.text(t.background.file), &t.background);
+                let background = plain_text(&self.sources.text(t.background.file), &t.background);
                 if !background.is_empty() {
                     text.push(background);
                 }

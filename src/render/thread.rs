@@ -225,8 +225,7 @@ impl Renderer<'_> {
             st.letters = letters.to_string();
         }
         let drawing = timeline_drawing(&steps, &lanes);
-        let bg_text =
-            &self.sources.text(thread.background.file)[thread.background.range.clone()];
+        let bg_text = &self.sources.text(thread.background.file)[thread.background.range.clone()];
         ThreadPage {
             title: thread.title.clone(),
             summary: thread.summary.clone(),

@@ -140,7 +140,10 @@ fn marks(html: &str, open: &str) -> Vec<(String, String, String)> {
             let status = m[..m.find('"').unwrap()].to_string();
             let words = between(m, "<span class=\"skjult\">", "</span>");
             // The mark itself is empty but for its words: the theme draws the letter.
-            assert!(m.starts_with(&format!("{status}\"><span class=\"skjult\">")), "{m}");
+            assert!(
+                m.starts_with(&format!("{status}\"><span class=\"skjult\">")),
+                "{m}"
+            );
             (status.clone(), drawn_letter(&status), text(words))
         })
         .collect()

@@ -29,7 +29,10 @@ fn after_reading_a_build_holds_no_source_text_and_serve_holds_them_all() {
     let page = r.render(path, task).expect("renders");
     let html = String::from_utf8(page.bytes).unwrap();
     // The body's first words, which only the text on disk has.
-    assert!(html.contains("Godkjenning av innkalling og dagsorden"), "{html}");
+    assert!(
+        html.contains("Godkjenning av innkalling og dagsorden"),
+        "{html}"
+    );
     assert!(sources.changed().is_empty());
     assert_eq!(sources.resident(), 0, "reading again keeps nothing");
 
@@ -58,9 +61,15 @@ fn a_file_changed_between_reading_and_rendering_is_told_in_norwegian_and_shown_a
     let r = Renderer::new(&archive, &sources, &theme, Edition::Web, None)
         .unwrap_or_else(|_| panic!("templates compile"));
     let plan = r.plan().unwrap_or_else(|_| panic!("plan"));
-    for (p, task) in plan.iter().filter(|(p, _)| p.starts_with("moter/2017-06-01")) {
+    for (p, task) in plan
+        .iter()
+        .filter(|(p, _)| p.starts_with("moter/2017-06-01"))
+    {
         let html = String::from_utf8(r.render(p, task).unwrap().bytes).unwrap();
-        assert!(!html.contains("Godkjenning at"), "{p}: the changed text reached a page");
+        assert!(
+            !html.contains("Godkjenning at"),
+            "{p}: the changed text reached a page"
+        );
     }
     let changed = sources.changed();
     assert_eq!(changed.len(), 1, "{changed:?}");
@@ -68,7 +77,13 @@ fn a_file_changed_between_reading_and_rendering_is_told_in_norwegian_and_shown_a
         changed[0].message,
         format!("{MEETING} ble endret mens nettstedet ble bygd")
     );
-    assert!(changed[0].help.as_deref().unwrap().contains("ingenting er skrevet"));
+    assert!(
+        changed[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("ingenting er skrevet")
+    );
 }
 
 #[test]
@@ -82,7 +97,12 @@ fn a_file_removed_after_reading_is_an_error_of_its_own_in_the_report() {
     std::fs::write(root.join(MEETING), "---\n").unwrap();
     let id = (0..sources.len())
         .map(saksgang::diag::FileId)
-        .find(|id| sources.get(*id).path.ends_with("2017-06-01-radmannsgruppen.md"))
+        .find(|id| {
+            sources
+                .get(*id)
+                .path
+                .ends_with("2017-06-01-radmannsgruppen.md")
+        })
         .unwrap();
     let text = sources.text(id);
     assert!(text.trim().is_empty(), "{text}");
