@@ -292,7 +292,7 @@ pub struct Kept {
     /// The texts of the files read before the documents (settings, lists,
     /// threads) and the lists that could not be read, last time: a document
     /// is resolved against them, so if one changed, every document is read again.
-    lists: Vec<(PathBuf, std::sync::Arc<str>)>,
+    lists: Vec<(PathBuf, crate::diag::Text)>,
     unreadable: Vec<String>,
     documents: HashMap<PathBuf, load::ReadDocument<resolve::ResolvedDocument>>,
     /// What the documents' texts link to.
@@ -347,10 +347,12 @@ fn read_reusing(
     let mut raw = load::load(&content);
     clock.lap("lister");
     if let Some(k) = kept.as_deref_mut() {
-        let lists: Vec<(PathBuf, std::sync::Arc<str>)> = (0..raw.sources.len())
+        let lists: Vec<(PathBuf, crate::diag::Text)> = (0..raw.sources.len())
             .map(|i| {
-                let f = raw.sources.get(FileId(i));
-                (f.path.clone(), f.text.clone())
+                (
+                    raw.sources.get(FileId(i)).path.clone(),
+                    raw.sources.held(FileId(i)),
+                )
             })
             .collect();
         if lists != k.lists || raw.unreadable != k.unreadable {
@@ -362,6 +364,12 @@ fn read_reusing(
         }
     }
     let prelude = resolve::prelude(&mut raw);
+    // A build keeps the model, not the texts: each is read again when needed.
+    // `serve` keeps them, for speed.
+    let keep = kept.is_some();
+    if !keep {
+        raw.sources.release();
+    }
     let first = raw.sources.len();
     let earlier = kept.as_deref().map(|k| &k.documents);
     // Each document is resolved as soon as it is read, so that the parsed form of
@@ -371,6 +379,7 @@ fn read_reusing(
         &content,
         &raw.document_paths,
         first,
+        keep,
         &raw.site.decision_headings,
         |doc| prelude.document(doc),
         |file, path| {
@@ -399,7 +408,7 @@ fn read_reusing(
                 // A shell shares its text with what was kept; a document read
                 // again has a text of its own.
                 match before.remove(path) {
-                    Some(old) if std::sync::Arc::ptr_eq(&old.text, &d.text) => *d = old,
+                    Some(old) if old.text.same(&d.text) => *d = old,
                     _ => {
                         read.insert(d.file);
                     }
@@ -603,6 +612,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }));
     });
     clock.lap("søk");
+    // A source file changed while it was used: nothing of this build is put in place.
+    errors.extend(sources.changed());
     if !errors.is_empty() {
         return fail(diagnostics, limit_errors(errors), sources);
     }
@@ -677,6 +688,10 @@ pub fn bundle(root: &Path, file: &Path) -> Result<BundleReport, BuildFailure> {
         Ok(b) => b,
         Err(errors) => return fail(diagnostics, errors, sources),
     };
+    let changed = sources.changed();
+    if !changed.is_empty() {
+        return fail(diagnostics, changed, sources);
+    }
     if let Err(d) = check() {
         return fail(diagnostics, vec![d], sources);
     }

@@ -11,34 +11,190 @@ use std::path::PathBuf;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-/// A file that was read, kept so that diagnostics can quote it.
+/// A file that was read, kept so that diagnostics and pages can quote it.
+///
+/// In a build its text is not kept: it is read while its document is parsed
+/// and resolved, then dropped, and [`SourceFile::text`] reads the file again
+/// when a page, the search index or a message needs it (see [`Text`]).
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as shown to the user (relative to the archive root where possible).
     pub path: PathBuf,
-    /// The whole text of the file (shared: `serve` keeps the texts of files
-    /// that did not change from one reading to the next).
-    pub text: std::sync::Arc<str>,
+    held: Text,
+    /// Set when the file was found changed on disk at a later reading.
+    changed: std::sync::atomic::AtomicBool,
 }
+
+/// The text of a source file: in memory, or where to read it again and what
+/// it was (its length and a checksum), so that a file changed during the build
+/// is noticed.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// Where to read it again; `None` for a text that is not a file's content
+    /// as read (a test's, or one decoded with bad bytes replaced): always kept.
+    disk: Option<PathBuf>,
+    len: usize,
+    crc: u32,
+    /// The text itself, if kept in memory (shared: `serve` keeps the texts of
+    /// files that did not change from one reading to the next).
+    resident: Option<Arc<str>>,
+}
+
+impl Text {
+    /// A text kept in memory that cannot be read again.
+    pub fn resident(text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        Self {
+            disk: None,
+            len: text.len(),
+            crc: 0,
+            resident: Some(text),
+        }
+    }
+
+    /// The text of the file at `disk` as read (by [`crate::load`]'s decoding),
+    /// kept in memory until [`Text::release`].
+    pub fn read(disk: PathBuf, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        Self {
+            disk: Some(disk),
+            len: text.len(),
+            crc: crc32fast::hash(text.as_bytes()),
+            resident: Some(text),
+        }
+    }
+
+    /// Drops the text from memory if it can be read again.
+    pub fn release(&mut self) {
+        if self.disk.is_some() {
+            self.resident = None;
+        }
+    }
+
+    /// Whether the text is in memory.
+    pub fn is_resident(&self) -> bool {
+        self.resident.is_some()
+    }
+
+    /// Whether two texts are the same kept text (the same allocation).
+    pub fn same(&self, other: &Text) -> bool {
+        match (&self.resident, &other.resident) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    /// The text: from memory, or read again from its file; `None` if the file
+    /// can no longer be read or is not what it was.
+    fn get(&self) -> Option<Arc<str>> {
+        if let Some(t) = &self.resident {
+            return Some(t.clone());
+        }
+        let disk = self.disk.as_ref()?;
+        let text = crate::load::read_again(disk)?;
+        (text.len() == self.len && crc32fast::hash(text.as_bytes()) == self.crc)
+            .then(|| text.into())
+    }
+}
+
+impl PartialEq for Text {
+    /// The same content (by length and checksum where not both in memory).
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.resident, &other.resident) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.disk == other.disk && self.len == other.len && self.crc == other.crc,
+        }
+    }
+}
+
+/// How many texts read again each thread keeps, newest first: rendering one
+/// page asks for the text of its file once per piece of Markdown.
+const RECENT: usize = 4;
+
+thread_local! {
+    static RECENT_TEXTS: std::cell::RefCell<Vec<(usize, FileId, Arc<str>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A number for each [`Sources`], so that the texts one thread keeps are
+/// never taken for another reading's.
+static GENERATION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+
+impl SourceFile {
+    /// The whole text of the file. In a build it is read again from disk (the
+    /// few most recent per thread are kept); if the file is no longer what it
+    /// was when it was first read, this is a text of spaces of the old length
+    /// and the file is marked changed ([`Sources::changed`]): the build then
+    /// fails and writes nothing.
+    pub fn text(&self) -> Arc<str> {
+        if let Some(t) = &self.held.resident {
+            return t.clone();
+        }
+        match self.held.get() {
+            Some(t) => t,
+            None => {
+                self.changed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                " ".repeat(self.held.len).into()
+            }
+        }
+    }
+
+    /// Whether the text is in memory.
+    pub fn is_resident(&self) -> bool {
+        self.held.is_resident()
+    }
+}
+
+use std::sync::Arc;
 
 /// Index of a file in a [`Sources`] list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub usize);
 
 /// All files read during a build.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    generation: usize,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Self {
+            files: Vec::new(),
+            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
 }
 
 impl Sources {
-    /// Adds a file and returns its id.
-    pub fn add(&mut self, path: PathBuf, text: impl Into<std::sync::Arc<str>>) -> FileId {
+    /// Adds a text kept in memory and returns its id.
+    pub fn add(&mut self, path: PathBuf, text: impl Into<Arc<str>>) -> FileId {
+        self.add_text(path, Text::resident(text))
+    }
+
+    /// Adds a file's text and returns its id.
+    pub fn add_text(&mut self, path: PathBuf, text: Text) -> FileId {
         self.files.push(SourceFile {
             path,
-            text: text.into(),
+            held: text,
+            changed: Default::default(),
         });
         FileId(self.files.len() - 1)
+    }
+
+    /// Drops from memory every text that can be read again from its file: a
+    /// build keeps the model, not the texts.
+    pub fn release(&mut self) {
+        for f in &mut self.files {
+            f.held.release();
+        }
+    }
+
+    /// How many texts are in memory.
+    pub fn resident(&self) -> usize {
+        self.files.iter().filter(|f| f.is_resident()).count()
     }
 
     /// How many files there are.
@@ -54,6 +210,55 @@ impl Sources {
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
+    }
+
+    /// The text of the file with this id (see [`SourceFile::text`]); the last
+    /// few texts read again on this thread are kept.
+    pub fn text(&self, id: FileId) -> Arc<str> {
+        let file = self.get(id);
+        if file.is_resident() {
+            return file.text();
+        }
+        let key = self.generation;
+        if let Some(t) = RECENT_TEXTS.with_borrow(|r| {
+            r.iter()
+                .find(|(g, f, _)| *g == key && *f == id)
+                .map(|(_, _, t)| t.clone())
+        }) {
+            return t;
+        }
+        let text = file.text();
+        if !file.changed.load(std::sync::atomic::Ordering::Relaxed) {
+            RECENT_TEXTS.with_borrow_mut(|r| {
+                r.insert(0, (key, id, text.clone()));
+                r.truncate(RECENT);
+            });
+        }
+        text
+    }
+
+    /// The text as kept for `serve` (a copy of what is held: in memory or not).
+    pub fn held(&self, id: FileId) -> Text {
+        self.get(id).held.clone()
+    }
+
+    /// The files found changed on disk since they were first read, as errors:
+    /// a build that used them must not be put in place.
+    pub fn changed(&self) -> Vec<Diagnostic> {
+        self.files
+            .iter()
+            .filter(|f| f.changed.load(std::sync::atomic::Ordering::Relaxed))
+            .map(|f| {
+                Diagnostic::global(format!(
+                    "{} ble endret mens nettstedet ble bygd",
+                    f.path.display()
+                ))
+                .help(
+                    "ingenting er skrevet; bygg på nytt når du er ferdig med å lagre filen \
+                     (eller når programmet som endret den, er ferdig)",
+                )
+            })
+            .collect()
     }
 }
 
@@ -187,14 +392,16 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
             Severity::Note => Level::NOTE.with_name(Some("merknad")),
         };
         let path;
+        let text;
         let title = level.primary_title(d.message.as_str());
         let group = match d.file {
             Some(file) => {
                 let source = sources.get(file);
                 path = source.path.display().to_string();
-                let span = clamp_span(&source.text, d.span.clone());
+                text = sources.text(file);
+                let span = clamp_span(&text, d.span.clone());
                 title.element(
-                    Snippet::source(&*source.text)
+                    Snippet::source(&*text)
                         .path(path.as_str())
                         .annotation(AnnotationKind::Primary.span(span).label(d.label.as_str())),
                 )

@@ -189,7 +189,7 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, F
     let starts = line_starts(&text);
     let text_len = text.len();
     let id = sources.add(file.to_path_buf(), text);
-    let source = &sources.get(id).text;
+    let source = &sources.text(id);
     let line_text = |start: usize, end: usize| source.get(start..end).unwrap_or("");
     let diagnostics = conversion
         .remarks

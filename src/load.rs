@@ -484,6 +484,7 @@ pub fn documents<T: Send>(
         content_dir,
         paths,
         sources.len(),
+        true,
         headings,
         convert,
         |_, _| None,
@@ -513,8 +514,8 @@ pub struct ReadDocument<T> {
     pub stamp: Stamp,
     /// The path as shown to writers.
     pub shown: PathBuf,
-    /// Its text.
-    pub text: std::sync::Arc<str>,
+    /// Its text (in memory only if asked for: see [`documents_reusing`]).
+    pub text: crate::diag::Text,
     /// What `convert` made of it, if it could be parsed.
     pub item: Option<T>,
     /// Its problems.
@@ -524,11 +525,14 @@ pub struct ReadDocument<T> {
 /// [`documents`], for a reader that keeps what it read: a document for which
 /// `earlier(file, path)` gives a reading (of the same file, under the same id)
 /// is not read again. Returns every reading in path order; [`join`] adds them
-/// to the sources.
+/// to the sources. The texts are kept in memory only if `keep` is set (for
+/// `serve`); otherwise each is dropped once `convert` is done with it, and read
+/// again when it is needed ([`crate::diag::SourceFile::text`]).
 pub fn documents_reusing<T: Send>(
     content_dir: &Path,
     paths: &[PathBuf],
     first: usize,
+    keep: bool,
     headings: &DecisionHeadings,
     convert: impl Fn(RawDocument) -> T + Sync,
     earlier: impl Fn(FileId, &Path) -> Option<ReadDocument<T>> + Sync,
@@ -547,12 +551,17 @@ pub fn documents_reusing<T: Send>(
                 Ok(text) => {
                     let (doc, diagnostics) =
                         parse_meeting(file, content_path(content_dir, path), &text, headings);
+                    let item = doc.map(&convert);
+                    let mut text = crate::diag::Text::read(path.clone(), text);
+                    if !keep {
+                        text.release();
+                    }
                     ReadDocument {
                         file,
                         stamp,
                         shown,
-                        text: text.into(),
-                        item: doc.map(&convert),
+                        text,
+                        item,
                         diagnostics,
                     }
                 }
@@ -562,7 +571,7 @@ pub fn documents_reusing<T: Send>(
                         file,
                         stamp,
                         shown,
-                        text: lossy.unwrap_or_default().into(),
+                        text: crate::diag::Text::resident(lossy.unwrap_or_default()),
                         item: None,
                         diagnostics: vec![d],
                     }
@@ -581,7 +590,7 @@ pub fn join<T>(
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
     for r in read {
-        let id = sources.add(r.shown, r.text);
+        let id = sources.add_text(r.shown, r.text);
         debug_assert_eq!(id, r.file);
         diagnostics.extend(r.diagnostics);
         out.extend(r.item);
@@ -607,7 +616,7 @@ fn read_parallel<T: Send>(
                     let (item, diagnostics) = parse(FileId(base + i), path, &text);
                     Parsed {
                         shown,
-                        text,
+                        text: crate::diag::Text::read(path.clone(), text),
                         item,
                         diagnostics,
                     }
@@ -616,7 +625,7 @@ fn read_parallel<T: Send>(
                     let (d, lossy) = unreadable.into_file(FileId(base + i));
                     Parsed {
                         shown,
-                        text: lossy.unwrap_or_default(),
+                        text: crate::diag::Text::resident(lossy.unwrap_or_default()),
                         item: None,
                         diagnostics: vec![d],
                     }
@@ -627,7 +636,7 @@ fn read_parallel<T: Send>(
     let mut out = Vec::with_capacity(parsed.len());
     let mut diagnostics = Vec::new();
     for p in parsed {
-        sources.add(p.shown, p.text);
+        sources.add_text(p.shown, p.text);
         diagnostics.extend(p.diagnostics);
         out.extend(p.item);
     }
@@ -637,7 +646,7 @@ fn read_parallel<T: Send>(
 /// One content file after parsing, before it joins the archive.
 struct Parsed<T> {
     shown: PathBuf,
-    text: String,
+    text: crate::diag::Text,
     item: Option<T>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -679,6 +688,12 @@ impl Unreadable {
 
 /// Reads a file as UTF-8 without a byte order mark, normalized to NFC, with
 /// Windows (CRLF) and old Mac (CR) line endings read as LF.
+/// The text of the file at `path` read again as [`read_text`] read it, or
+/// `None` if it can no longer be read as text.
+pub(crate) fn read_again(path: &Path) -> Option<String> {
+    read_text(path, path).ok()
+}
+
 fn read_text(path: &Path, shown: &Path) -> Result<String, Unreadable> {
     let bytes = std::fs::read(path).map_err(|err| {
         let (what, hint) = crate::diag::io_problem(&err);
@@ -1135,8 +1150,11 @@ impl Loader<'_> {
             }
         };
         let parsed = parse_yaml::<T>(&text);
-        let file = self.archive.sources.add(shown, text);
-        let text = &self.archive.sources.get(file).text;
+        let file = self
+            .archive
+            .sources
+            .add_text(shown, crate::diag::Text::read(path.clone(), text));
+        let text = &self.archive.sources.text(file);
         if required && yaml::is_empty(text) {
             self.archive.unreadable.push(name.to_string());
             self.archive.diagnostics.push(yaml::empty_file(file, name));
@@ -1148,7 +1166,7 @@ impl Loader<'_> {
                 self.archive.unreadable.push(name.to_string());
                 self.archive.diagnostics.push(yaml_diagnostic(
                     file,
-                    &self.archive.sources.get(file).text,
+                    &self.archive.sources.text(file),
                     0,
                     &e,
                     yaml::Kind::File(name),

@@ -498,7 +498,7 @@ fn from_notice(
         ))
         .help("saksgang new skriver aldri over en fil; åpne den og skriv videre der"));
     }
-    let text = &*sources.get(notice.file).text;
+    let text = &*sources.text(notice.file);
     let mut out = String::from("---\n");
     line(&mut out, "body", body_id);
     out.push_str("document: minutes\n");

@@ -824,7 +824,7 @@ impl Renderer<'_> {
         let root = root_of(page_path);
         let href = |t: &Target| format!("{root}{}", self.target_path(t));
         let ctx = MdContext {
-            text: &self.sources.get(md.file).text,
+            text: &self.sources.text(md.file),
             links,
             path_links: &self.archive.path_links,
             href: &href,

@@ -1364,7 +1364,7 @@ impl Resolver {
                     return (MeetingId(mi), doc.kind, scan.clone(), mentions.clone());
                 }
                 scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let text = &sources.get(doc.file).text;
+                let text = &sources.text(doc.file);
                 let mut place = Place {
                     body: Some(m.body),
                     meeting: Some(MeetingId(mi)),
@@ -1426,7 +1426,7 @@ impl Resolver {
                     year: 0,
                     title: "",
                 };
-                index.scan(&sources.get(t.background.file).text, &t.background, &place)
+                index.scan(&sources.text(t.background.file), &t.background, &place)
             })
             .collect();
         drop(index);

@@ -755,8 +755,7 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
             Source::Thread(id) => {
                 let t = &archive.threads[id.0];
                 let mut text: Vec<String> = t.summary.iter().cloned().collect();
-                let background =
-                    plain_text(&self.sources.get(t.background.file).text, &t.background);
+                let background = plain_text(&self.sources.text(t.background.file), &t.background);
                 if !background.is_empty() {
                     text.push(background);
                 }
@@ -822,7 +821,7 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
                     DocumentKind::Minutes => "Referat",
                     DocumentKind::Notice => "Innkalling",
                 };
-                let src = &self.sources.get(doc.file).text;
+                let src = &self.sources.text(doc.file);
                 if let Source::Item(_, _, i) = source {
                     let item = &doc.items[i];
                     let text: Vec<String> = item

@@ -225,8 +225,7 @@ impl Renderer<'_> {
             st.letters = letters.to_string();
         }
         let drawing = timeline_drawing(&steps, &lanes);
-        let bg_text =
-            &self.sources.get(thread.background.file).text[thread.background.range.clone()];
+        let bg_text = &self.sources.text(thread.background.file)[thread.background.range.clone()];
         ThreadPage {
             title: thread.title.clone(),
             summary: thread.summary.clone(),
@@ -256,7 +255,7 @@ impl Renderer<'_> {
         let minutes = m.minutes.as_ref()?;
         let proposed = notice.items.iter().find(|i| i.number == item.number)?;
         let text = |doc: &Document, it: &Item, kind: DecisionKind| -> Option<String> {
-            let src = &self.sources.get(doc.file).text;
+            let src = &self.sources.text(doc.file);
             let parts: Vec<String> = it
                 .decisions(sub_item)
                 .filter(|d| d.kind == kind)

@@ -214,7 +214,7 @@ fn note(
         .copied()
         .unwrap_or(chosen);
     let (_, name, w) = &written[shown];
-    let text = &sources.get(w.first).text;
+    let text = &sources.text(w.first);
     let span = text
         .find(&format!("name: {name}"))
         .map(|s| s + "name: ".len())

@@ -101,7 +101,7 @@ fn facts(archive: &Archive, sources: &Sources, content_path: &str) -> Facts {
             }
         }
         for dec in item.decisions(None) {
-            let text = &sources.get(dec.body.file).text[dec.body.range.clone()];
+            let text = &sources.text(dec.body.file)[dec.body.range.clone()];
             let s = format!(
                 "{n} {} | {}",
                 dec.sub_item.as_deref().unwrap_or("-"),

@@ -31,6 +31,7 @@ mod safety;
 mod scale;
 mod seed;
 mod serve;
+mod source_texts;
 mod support;
 mod terms;
 mod theme;
