@@ -13,7 +13,6 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::Archive;
-use crate::render::search::SearchIndex;
 use crate::render::{Download, Edition, Page, Renderer, Task};
 use crate::{feeds, load, manifest, resolve, theme, write};
 
@@ -599,10 +598,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
-/// Term files of the search index made at once: at 100,000 meetings they are
-/// megabytes each.
-const INDEX_FILES_AT_ONCE: usize = 16;
-
 /// The file name of the downloadable offline copy in the web edition.
 pub const BUNDLE_FILE: &str = "arkiv.zip";
 
@@ -706,14 +701,10 @@ fn search_files(
     sources: &Sources,
     edition: Edition,
     pool: &Option<rayon::ThreadPool>,
-    mut put: impl FnMut(Vec<Page>) + Send,
+    put: impl FnMut(Vec<Page>) + Send,
 ) {
     on_pool(pool, || {
-        let index = SearchIndex::new(archive, sources, edition, &mut put);
-        let numbers: Vec<usize> = (0..index.files()).collect();
-        for chunk in numbers.chunks(INDEX_FILES_AT_ONCE) {
-            put(chunk.par_iter().map(|n| index.file(*n)).collect());
-        }
+        crate::search::search_files(archive, sources, edition, Default::default(), put)
     });
 }
 
