@@ -708,6 +708,20 @@ fn search_files(
     });
 }
 
+/// The search index of the archive under `root` alone, with files of at
+/// most `limits`' sizes: every file in the order a build writes them. For
+/// measuring and testing the index; a build uses [`crate::search::Limits::default`].
+pub fn search_index(
+    root: &Path,
+    edition: Edition,
+    limits: crate::search::Limits,
+) -> Result<Vec<Page>, BuildFailure> {
+    let (archive, sources, _, _) = prepare(root, &mut Clock::new(), false)?;
+    let mut pages = Vec::new();
+    crate::search::search_files(&archive, &sources, edition, limits, |p| pages.extend(p));
+    Ok(pages)
+}
+
 /// The offline edition as a zip file in memory. Pages are rendered in parallel
 /// in batches, and added in plan order, so the zip is the same every time.
 fn offline_zip(

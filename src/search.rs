@@ -55,8 +55,8 @@ use crate::diag::Sources;
 use crate::model::*;
 use crate::render::{Edition, Page};
 use records::{Kind, Record, Records, Source, cut_for_snippet, kind_of, meeting_of};
-pub use tokenize::{Tokenizer, fold};
 use tokenize::Terms;
+pub use tokenize::{Tokenizer, fold};
 
 /// How large the index's files may be; [`Limits::default`] is what a build uses.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +74,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            records_per_file: 64,
+            records_per_file: 32,
             inline_entries: 1024,
             chunk_entries: 4096,
             shard_bytes: 48 * 1024,
@@ -171,7 +171,8 @@ impl<'a> SearchIndex<'a> {
         };
         let mut all: HashMap<String, (Vec<u8>, u32)> = HashMap::new();
         // A batch is whole record files.
-        let per_batch = RECORDS_PER_BATCH.div_ceil(limits.records_per_file) * limits.records_per_file;
+        let per_batch =
+            RECORDS_PER_BATCH.div_ceil(limits.records_per_file) * limits.records_per_file;
         let group_len = per_batch * BATCHES_PER_GROUP;
         for (g, group) in index.order.chunks(group_len).enumerate() {
             // Batches in parallel; merged in order, so every term's records stay in id order.
@@ -223,7 +224,14 @@ impl<'a> SearchIndex<'a> {
             .collect();
         let chars: Vec<Vec<char>> = terms.iter().map(|t| t.0.chars().collect()).collect();
         let mut shards = Vec::new();
-        split_shards(&chars, &sizes, 0..terms.len(), 0, limits.shard_bytes, &mut shards);
+        split_shards(
+            &chars,
+            &sizes,
+            0..terms.len(),
+            0,
+            limits.shard_bytes,
+            &mut shards,
+        );
         shards.sort_by(|a, b| a.0.cmp(&b.0));
         index.shards = shards;
         index.terms = terms.into_iter().map(|(t, b, _)| (t, b)).collect();
@@ -342,7 +350,10 @@ impl<'a> SearchIndex<'a> {
         }
         let group = |e: &Entry| {
             let kind = u32::from(self.flags[e.id as usize] & 3);
-            match (e.title, kind == Kind::Thread.code() || kind == Kind::Municipality.code()) {
+            match (
+                e.title,
+                kind == Kind::Thread.code() || kind == Kind::Municipality.code(),
+            ) {
                 (true, true) => 0,
                 (true, false) => 1,
                 _ => 2,

@@ -288,11 +288,16 @@ pub(super) fn cut_for_snippet(text: &str) -> std::borrow::Cow<'_, str> {
     let tail = text[tail..]
         .find(char::is_whitespace)
         .map_or(tail, |n| tail + n);
-    format!("{} …\n{}", text[..head].trim_end(), text[tail..].trim_start()).into()
+    format!(
+        "{} …\n{}",
+        text[..head].trim_end(),
+        text[tail..].trim_start()
+    )
+    .into()
 }
 
 /// Bytes of a long text's beginning kept for its snippet.
-const SNIPPET_HEAD: usize = 600;
+const SNIPPET_HEAD: usize = 480;
 
 /// Bytes of a long text's end kept for its snippet.
-const SNIPPET_TAIL: usize = 400;
+const SNIPPET_TAIL: usize = 240;

@@ -350,7 +350,6 @@ pub fn fold(stem: &str) -> String {
     s
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,5 +400,4 @@ mod tests {
         ours.sort_unstable();
         assert_eq!(ours, browser);
     }
-
 }
