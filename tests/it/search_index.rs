@@ -115,7 +115,7 @@ fn decode(text: &str, bits: u32) -> Vec<i64> {
         v |= d << shift;
         let z = v >> bits;
         id += if z % 2 == 1 {
-            -(((z + 1) / 2) as i64)
+            -(z.div_ceil(2) as i64)
         } else {
             (z / 2) as i64
         };
