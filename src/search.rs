@@ -82,8 +82,9 @@ impl Default for Limits {
     }
 }
 
-/// The characters of an entry: `0`–`9A`–`V` end a number, `W`–`Zа`–… go on;
-/// 5 bits each, the lowest first. None needs escaping in JSON.
+/// The characters of an entry: the first 32 (`0`–`V`) end a number, the
+/// other 32 (`W`–`_`) say more follow; 5 bits each, the lowest first. None
+/// needs escaping in JSON.
 pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
 /// Records cut into terms together by one thread.

@@ -413,14 +413,23 @@
       if (ticket !== current) return;
       var batch = results.slice(shown, shown + PAGE);
       shown += batch.length;
+      // Every record file is asked for at once; each result is shown as soon
+      // as it and those before it are in.
       var files = {};
-      batch.forEach(function (r) { files[Math.floor(r[0] / S.perFil)] = true; });
-      return Promise.all(Object.keys(files).map(function (n) { return load("d/" + n); })).then(function () {
-        if (ticket !== current) return;
-        batch.forEach(function (r) {
-          var file = expand(S.filer["d/" + Math.floor(r[0] / S.perFil)]);
+      batch.forEach(function (r) {
+        var n = Math.floor(r[0] / S.perFil);
+        if (!files[n]) files[n] = load("d/" + n);
+      });
+      var chain = Promise.resolve();
+      batch.forEach(function (r) {
+        chain = chain.then(function () { return files[Math.floor(r[0] / S.perFil)]; }).then(function (file) {
+          if (ticket !== current) return;
+          file = expand(file);
           if (file) list.appendChild(result(r[1], file[r[0] % S.perFil]));
         });
+      });
+      return chain.then(function () {
+        if (ticket !== current) return;
         more.hidden = shown >= results.length && complete;
         root.setAttribute("data-ferdig", "ja");
       });
