@@ -12,8 +12,10 @@
 //! data (JSON) to `window.saksgangSok`. A query loads only what it needs, so
 //! that it stays under a megabyte however large the archive:
 //!
-//! - `sok/indeks.js`: the bodies, where each year's records begin, and the
-//!   keys of the term files; no list with one entry per record.
+//! - `sok/indeks.js`: the bodies, where each year's records begin, the keys
+//!   of the term files and the terms with files of their own (so that the
+//!   first of those is asked for with the term file, not after it); no list
+//!   with one entry per record.
 //! - `sok/t/<key>.js`: the terms that begin with `key` (and no longer key): a
 //!   term file larger than [`Limits::shard_bytes`] gives the terms that begin
 //!   with each of its next letters a file of their own, where they are many.
@@ -481,8 +483,13 @@ impl<'a> SearchIndex<'a> {
         let names: Vec<String> = archive.bodies.iter().map(|b| json_string(&b.id)).collect();
         let years_js: Vec<String> = years.iter().map(|(y, id)| format!("[{y},{id}]")).collect();
         let keys: Vec<String> = self.shards.iter().map(|(k, _)| json_string(k)).collect();
+        let large: Vec<String> = self
+            .large
+            .iter()
+            .map(|t| json_string(&self.terms[*t].0))
+            .collect();
         let js = format!(
-            "window.saksgangSok={{versjon:2,antall:{},perFil:{},biter:{},organer:[{}],ar:[{}],deler:[{}],\
+            "window.saksgangSok={{versjon:2,antall:{},perFil:{},biter:{},organer:[{}],ar:[{}],deler:[{}],store:[{}],\
 filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this.venter[navn];if(v){{delete this.venter[navn];v.forEach(function(f){{f(data);}});}}}}}};\n",
             self.order.len(),
             self.limits.records_per_file,
@@ -490,6 +497,7 @@ filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this
             names.join(","),
             years_js.join(","),
             keys.join(","),
+            large.join(","),
         );
         Page {
             path: "sok/indeks.js".to_string(),

@@ -105,6 +105,8 @@
   /* The term file a term is in: the longest key of S.deler it begins with. */
   var keys = {};
   S.deler.forEach(function (k) { keys[k] = true; });
+  var large = {};
+  S.store.forEach(function (t) { large[t] = true; });
   function keyOf(term) {
     var chars = Array.from(term);
     for (var n = chars.length; n >= 0; n--) {
@@ -189,6 +191,8 @@
       if (want.indexOf(k) < 0) want.push(k);
     }
     want = want.filter(function (k) { return k !== null; });
+    // A common term's first file is asked for with its term file, not after.
+    if (large[piece.term]) load("p/" + fileKey(piece.term) + ".0");
     return Promise.all(want.map(function (k) { return load("t/" + fileKey(k)); })).then(function (shards) {
       var out = [], seen = {};
       shards.forEach(function (shard) {
