@@ -17,7 +17,6 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::Archive;
-use crate::render::search::SearchIndex;
 use crate::render::{Download, Edition, Fingerprint, Page, Renderer, Task};
 use crate::{cache, feeds, load, manifest, resolve, theme, write};
 
@@ -644,10 +643,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
-/// Term files of the search index made at once: at 100,000 meetings they are
-/// megabytes each.
-const INDEX_FILES_AT_ONCE: usize = 16;
-
 /// The file name of the downloadable offline copy in the web edition.
 pub const BUNDLE_FILE: &str = "arkiv.zip";
 
@@ -760,15 +755,25 @@ fn search_files(
     sources: &Sources,
     edition: Edition,
     pool: &Option<rayon::ThreadPool>,
-    mut put: impl FnMut(Vec<Page>) + Send,
+    put: impl FnMut(Vec<Page>) + Send,
 ) {
     on_pool(pool, || {
-        let index = SearchIndex::new(archive, sources, edition, &mut put);
-        let numbers: Vec<usize> = (0..index.files()).collect();
-        for chunk in numbers.chunks(INDEX_FILES_AT_ONCE) {
-            put(chunk.par_iter().map(|n| index.file(*n)).collect());
-        }
+        crate::search::search_files(archive, sources, edition, Default::default(), put)
     });
+}
+
+/// The search index of the archive under `root` alone, with files of at
+/// most `limits`' sizes: every file in the order a build writes them. For
+/// measuring and testing the index; a build uses [`crate::search::Limits::default`].
+pub fn search_index(
+    root: &Path,
+    edition: Edition,
+    limits: crate::search::Limits,
+) -> Result<Vec<Page>, BuildFailure> {
+    let (archive, sources, _, _) = prepare(root, &mut Clock::new(), false)?;
+    let mut pages = Vec::new();
+    crate::search::search_files(&archive, &sources, edition, limits, |p| pages.extend(p));
+    Ok(pages)
 }
 
 /// The offline edition as a zip file in memory. Pages are rendered in parallel

@@ -23,6 +23,7 @@ pub mod norsk;
 pub mod preview;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod write;

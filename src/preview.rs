@@ -23,7 +23,6 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::diag::{self, Diagnostic, Sources};
 use crate::model::Archive;
-use crate::render::search::SearchIndex;
 use crate::render::{Edition, Page, Renderer, Task};
 use crate::theme::Theme;
 use crate::{feeds, manifest};
@@ -275,10 +274,13 @@ impl<'a> Site<'a> {
             let mut put = |pages: Vec<Page>| {
                 files.extend(pages.into_iter().map(|p| (p.path, p.bytes)));
             };
-            let index = SearchIndex::new(self.archive, self.sources, Edition::Web, &mut put);
-            let terms: Vec<Page> = (0..index.files()).map(|n| index.file(n)).collect();
-            drop(index);
-            put(terms);
+            crate::search::search_files(
+                self.archive,
+                self.sources,
+                Edition::Web,
+                Default::default(),
+                &mut put,
+            );
             files
         })
     }

@@ -17,7 +17,6 @@ pub(crate) use markdown::to_html;
 pub(crate) use offline::name_index_files;
 mod meeting;
 mod offline;
-pub mod search;
 mod thread;
 mod views;
 

@@ -29,6 +29,7 @@ mod references;
 mod reread;
 mod safety;
 mod scale;
+mod search_index;
 mod seed;
 mod serve;
 mod source_texts;

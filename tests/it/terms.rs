@@ -1,4 +1,4 @@
-//! The search index is cut into terms by saksgang (`render::search::Tokenizer`)
+//! The search index is cut into terms by saksgang (`search::Tokenizer`)
 //! and queries by the browser (`themes/default/static/sok/sok.js`, with the
 //! vendored `lunr.no` stemmer). A word they cut differently could never be
 //! found, so this test cuts every line of the archive's text both ways and
@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use saksgang::render::search::Tokenizer;
+use saksgang::search::Tokenizer;
 
 use crate::support::repo;
 

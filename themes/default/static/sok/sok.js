@@ -1,11 +1,13 @@
 /* saksgang: search in the browser, on the web and from disk (file://).
  *
- * The index is made by saksgang (src/render/search.rs) as plain scripts, since a
- * browser refuses fetch() on file:// but runs <script src>: sok/indeks.js sets
- * window.saksgangSok; sok/t/<xx>.js holds the terms beginning with xx, each with
- * its records; sok/d/<n>.js holds 64 records (title, address, date line, text).
+ * The index is made by saksgang (src/search.rs, which describes the files) as
+ * plain scripts, since a browser refuses fetch() on file:// but runs
+ * <script src>: sok/indeks.js sets window.saksgangSok and lists the keys of the
+ * term files; sok/t/<key>.js holds the terms beginning with key, each with its
+ * records or, for a common term, where they are (sok/p/<term>.<n>.js, in rank
+ * order); sok/d/<n>.js holds records (title, address, date line, text).
  * A query is cut into terms by the same rules as the index (keep them equal to
- * Tokenizer in search.rs): lower case, item numbers (04/2017 → 4/2017) and dates
+ * Tokenizer in src/search/tokenize.rs): lower case, item numbers (04/2017 → 4/2017) and dates
  * (23.02.2017 → 2017-02-23) as terms, other words without stop words, stemmed
  * by lunr.no (Snowball, as rust-stemmers) and folded (æ ä å → a, ø ö → o, then
  * ae → a, oe → o, aa → a). Every term must match; the last word also matches
@@ -100,40 +102,110 @@
       document.head.appendChild(script);
     });
   }
-  function shardOf(term) {
-    var key = "";
-    for (var i = 0; i < 2; i++) {
-      var c = term.charAt(i);
-      key += /[a-z0-9]/.test(c) ? c : "_";
+  /* The term file a term is in: the longest key of S.deler it begins with. */
+  var keys = {};
+  S.deler.forEach(function (k) { keys[k] = true; });
+  var large = {};
+  S.store.forEach(function (t) { large[t] = true; });
+  function keyOf(term) {
+    var chars = Array.from(term);
+    for (var n = chars.length; n >= 0; n--) {
+      var k = chars.slice(0, n).join("");
+      if (keys[k]) return k;
     }
-    return key;
+    return null;
   }
-  function decode(list) {
-    var out = new Map();
-    var id = 0;
-    for (var i = 0; i < list.length; i++) {
-      id += list[i] >> 1;
-      out.set(id, (out.get(id) || 0) | (list[i] & 1));
+  function fileKey(key) {
+    if (!key) return "_";
+    return Array.from(key).map(function (c) {
+      return /[a-z0-9]/.test(c) ? c : "_" + c.codePointAt(0).toString(16) + "_";
+    }).join("");
+  }
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var FLAG = Math.pow(2, S.biter);
+  /* Entries of a term: [id, flags] with flags = body+1 << 3 | kind << 1 | title. */
+  function decode(text) {
+    var out = [], id = 0, v = 0, mul = 1;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGITS.indexOf(text.charAt(i));
+      if (d >= 32) { v += (d - 32) * mul; mul *= 32; continue; }
+      v += d * mul;
+      var flags = v % FLAG, z = Math.floor(v / FLAG);
+      id += z % 2 ? -(z + 1) / 2 : z / 2;
+      out.push([id, flags]);
+      v = 0; mul = 1;
     }
     return out;
   }
+  var KINDS = "mstk";
+  /* Rank of an entry: title of a thread or municipality, title, rest. */
+  function group(flags) {
+    if (!(flags & 1)) return 2;
+    var kind = (flags >> 1) & 3;
+    return kind >= 2 ? 0 : 1;
+  }
 
-  /* Records matching one query term: exact, and for the last word as a prefix. */
-  function matches(piece, prefix) {
-    var keys = [shardOf(piece.term)];
+  /* A list: the records of one term, loaded a file at a time.
+     {term, count, entries (loaded, rank order), files, next (files loaded),
+      titleFiles, firsts (first record of each other file), loaded {n: entries}} */
+  function listOf(term, value) {
+    if (typeof value === "string") {
+      var e = decode(value);
+      return { term: term, count: e.length, entries: e, files: 0, next: 0, titleFiles: 0, firsts: [], loaded: {} };
+    }
+    return { term: term, count: value[0], entries: [], files: value[1] + value[2].length, next: 0,
+      titleFiles: value[1], firsts: value[2], loaded: {} };
+  }
+  function loadFile(l, n) {
+    if (l.loaded[n]) return Promise.resolve(l.loaded[n]);
+    return load("p/" + fileKey(l.term) + "." + n).then(function (text) {
+      l.loaded[n] = text ? decode(text) : [];
+      return l.loaded[n];
+    });
+  }
+  /* Loads the next file of a list, in rank order. */
+  function loadNext(l) {
+    var n = l.next++;
+    return loadFile(l, n).then(function (e) { l.entries = l.entries.concat(e); });
+  }
+  /* Where the rest of a list can rank at best: [group, id]. */
+  function bound(l) {
+    if (l.next >= l.files) return null;
+    if (l.next > 0 && l.entries.length) {
+      // The files are in rank order: the rest ranks below the last entry read.
+      var last = l.entries[l.entries.length - 1];
+      return [group(last[1]), last[0]];
+    }
+    if (l.next < l.titleFiles) return [0, Infinity];
+    return [2, l.firsts[l.next - l.titleFiles]];
+  }
+  function above(a, b) { return a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]); }
+
+  /* The lists of one query term: exact, and for the last word as a prefix. */
+  function lists(piece, prefix) {
     var start = prefix ? fold(piece.word) : null;
-    if (start && shardOf(start) !== keys[0]) keys.push(shardOf(start));
-    return Promise.all(keys.map(function (k) { return load("t/" + k); })).then(function (shards) {
-      var found = new Map();
+    if (start && start.length < 3) start = null;
+    var want = [keyOf(piece.term)];
+    if (start) {
+      var k = keyOf(start);
+      if (want.indexOf(k) < 0) want.push(k);
+    }
+    want = want.filter(function (k) { return k !== null; });
+    // A common term's first file is asked for with its term file, not after.
+    if (large[piece.term]) load("p/" + fileKey(piece.term) + ".0");
+    return Promise.all(want.map(function (k) { return load("t/" + fileKey(k)); })).then(function (shards) {
+      var out = [], seen = {};
       shards.forEach(function (shard) {
         if (!shard) return;
         Object.keys(shard).forEach(function (t) {
-          if (t === piece.term || (start && start.length >= 3 && t.lastIndexOf(start, 0) === 0)) {
-            decode(shard[t]).forEach(function (title, id) { found.set(id, (found.get(id) || 0) | title); });
+          if (seen[t]) return;
+          if (t === piece.term || (start && t.lastIndexOf(start, 0) === 0)) {
+            seen[t] = true;
+            out.push(listOf(t, shard[t]));
           }
         });
       });
-      return found;
+      return out;
     });
   }
 
@@ -143,11 +215,142 @@
     }
     return [0, 0];
   }
+  function filter() {
+    var organ = S.organer.indexOf(organSelect.value);
+    var year = yearSelect.value ? yearRange(parseInt(yearSelect.value, 10)) : null;
+    var type = typeSelect.value;
+    return function (id, flags) {
+      if (organ >= 0 && (flags >> 3) - 1 !== organ) return false;
+      if (year && (id < year[0] || id >= year[1])) return false;
+      if (type && KINDS.charAt((flags >> 1) & 3) !== type) return false;
+      return true;
+    };
+  }
 
   var current = 0;
   var results = [];
   var shown = 0;
   var queryPieces = [];
+  /* How to find more results: a function that gives a promise of whether
+     results now holds at least n, or everything. */
+  var fill = null;
+  var complete = true;
+
+  /* One query term: its lists are merged in rank order; files are read
+     until the first n results are certain. */
+  function single(ls, ok) {
+    var best = new Map();
+    var counted = 0;
+    function merge() {
+      best = new Map();
+      ls.forEach(function (l) {
+        l.entries.forEach(function (e) {
+          if (!ok(e[0], e[1])) return;
+          var had = best.get(e[0]);
+          if (had === undefined || group(e[1]) < group(had)) best.set(e[0], e[1]);
+        });
+      });
+      var ranked = [];
+      best.forEach(function (flags, id) { ranked.push([group(flags), id, flags]); });
+      ranked.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+      return ranked;
+    }
+    return function (n) {
+      function step() {
+        var ranked = merge();
+        var top = null, which = null;
+        ls.forEach(function (l) {
+          var b = bound(l);
+          if (b && (!top || above(b, top))) { top = b; which = l; }
+        });
+        var sure = !which || (ranked.length >= n && !above(top, [ranked[n - 1][0], ranked[n - 1][1]]));
+        if (sure) {
+          results = ranked.map(function (r) { return [r[1], r[2]]; });
+          complete = !which;
+          counted = ls.length === 1 && !filtered() ? ls[0].count : null;
+          return Promise.resolve(counted);
+        }
+        return loadNext(which).then(step);
+      }
+      return step();
+    };
+  }
+  function filtered() { return !!(organSelect.value || yearSelect.value || typeSelect.value); }
+
+  /* Several query terms: every one must match. The term with the fewest
+     records is read whole; of the others only the files that can hold them. */
+  function several(pieceLists, ok) {
+    var sizes = pieceLists.map(function (ls) { return ls.reduce(function (s, l) { return s + l.count; }, 0); });
+    var driver = 0;
+    sizes.forEach(function (s, i) { if (s < sizes[driver]) driver = i; });
+    var all = function (ls) {
+      return Promise.all(ls.map(function (l) {
+        var wait = [];
+        for (var n = 0; n < l.files; n++) wait.push(loadFile(l, n));
+        return Promise.all(wait).then(function (files) {
+          if (l.files) l.entries = [].concat.apply([], files);
+          l.next = l.files;
+        });
+      }));
+    };
+    function sets(ls) {
+      var m = new Map();
+      ls.forEach(function (l) {
+        l.entries.forEach(function (e) { m.set(e[0], (m.get(e[0]) || 0) | e[1]); });
+        Object.keys(l.loaded).forEach(function (n) {
+          l.loaded[n].forEach(function (e) { m.set(e[0], (m.get(e[0]) || 0) | e[1]); });
+        });
+      });
+      return m;
+    }
+    return function () {
+      return all(pieceLists[driver]).then(function () {
+        var candidates = sets(pieceLists[driver]);
+        var ids = [];
+        candidates.forEach(function (flags, id) { if (ok(id, flags)) ids.push(id); });
+        // Of the other terms: their title files, and the others that can hold a candidate.
+        var wait = [];
+        pieceLists.forEach(function (ls, i) {
+          if (i === driver) return;
+          ls.forEach(function (l) {
+            if (!l.files) return;
+            var need = {};
+            for (var n = 0; n < l.titleFiles; n++) need[n] = true;
+            ids.forEach(function (id) {
+              var f = l.firsts, lo = 0, hi = f.length - 1, at = -1;
+              while (lo <= hi) {
+                var mid = (lo + hi) >> 1;
+                if (f[mid] >= id) { at = mid; lo = mid + 1; } else hi = mid - 1;
+              }
+              if (at >= 0) need[l.titleFiles + at] = true;
+            });
+            Object.keys(need).forEach(function (n) { wait.push(loadFile(l, Number(n))); });
+          });
+        });
+        return Promise.all(wait).then(function () {
+          var maps = pieceLists.map(sets);
+          var scored = [];
+          ids.forEach(function (id) {
+            var score = 0, inTitle = false, flags = candidates.get(id);
+            for (var i = 0; i < maps.length; i++) {
+              var f = maps[i].get(id);
+              if (f === undefined) return;
+              var t = f & 1;
+              inTitle = inTitle || t === 1;
+              score += (1 + 2 * t) * Math.log(1 + S.antall / Math.max(1, sizes[i]));
+            }
+            var kind = (flags >> 1) & 3;
+            if (inTitle && kind >= 2) score *= 1.25;
+            scored.push([score, id, flags]);
+          });
+          scored.sort(function (a, b) { return b[0] - a[0] || b[1] - a[1]; });
+          results = scored.map(function (s) { return [s[1], s[2]]; });
+          complete = true;
+          return results.length;
+        });
+      });
+    };
+  }
 
   function search() {
     var q = input.value.trim();
@@ -169,37 +372,27 @@
     var typing = !/\s$/.test(input.value);
     status.textContent = "Søker …";
     Promise.all(queryPieces.map(function (p, i) {
-      return matches(p, typing && i === queryPieces.length - 1 && !/[\d.\/]/.test(p.word));
-    })).then(function (sets) {
+      return lists(p, typing && i === queryPieces.length - 1 && !/[\d.\/]/.test(p.word));
+    })).then(function (pieceLists) {
       if (ticket !== current) return;
-      var organ = S.organer.indexOf(organSelect.value);
-      var year = yearSelect.value ? yearRange(parseInt(yearSelect.value, 10)) : null;
-      var type = typeSelect.value;
-      var scored = [];
-      sets[0].forEach(function (title, id) {
-        if (organ >= 0 && S.organ.charCodeAt(id) - 48 !== organ) return;
-        if (year && (id < year[0] || id >= year[1])) return;
-        if (type && S.typer.charAt(id) !== type) return;
-        var score = 0, inTitle = false;
-        for (var i = 0; i < sets.length; i++) {
-          var t = sets[i].get(id);
-          if (t === undefined) return;
-          inTitle = inTitle || t === 1;
-          score += (1 + 2 * t) * Math.log(1 + S.antall / sets[i].size);
-        }
-        // A thread or a municipality named in the query is the overview of the
-        // matter: first among equals.
-        var kind = S.typer.charAt(id);
-        if (inTitle && (kind === "t" || kind === "k")) score *= 1.25;
-        scored.push([score, id]);
-      });
-      scored.sort(function (a, b) { return b[0] - a[0] || b[1] - a[1]; });
-      results = scored.map(function (s) { return s[1]; });
+      var ok = filter();
+      if (pieceLists.some(function (ls) { return !ls.length; })) {
+        fill = function () { results = []; complete = true; return Promise.resolve(0); };
+      } else if (pieceLists.length === 1) {
+        fill = single(pieceLists[0], ok);
+      } else {
+        var once = several(pieceLists, ok), done = null;
+        fill = function () { return done || (done = once()); };
+      }
       shown = 0;
-      status.textContent = results.length === 0
-        ? "Ingen treff på «" + q + "»."
-        : (results.length === 1 ? "1 treff" : results.length + " treff") + " på «" + q + "».";
-      return showMore(ticket);
+      return fill(PAGE).then(function (count) {
+        if (ticket !== current) return;
+        var n = count !== null ? count : results.length;
+        status.textContent = n === 0
+          ? "Ingen treff på «" + q + "»."
+          : (complete || count !== null ? "" : "Minst ") + (n === 1 ? "1 treff" : n + " treff") + " på «" + q + "».";
+        return showMore(ticket);
+      });
     });
   }
 
@@ -220,18 +413,30 @@
   }
 
   function showMore(ticket) {
-    var batch = results.slice(shown, shown + PAGE);
-    shown += batch.length;
-    var files = {};
-    batch.forEach(function (id) { files[Math.floor(id / S.perFil)] = true; });
-    return Promise.all(Object.keys(files).map(function (n) { return load("d/" + n); })).then(function () {
+    return fill(shown + PAGE).then(function () {
       if (ticket !== current) return;
-      batch.forEach(function (id) {
-        var file = expand(S.filer["d/" + Math.floor(id / S.perFil)]);
-        if (file) list.appendChild(result(id, file[id % S.perFil]));
+      var batch = results.slice(shown, shown + PAGE);
+      shown += batch.length;
+      // Every record file is asked for at once; each result is shown as soon
+      // as it and those before it are in.
+      var files = {};
+      batch.forEach(function (r) {
+        var n = Math.floor(r[0] / S.perFil);
+        if (!files[n]) files[n] = load("d/" + n);
       });
-      more.hidden = shown >= results.length;
-      root.setAttribute("data-ferdig", "ja");
+      var chain = Promise.resolve();
+      batch.forEach(function (r) {
+        chain = chain.then(function () { return files[Math.floor(r[0] / S.perFil)]; }).then(function (file) {
+          if (ticket !== current) return;
+          file = expand(file);
+          if (file) list.appendChild(result(r[1], file[r[0] % S.perFil]));
+        });
+      });
+      return chain.then(function () {
+        if (ticket !== current) return;
+        more.hidden = shown >= results.length && complete;
+        root.setAttribute("data-ferdig", "ja");
+      });
     });
   }
 
@@ -270,11 +475,11 @@
     return span;
   }
 
-  function result(id, record) {
+  function result(flags, record) {
     var li = document.createElement("li");
     var kind = document.createElement("span");
     kind.className = "sok-type";
-    kind.textContent = KIND[S.typer.charAt(id)] || "";
+    kind.textContent = KIND[KINDS.charAt((flags >> 1) & 3)] || "";
     li.appendChild(kind);
     var a = document.createElement("a");
     a.className = "sok-tittel";

@@ -1,0 +1,681 @@
+//! The search index: the archive as words, for the search page (`/sok/`).
+//!
+//! A stage of its own after the pages: its input is the resolved [`Archive`],
+//! the [`Sources`] (for the text of documents) and the [`Edition`] (addresses
+//! differ on disk); its output is the index's files as [`Page`]s, handed on a
+//! batch at a time, always in the same order ([`SearchIndex::new`], then
+//! [`SearchIndex::unit`] for `0..units()`). It does no I/O.
+//!
+//! Search runs in the reader's browser, on the web and from disk (`file://`),
+//! with no server. A browser refuses `fetch()` of a file on `file://`, but it
+//! runs a `<script src>`, so every file of the index is a script that hands its
+//! data (JSON) to `window.saksgangSok`. A query loads only what it needs, so
+//! that it stays under a megabyte however large the archive:
+//!
+//! - `sok/indeks.js`: the bodies, where each year's records begin, the keys
+//!   of the term files and the terms with files of their own (so that the
+//!   first of those is asked for with the term file, not after it); no list
+//!   with one entry per record.
+//! - `sok/t/<key>.js`: the terms that begin with `key` (and no longer key): a
+//!   term file larger than [`Limits::shard_bytes`] gives the terms that begin
+//!   with each of its next letters a file of their own, where they are many.
+//! - each term's records, in rank order (in the title and a thread or
+//!   municipality; in the title; the rest), newest first within each: in its
+//!   term file if they are few ([`Limits::inline_entries`]), else in
+//!   `sok/p/<term>.<n>.js` files of [`Limits::chunk_entries`] each, the title
+//!   ones first, so that the first results of a common word read one file
+//!   and "more results" the next. The term file then lists how many there
+//!   are, and the first record of each of the others' files, so that a query
+//!   of two words finds whether a record has the common one reading only the
+//!   files that could hold it.
+//! - `sok/d/<n>.js`: [`Limits::records_per_file`] records each (title,
+//!   address, date line, text) for showing results with a snippet; an address
+//!   that is only `#anchor` is on the page of the record before, and a date
+//!   line `0` is that of the record before. A long text keeps its beginning
+//!   and its end (where a decision is), not all of it: the page has it.
+//!
+//! An entry (a record of a term) is a number: the difference from the record
+//! of the entry before (zigzag), then the kind, the body and whether the term
+//! is in the title, in `bits` bits, written as base-32 digits (5 bits a
+//! character, [`DIGITS`]), so a filter by body or kind needs no list of
+//! records.
+//!
+//! Records are meetings (a document's page), items (sak), threads (saksgang)
+//! and municipalities, in id order: municipalities and threads, then
+//! documents and their items by date, so that a year is a range of ids. Terms
+//! are made by [`Tokenizer`] (see [`tokenize`]).
+
+mod records;
+pub mod tokenize;
+
+use std::collections::HashMap;
+
+use chrono::Datelike;
+use rayon::prelude::*;
+
+use crate::diag::Sources;
+use crate::model::*;
+use crate::render::{Edition, Page};
+use records::{Kind, Record, Records, Source, cut_for_snippet, kind_of, meeting_of};
+use tokenize::Terms;
+pub use tokenize::{Tokenizer, fold};
+
+/// How large the index's files may be; [`Limits::default`] is what a build uses.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Records per file of `sok/d/`.
+    pub records_per_file: usize,
+    /// A term with at most this many records has them in its term file.
+    pub inline_entries: usize,
+    /// Entries per file of `sok/p/`.
+    pub chunk_entries: usize,
+    /// A term file (of one key) larger than this is split by a further letter.
+    pub shard_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            records_per_file: 32,
+            inline_entries: 1024,
+            chunk_entries: 4096,
+            shard_bytes: 48 * 1024,
+        }
+    }
+}
+
+/// The characters of an entry: the first 32 (`0`–`V`) end a number, the
+/// other 32 (`W`–`_`) say more follow; 5 bits each, the lowest first. None
+/// needs escaping in JSON.
+pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Records cut into terms together by one thread.
+const RECORDS_PER_BATCH: usize = 2048;
+
+/// Batches done in parallel before their terms are merged and their record
+/// files handed on, which bounds the memory they take.
+const BATCHES_PER_GROUP: usize = 8;
+
+/// Term files and posting files made together in parallel.
+const UNITS_AT_ONCE: usize = 16;
+
+/// The search index of one edition of the site.
+pub struct SearchIndex<'a> {
+    records: Records<'a>,
+    tokenizer: Tokenizer,
+    limits: Limits,
+    /// Every record, in id order.
+    order: Vec<Source>,
+    /// Kind and body of every record, as in an entry (without the title bit).
+    flags: Vec<u8>,
+    /// Bits of an entry after its difference.
+    flag_bits: u32,
+    /// Terms in order, each with its records: varint-packed
+    /// (id − previous id) × 2 + 1 if the term is in the title.
+    terms: Vec<(Box<str>, Vec<u8>)>,
+    /// The term files: key and the terms (indices into `terms`) they hold.
+    shards: Vec<(String, Vec<usize>)>,
+    /// Terms with files of their own in `sok/p/`.
+    large: Vec<usize>,
+}
+
+/// One entry of a term: its record and whether the term is in its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    id: u32,
+    title: bool,
+}
+
+impl<'a> SearchIndex<'a> {
+    /// Cuts every record of the archive into terms, in parallel. The record
+    /// files (`sok/d/N.js`) are made in the same pass and handed to `put` in
+    /// order, some thousands of records at a time, so their text is never all
+    /// in memory.
+    pub fn new(
+        archive: &'a Archive,
+        sources: &'a Sources,
+        edition: Edition,
+        put: impl FnMut(Vec<Page>),
+    ) -> Self {
+        Self::with_limits(archive, sources, edition, Limits::default(), put)
+    }
+
+    /// As [`SearchIndex::new`], with other file sizes (for tests).
+    pub fn with_limits(
+        archive: &'a Archive,
+        sources: &'a Sources,
+        edition: Edition,
+        limits: Limits,
+        mut put: impl FnMut(Vec<Page>),
+    ) -> Self {
+        let order = records::sources_in_order(archive);
+        let body_bits = bits_for(archive.bodies.len() + 1);
+        let flags = order
+            .iter()
+            .map(|s| {
+                let body = meeting_of(*s).map_or(0, |m| archive.meetings[m.0].body.0 as u32 + 1);
+                ((body << 2) | kind_of(*s).code()) as u8
+            })
+            .collect();
+        let mut index = Self {
+            records: Records {
+                archive,
+                sources,
+                edition,
+            },
+            tokenizer: Tokenizer::new(),
+            limits,
+            order,
+            flags,
+            flag_bits: 3 + body_bits,
+            terms: Vec::new(),
+            shards: Vec::new(),
+            large: Vec::new(),
+        };
+        let mut all: HashMap<String, (Vec<u8>, u32)> = HashMap::new();
+        // A batch is whole record files.
+        let per_batch =
+            RECORDS_PER_BATCH.div_ceil(limits.records_per_file) * limits.records_per_file;
+        let group_len = per_batch * BATCHES_PER_GROUP;
+        for (g, group) in index.order.chunks(group_len).enumerate() {
+            // Batches in parallel; merged in order, so every term's records stay in id order.
+            let batches: Vec<(Terms, Vec<Vec<u32>>, Vec<Page>)> = group
+                .par_chunks(per_batch)
+                .enumerate()
+                .map(|(b, batch)| index.batch(g * group_len + b * per_batch, batch))
+                .collect();
+            let mut pages = Vec::new();
+            for (terms, postings, files) in batches {
+                for (term, list) in terms.names.into_iter().zip(postings) {
+                    if list.is_empty() {
+                        continue;
+                    }
+                    let (bytes, previous) = all.entry(term).or_insert_with(|| (Vec::new(), 0));
+                    for entry in list {
+                        let id = entry >> 1;
+                        push_varint(bytes, ((id - *previous) << 1) | (entry & 1));
+                        *previous = id;
+                    }
+                }
+                pages.extend(files);
+            }
+            put(pages);
+        }
+        let mut terms: Vec<(Box<str>, Vec<u8>, usize)> = all
+            .into_iter()
+            .map(|(t, (mut bytes, _))| {
+                bytes.shrink_to_fit();
+                let n = count_varints(&bytes);
+                (t.into_boxed_str(), bytes, n)
+            })
+            .collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // What each term takes in its term file, for splitting them by size.
+        let sizes: Vec<usize> = terms
+            .iter()
+            .map(|(t, _, n)| {
+                let entries = if *n <= limits.inline_entries {
+                    *n * 3
+                } else {
+                    12 + 8 * n.div_ceil(limits.chunk_entries)
+                };
+                t.len() + 6 + entries
+            })
+            .collect();
+        index.large = (0..terms.len())
+            .filter(|i| terms[*i].2 > limits.inline_entries)
+            .collect();
+        let chars: Vec<Vec<char>> = terms.iter().map(|t| t.0.chars().collect()).collect();
+        let mut shards = Vec::new();
+        split_shards(
+            &chars,
+            &sizes,
+            0..terms.len(),
+            0,
+            limits.shard_bytes,
+            &mut shards,
+        );
+        shards.sort_by(|a, b| a.0.cmp(&b.0));
+        index.shards = shards;
+        index.terms = terms.into_iter().map(|(t, b, _)| (t, b)).collect();
+        index
+    }
+
+    /// The terms of the records of one batch, whose first id is `first`, and
+    /// its record files.
+    fn batch(&self, first: usize, batch: &[Source]) -> (Terms, Vec<Vec<u32>>, Vec<Page>) {
+        let per_file = self.limits.records_per_file;
+        let mut terms = Terms::default();
+        // Term number → its records: id × 2 + 1 if in the title.
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut files = Vec::new();
+        let mut js = String::new();
+        // An item's address and date line repeat its document's: within a file
+        // they are written once, and later records say "as before".
+        let mut page = String::new();
+        let mut meta = String::new();
+        let mut last = None;
+        for (i, source) in batch.iter().enumerate() {
+            let id = first + i;
+            let record = self.records.record(*source, &mut last);
+            for (term, in_title) in self.record_terms(&record, &mut terms) {
+                let term = term as usize;
+                if postings.len() <= term {
+                    postings.resize_with(term + 1, Vec::new);
+                }
+                postings[term].push(((id as u32) << 1) | u32::from(in_title));
+            }
+            if id.is_multiple_of(per_file) {
+                js = format!("saksgangSok.inn(\"d/{}\",[", id / per_file);
+                page.clear();
+                meta.clear();
+            } else {
+                js.push_str(",\n");
+            }
+            let (this_page, anchor) = match record.href.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (record.href.as_str(), None),
+            };
+            // `#sak-04-2017` alone: on the page of the record before.
+            let href = match anchor {
+                Some(a) if this_page == page => format!("#{a}"),
+                _ => record.href.clone(),
+            };
+            page.clear();
+            page.push_str(this_page);
+            js.push('[');
+            js.push_str(&json_string(&record.title));
+            js.push(',');
+            js.push_str(&json_string(&href));
+            js.push(',');
+            // `0`: the date line of the record before.
+            if record.meta == meta && !meta.is_empty() {
+                js.push('0');
+            } else {
+                js.push_str(&json_string(&record.meta));
+                meta.clone_from(&record.meta);
+            }
+            js.push(',');
+            js.push_str(&json_string(&cut_for_snippet(&record.text)));
+            js.push(']');
+            if id % per_file == per_file - 1 || i == batch.len() - 1 {
+                js.push_str("]);\n");
+                files.push(Page {
+                    path: format!("sok/d/{}.js", id / per_file),
+                    bytes: std::mem::take(&mut js).into_bytes(),
+                });
+            }
+        }
+        (terms, postings, files)
+    }
+
+    /// How many units [`SearchIndex::unit`] makes: the main file, each term
+    /// file, and the posting files of each large term.
+    pub fn units(&self) -> usize {
+        1 + self.shards.len() + self.large.len()
+    }
+
+    /// Unit `n` of [`SearchIndex::units`]: its files, always the same for the
+    /// same archive.
+    pub fn unit(&self, n: usize) -> Vec<Page> {
+        if n == 0 {
+            vec![self.main_file()]
+        } else if n <= self.shards.len() {
+            vec![self.term_file(&self.shards[n - 1])]
+        } else {
+            self.posting_files(self.large[n - 1 - self.shards.len()])
+        }
+    }
+
+    /// Every file after the record files, handed to `put` some at a time, in order.
+    pub fn files_into(&self, mut put: impl FnMut(Vec<Page>)) {
+        let units: Vec<usize> = (0..self.units()).collect();
+        for chunk in units.chunks(UNITS_AT_ONCE) {
+            put(chunk.par_iter().flat_map(|n| self.unit(*n)).collect());
+        }
+    }
+
+    /// A term's entries in rank order: in the title of a thread or a
+    /// municipality, in the title, the rest; newest first within each. The
+    /// number of title entries is second.
+    fn ranked(&self, bytes: &[u8]) -> (Vec<Entry>, usize) {
+        let mut entries = Vec::new();
+        let mut at = 0;
+        let mut id = 0;
+        while at < bytes.len() {
+            let (value, used) = read_varint(&bytes[at..]);
+            at += used;
+            id += value >> 1;
+            entries.push(Entry {
+                id,
+                title: value & 1 == 1,
+            });
+        }
+        let group = |e: &Entry| {
+            let kind = u32::from(self.flags[e.id as usize] & 3);
+            match (
+                e.title,
+                kind == Kind::Thread.code() || kind == Kind::Municipality.code(),
+            ) {
+                (true, true) => 0,
+                (true, false) => 1,
+                _ => 2,
+            }
+        };
+        entries.sort_by(|a, b| group(a).cmp(&group(b)).then(b.id.cmp(&a.id)));
+        let titles = entries.iter().filter(|e| e.title).count();
+        (entries, titles)
+    }
+
+    /// Entries as digits, each from the one before (the first from 0).
+    fn encode(&self, entries: &[Entry]) -> String {
+        let mut out = String::new();
+        let mut previous: i64 = 0;
+        for e in entries {
+            let delta = i64::from(e.id) - previous;
+            previous = i64::from(e.id);
+            let zigzag = if delta < 0 {
+                (-delta as u64) * 2 - 1
+            } else {
+                delta as u64 * 2
+            };
+            let flags = (u64::from(self.flags[e.id as usize]) << 1) | u64::from(e.title);
+            push_digits(&mut out, (zigzag << self.flag_bits) | flags);
+        }
+        out
+    }
+
+    /// The chunks of a large term: its title entries, then the rest.
+    fn chunks<'e>(&self, entries: &'e [Entry], titles: usize) -> Vec<&'e [Entry]> {
+        let (title, body) = entries.split_at(titles);
+        let mut out: Vec<&[Entry]> = title.chunks(self.limits.chunk_entries).collect();
+        out.extend(body.chunks(self.limits.chunk_entries));
+        out
+    }
+
+    fn term_file(&self, (key, terms): &(String, Vec<usize>)) -> Page {
+        let name = format!("t/{}", file_key(key));
+        let mut js = format!("saksgangSok.inn(\"{name}\",{{");
+        for (i, t) in terms.iter().enumerate() {
+            let (term, bytes) = &self.terms[*t];
+            if i > 0 {
+                js.push(',');
+            }
+            js.push_str(&json_string(term));
+            js.push(':');
+            let (entries, titles) = self.ranked(bytes);
+            if entries.len() <= self.limits.inline_entries {
+                js.push('"');
+                js.push_str(&self.encode(&entries));
+                js.push('"');
+            } else {
+                // [entries, title files, first record of each other file]
+                let chunks = self.chunks(&entries, titles);
+                let title_files = titles.div_ceil(self.limits.chunk_entries);
+                let firsts: Vec<String> = chunks[title_files..]
+                    .iter()
+                    .map(|c| c[0].id.to_string())
+                    .collect();
+                js.push_str(&format!(
+                    "[{},{},[{}]]",
+                    entries.len(),
+                    title_files,
+                    firsts.join(",")
+                ));
+            }
+        }
+        js.push_str("});\n");
+        Page {
+            path: format!("sok/{name}.js"),
+            bytes: js.into_bytes(),
+        }
+    }
+
+    fn posting_files(&self, t: usize) -> Vec<Page> {
+        let (term, bytes) = &self.terms[t];
+        let (entries, titles) = self.ranked(bytes);
+        let key = file_key(term);
+        self.chunks(&entries, titles)
+            .into_iter()
+            .enumerate()
+            .map(|(n, chunk)| {
+                let name = format!("p/{key}.{n}");
+                Page {
+                    path: format!("sok/{name}.js"),
+                    bytes: format!("saksgangSok.inn(\"{name}\",\"{}\");\n", self.encode(chunk))
+                        .into_bytes(),
+                }
+            })
+            .collect()
+    }
+
+    /// The distinct terms of a record, by number, and whether each is in its title.
+    fn record_terms(&self, r: &Record, terms: &mut Terms) -> Vec<(u32, bool)> {
+        let mut title = Vec::new();
+        self.tokenizer.terms_into(&r.title, &mut title, terms);
+        let mut text = Vec::new();
+        self.tokenizer.terms_into(&r.text, &mut text, terms);
+        let mut all: Vec<(u32, bool)> = title.into_iter().map(|t| (t, true)).collect();
+        all.extend(
+            r.extra
+                .iter()
+                .map(|(t, in_title)| (terms.id(t.clone()), *in_title)),
+        );
+        all.extend(text.into_iter().map(|t| (t, false)));
+        // Title first among equal terms, so that dedup keeps the title mark.
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        all.dedup_by(|a, b| a.0 == b.0);
+        all
+    }
+
+    /// `sok/indeks.js`: what the search page needs before any query.
+    fn main_file(&self) -> Page {
+        let archive = self.records.archive;
+        let mut years: Vec<(i32, usize)> = Vec::new();
+        for (id, r) in self.order.iter().enumerate() {
+            if let Some(m) = meeting_of(*r) {
+                let year = archive.meetings[m.0].date.year();
+                if years.last().is_none_or(|(y, _)| *y != year) {
+                    years.push((year, id));
+                }
+            }
+        }
+        let names: Vec<String> = archive.bodies.iter().map(|b| json_string(&b.id)).collect();
+        let years_js: Vec<String> = years.iter().map(|(y, id)| format!("[{y},{id}]")).collect();
+        let keys: Vec<String> = self.shards.iter().map(|(k, _)| json_string(k)).collect();
+        let large: Vec<String> = self
+            .large
+            .iter()
+            .map(|t| json_string(&self.terms[*t].0))
+            .collect();
+        let js = format!(
+            "window.saksgangSok={{versjon:2,antall:{},perFil:{},biter:{},organer:[{}],ar:[{}],deler:[{}],store:[{}],\
+filer:{{}},venter:{{}},inn:function(navn,data){{this.filer[navn]=data;var v=this.venter[navn];if(v){{delete this.venter[navn];v.forEach(function(f){{f(data);}});}}}}}};\n",
+            self.order.len(),
+            self.limits.records_per_file,
+            self.flag_bits,
+            names.join(","),
+            years_js.join(","),
+            keys.join(","),
+            large.join(","),
+        );
+        Page {
+            path: "sok/indeks.js".to_string(),
+            bytes: js.into_bytes(),
+        }
+    }
+}
+
+/// Splits the terms of `range` (which all begin with their first `depth`
+/// characters) into term files: one for them all if they fit in `max`, else
+/// a file of its own for each next character whose terms do not fit, and one
+/// for the rest, keyed by the first `depth` characters.
+fn split_shards(
+    chars: &[Vec<char>],
+    sizes: &[usize],
+    range: std::ops::Range<usize>,
+    depth: usize,
+    max: usize,
+    out: &mut Vec<(String, Vec<usize>)>,
+) {
+    let key: String = chars
+        .get(range.start)
+        .map(|c| c[..depth.min(c.len())].iter().collect())
+        .unwrap_or_default();
+    let total: usize = sizes[range.clone()].iter().sum();
+    if total <= max || range.len() <= 1 {
+        if !range.is_empty() {
+            out.push((key, range.collect()));
+        }
+        return;
+    }
+    // The terms that are the key itself, and groups by the next character.
+    let mut groups: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        let next = chars[i].get(depth);
+        let mut j = i + 1;
+        while j < range.end && chars[j].get(depth) == next {
+            j += 1;
+        }
+        let size = sizes[i..j].iter().sum();
+        groups.push((i..j, size));
+        i = j;
+    }
+    // Groups too large go apart, and then the largest until the rest fits.
+    let mut apart = vec![false; groups.len()];
+    let mut by_size: Vec<usize> = (0..groups.len()).collect();
+    by_size.sort_by(|a, b| groups[*b].1.cmp(&groups[*a].1).then(a.cmp(b)));
+    let mut left = total;
+    for g in by_size {
+        let (r, size) = &groups[g];
+        let exact = chars[r.start].len() == depth;
+        if !exact && (*size > max || left > max) {
+            apart[g] = true;
+            left -= size;
+        }
+    }
+    let mut rest = Vec::new();
+    for (g, (r, _)) in groups.into_iter().enumerate() {
+        if apart[g] {
+            split_shards(chars, sizes, r, depth + 1, max, out);
+        } else {
+            rest.extend(r);
+        }
+    }
+    if !rest.is_empty() {
+        out.push((key, rest));
+    }
+}
+
+/// A term file's or a term's name in a file name: a–z and 0–9 as they are,
+/// any other character as `_` and its number in hex and `_`; the empty key `_`.
+pub fn file_key(key: &str) -> String {
+    if key.is_empty() {
+        return "_".to_string();
+    }
+    let mut out = String::new();
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("_{:x}_", c as u32));
+        }
+    }
+    out
+}
+
+fn bits_for(values: usize) -> u32 {
+    usize::BITS - (values.max(2) - 1).leading_zeros()
+}
+
+fn push_digits(out: &mut String, mut v: u64) {
+    while v >= 32 {
+        out.push(DIGITS[(32 + (v & 31)) as usize] as char);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize] as char);
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn read_varint(bytes: &[u8]) -> (u32, usize) {
+    let mut v = 0u32;
+    for (i, b) in bytes.iter().enumerate() {
+        v |= u32::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return (v, i + 1);
+        }
+    }
+    (v, bytes.len())
+}
+
+fn count_varints(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| *b & 0x80 == 0).count()
+}
+
+/// A JSON string literal (the index files are scripts of their own, never
+/// inline, so `</script>` in a string is harmless).
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string is always valid JSON")
+}
+
+/// Makes the search index of one edition and hands every file of it to `put`,
+/// some at a time, always in the same order: the record files, then the main
+/// file, the term files and the posting files.
+pub fn search_files(
+    archive: &Archive,
+    sources: &Sources,
+    edition: Edition,
+    limits: Limits,
+    mut put: impl FnMut(Vec<Page>),
+) {
+    let index = SearchIndex::with_limits(archive, sources, edition, limits, &mut put);
+    index.files_into(put);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_keys_are_plain_and_distinct() {
+        assert_eq!(file_key("kommun"), "kommun");
+        assert_eq!(file_key("4/2017"), "4_2f_2017");
+        assert_eq!(file_key(""), "_");
+        assert_ne!(file_key("ça"), file_key("ñа"));
+    }
+
+    #[test]
+    fn digits_are_five_bits_each_lowest_first() {
+        let mut s = String::new();
+        push_digits(&mut s, 5);
+        push_digits(&mut s, 32 + 3);
+        assert_eq!(s, "5Z1");
+    }
+
+    #[test]
+    fn large_groups_of_terms_get_files_of_their_own() {
+        let terms = ["ka", "kommun", "kommunestyr", "kon", "la"];
+        let chars: Vec<Vec<char>> = terms.iter().map(|t| t.chars().collect()).collect();
+        let sizes = [10, 60, 60, 10, 10];
+        let mut out = Vec::new();
+        split_shards(&chars, &sizes, 0..5, 0, 100, &mut out);
+        out.sort();
+        let keys: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
+        // "kommun" and "kommunestyr" are too large together: split until apart.
+        assert_eq!(keys, ["", "k", "ko", "kommun", "kommune"]);
+        let of = |k: &str| out.iter().find(|(key, _)| key == k).unwrap().1.clone();
+        assert_eq!(of(""), vec![4]);
+        assert_eq!(of("k"), vec![0]);
+        assert_eq!(of("ko"), vec![3]);
+        assert_eq!(of("kommun"), vec![1]);
+        assert_eq!(of("kommune"), vec![2]);
+    }
+}
