@@ -72,6 +72,9 @@ pub struct BuildReport {
     /// Whether only the files that changed were written, in place (the
     /// cache beside the output was used), rather than a whole new site.
     pub in_place: bool,
+    /// Meeting documents read and parsed; the others were taken from the
+    /// reading the last build kept beside the output.
+    pub parsed: usize,
 }
 
 /// A build that stopped: the previous site is untouched.
@@ -207,7 +210,7 @@ impl CheckReport {
 /// Reads and checks everything a build would (content, theme, the page plan)
 /// and writes nothing: the same checks as [`build`], by the same functions.
 pub fn check(root: &Path) -> CheckReport {
-    let (archive, sources, theme, diagnostics) = match prepare(root, &mut Clock::new(), true) {
+    let (archive, sources, theme, diagnostics) = match prepare(root, &mut Clock::new(), true, None) {
         Ok(prepared) => prepared,
         Err(failure) => {
             let (notes, diagnostics) = failure
@@ -286,9 +289,14 @@ fn read(root: &Path, clock: &mut Clock) -> (Archive, Sources, Vec<Diagnostic>) {
 }
 
 /// What `serve` keeps between readings of the archive ([`reread`]): each
-/// meeting document as read, by path.
-#[derive(Default)]
+/// meeting document as read, by path. A build keeps it too, in a file beside
+/// the output ([`write::reading_file`]), without the texts ([`Kept::lean`]).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Kept {
+    /// Whether the texts are left on disk (a build) rather than kept in
+    /// memory (`serve`).
+    #[serde(skip)]
+    lean: bool,
     /// The texts of the files read before the documents (settings, lists,
     /// threads) and the lists that could not be read, last time: a document
     /// is resolved against them, so if one changed, every document is read again.
@@ -297,6 +305,9 @@ pub struct Kept {
     documents: HashMap<PathBuf, load::ReadDocument<resolve::ResolvedDocument>>,
     /// What the documents' texts link to.
     links: resolve::LinkMemo,
+    /// Documents read and parsed in the last reading.
+    #[serde(skip)]
+    parsed: usize,
 }
 
 impl Kept {
@@ -304,6 +315,79 @@ impl Kept {
     /// others' links were kept).
     pub fn links_scanned(&self) -> usize {
         self.links.scanned
+    }
+}
+
+/// The first bytes of a kept reading's file.
+const READING_MAGIC: &[u8] = b"saksgang-lesing 1\n";
+
+/// What a kept reading is valid for: this saksgang (its version and its
+/// program file, so that a new build of it never reads an old layout) and
+/// this archive folder.
+fn reading_key(root: &Path) -> cache::Fingerprint {
+    let mut h = cache::Hasher128::new();
+    h.add_str(env!("CARGO_PKG_VERSION"));
+    let exe = std::env::current_exe().ok();
+    if let Some(meta) = exe.as_ref().and_then(|e| std::fs::metadata(e).ok()) {
+        h.add(&meta.len().to_le_bytes());
+        let time = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        h.add(&time.map_or(0, |t| t.as_nanos()).to_le_bytes());
+    }
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    h.add_str(&root.to_string_lossy());
+    h.finish()
+}
+
+/// The reading kept in `file` by an earlier build of the archive under
+/// `root`; an empty one if there is none, or it is another's, or it does not
+/// read back whole.
+fn load_kept(file: &Path, root: &Path) -> Kept {
+    let fresh = Kept {
+        lean: true,
+        ..Kept::default()
+    };
+    let Ok(bytes) = std::fs::read(file) else {
+        return fresh;
+    };
+    let head = READING_MAGIC.len();
+    let Some(rest) = bytes.strip_prefix(READING_MAGIC) else {
+        return fresh;
+    };
+    if rest.len() < 32
+        || rest[..16] != reading_key(root).to_le_bytes()
+        || rest[16..32] != xxhash_rust::xxh3::xxh3_128(&bytes[head + 32..]).to_le_bytes()
+    {
+        return fresh;
+    }
+    match postcard::from_bytes::<Kept>(&rest[32..]) {
+        Ok(kept) => Kept { lean: true, ..kept },
+        Err(_) => fresh,
+    }
+}
+
+/// Keeps `kept` in `file` for the next build of the archive under `root`
+/// (what cannot be read again from disk left out); removes the file if it
+/// cannot be written, so that it is never an older reading than the site.
+fn save_kept(file: &Path, root: &Path, mut kept: Kept) {
+    // A text that is not on disk (decoded with bad bytes replaced) is not
+    // kept: its document is read again next time; a list like that, and
+    // nothing is kept.
+    kept.documents.retain(|_, d| d.text.on_disk());
+    let bytes = if kept.lists.iter().all(|(_, t)| t.on_disk()) {
+        postcard::to_stdvec(&kept).ok()
+    } else {
+        None
+    };
+    let written = bytes.is_some_and(|payload| {
+        let mut out = Vec::with_capacity(READING_MAGIC.len() + 32 + payload.len());
+        out.extend_from_slice(READING_MAGIC);
+        out.extend_from_slice(&reading_key(root).to_le_bytes());
+        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        write::replace_file(file, &out).is_ok()
+    });
+    if !written {
+        let _ = std::fs::remove_file(file);
     }
 }
 
@@ -317,6 +401,8 @@ pub struct Reading {
     pub diagnostics: Vec<Diagnostic>,
     /// The files read (not taken from what was kept) this time.
     pub read: BTreeSet<FileId>,
+    /// Meeting documents read and parsed (not taken from what was kept).
+    pub parsed: usize,
 }
 
 /// Reads and checks the archive under `root` again, as `read_archive` does
@@ -357,16 +443,22 @@ fn read_reusing(
             .collect();
         if lists != k.lists || raw.unreadable != k.unreadable {
             *k = Kept {
+                lean: k.lean,
                 lists,
                 unreadable: raw.unreadable.clone(),
                 ..Kept::default()
             };
         }
+        if k.lean {
+            for (_, t) in &mut k.lists {
+                t.release();
+            }
+        }
     }
     let prelude = resolve::prelude(&mut raw);
     // A build keeps the model, not the texts: each is read again when needed.
     // `serve` keeps them, for speed.
-    let keep = kept.is_some();
+    let keep = kept.as_deref().is_some_and(|k| !k.lean);
     if !keep {
         raw.sources.release();
     }
@@ -395,6 +487,7 @@ fn read_reusing(
                 text: k.text.clone(),
                 item: None,
                 diagnostics: Vec::new(),
+                kept: true,
             })
         },
     );
@@ -408,7 +501,7 @@ fn read_reusing(
                 // A shell shares its text with what was kept; a document read
                 // again has a text of its own.
                 match before.remove(path) {
-                    Some(old) if old.text.same(&d.text) => *d = old,
+                    Some(old) if d.kept => *d = old,
                     _ => {
                         read.insert(d.file);
                     }
@@ -424,17 +517,25 @@ fn read_reusing(
         }
     };
     clock.lap("samling");
-    let memo = kept.map(|k| (&mut k.links, &read));
+    let (memo, kept_parsed) = match kept {
+        Some(k) => (Some((&mut k.links, &read)), Some(&mut k.parsed)),
+        None => (None, None),
+    };
     let (archive, resolve_diagnostics) = prelude.finish(documents, &sources, memo);
     diagnostics.extend(resolve_diagnostics);
     // Report in file order, and in reading order within a file.
     diagnostics.sort_by_key(|d| (d.file, d.span.start));
     clock.lap("sjekk");
+    let parsed = read.len();
+    if let Some(k) = kept_parsed {
+        *k = parsed;
+    }
     Reading {
         archive,
         sources,
         diagnostics,
         read,
+        parsed,
     }
 }
 
@@ -466,13 +567,21 @@ pub fn load_theme(
 }
 
 /// The archive and the theme, checked; or every error. Notes (for
-/// `check --verbose`) are kept only if `notes` is set.
+/// `check --verbose`) are kept only if `notes` is set. With `kept`, what did
+/// not change is taken from it, and this reading is kept in it.
 fn prepare(
     root: &Path,
     clock: &mut Clock,
     notes: bool,
+    kept: Option<&mut Kept>,
 ) -> Result<(Archive, Sources, theme::Theme, Vec<Diagnostic>), BuildFailure> {
-    let (archive, sources, mut diagnostics) = read(root, clock);
+    let (archive, sources, mut diagnostics) = match kept {
+        None => read(root, clock),
+        Some(k) => {
+            let reading = read_reusing(root, clock, Some(k), &BTreeSet::new());
+            (reading.archive, reading.sources, reading.diagnostics)
+        }
+    };
     if !notes {
         diagnostics.retain(|d| !d.is_note());
     }
@@ -491,8 +600,21 @@ fn prepare(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut clock = Clock::new();
-    let (archive, sources, theme, mut diagnostics) = prepare(&options.root, &mut clock, false)?;
     let real = write::real_output(&options.output).unwrap_or_else(|_| options.output.clone());
+    // The reading of the last build, for the documents that did not change.
+    let reading_file = write::reading_file(&real);
+    let mut kept = if options.full {
+        Kept {
+            lean: true,
+            ..Kept::default()
+        }
+    } else {
+        load_kept(&reading_file, &options.root)
+    };
+    clock.lap("forrige lesing");
+    let (archive, sources, theme, mut diagnostics) =
+        prepare(&options.root, &mut clock, false, Some(&mut kept))?;
+    let parsed = kept.parsed;
     let key = cache::key(
         &std::path::absolute(&real).unwrap_or(real),
         &format!("{:?}", options.edition),
@@ -632,6 +754,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
     clock.lap(if in_place { "skriving" } else { "bytte" });
+    save_kept(&reading_file, &options.root, kept);
+    clock.lap("lagring av lesingen");
     diagnostics.extend(output_warnings(&written, &options.output));
     Ok(BuildReport {
         written,
@@ -641,6 +765,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         phases: clock.phases,
         rendered: rendered.into_inner(),
         in_place,
+        parsed,
     })
 }
 
@@ -683,7 +808,7 @@ pub fn bundle(root: &Path, file: &Path) -> Result<BundleReport, BuildFailure> {
     if let Err(d) = check() {
         return fail(Vec::new(), vec![d], Sources::default());
     }
-    let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new(), false)?;
+    let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new(), false, None)?;
     let bytes = match offline_zip(&archive, &sources, &theme, &render_pool()) {
         Ok(b) => b,
         Err(errors) => return fail(diagnostics, errors, sources),
