@@ -734,8 +734,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }));
     });
     clock.lap("søk");
-    // A source file changed while it was used: nothing of this build is put in place.
-    errors.extend(sources.changed());
+    // A source file changed while it was used: nothing of this build is put in
+    // place, and the next build reads everything again (the kept reading may
+    // hold a file changed without a new size or time of change).
+    let changed = sources.changed();
+    if !changed.is_empty() {
+        let _ = std::fs::remove_file(&reading_file);
+    }
+    errors.extend(changed);
     if !errors.is_empty() {
         return fail(diagnostics, limit_errors(errors), sources);
     }
