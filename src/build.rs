@@ -210,7 +210,8 @@ impl CheckReport {
 /// Reads and checks everything a build would (content, theme, the page plan)
 /// and writes nothing: the same checks as [`build`], by the same functions.
 pub fn check(root: &Path) -> CheckReport {
-    let (archive, sources, theme, diagnostics) = match prepare(root, &mut Clock::new(), true, None) {
+    let (archive, sources, theme, diagnostics) = match prepare(root, &mut Clock::new(), true, None)
+    {
         Ok(prepared) => prepared,
         Err(failure) => {
             let (notes, diagnostics) = failure
@@ -330,7 +331,10 @@ fn reading_key(root: &Path) -> cache::Fingerprint {
     let exe = std::env::current_exe().ok();
     if let Some(meta) = exe.as_ref().and_then(|e| std::fs::metadata(e).ok()) {
         h.add(&meta.len().to_le_bytes());
-        let time = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        let time = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
         h.add(&time.map_or(0, |t| t.as_nanos()).to_le_bytes());
     }
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());

@@ -157,7 +157,9 @@ impl SourceFile {
 use std::sync::Arc;
 
 /// Index of a file in a [`Sources`] list.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct FileId(pub usize);
 
 /// All files read during a build.
@@ -271,7 +273,9 @@ impl Sources {
 }
 
 /// How bad a diagnostic is: errors stop the build, warnings do not.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum Severity {
     /// The build cannot go on; nothing is written.
     Error,

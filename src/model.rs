@@ -14,19 +14,29 @@ use chrono::NaiveDate;
 use crate::diag::FileId;
 
 /// Index of a body in [`Archive::bodies`].
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct BodyId(pub usize);
 /// Index of a municipality in [`Archive::municipalities`].
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct MunicipalityId(pub usize);
 /// Index of a meeting in [`Archive::meetings`].
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct MeetingId(pub usize);
 /// Index of a thread in [`Archive::threads`].
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct ThreadId(pub usize);
 /// Index of a person in [`Archive::people`].
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct PersonId(pub usize);
 
 impl PersonId {
@@ -190,7 +200,9 @@ impl Meeting {
 }
 
 /// Notice or minutes.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub enum DocumentKind {
     /// Innkalling: the agenda and proposals sent before the meeting.
     Notice,
@@ -341,7 +353,9 @@ pub struct Decision {
 /// Most bodies number items through the year (`04/2017`: the 4th item of the body
 /// in 2017); some number them within each meeting (`Sak 2.`), where the number
 /// alone says nothing outside that meeting.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub enum ItemNumber {
     /// Numbered through the body's year: `04/2017`.
     Year {

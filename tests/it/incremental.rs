@@ -189,7 +189,10 @@ fn an_unchanged_rebuild_renders_and_rewrites_nothing_and_full_renders_all() {
     let again = run(&root, &out, false);
     assert!(again.in_place);
     assert_eq!(again.rendered, 0);
-    assert_eq!(again.parsed, 0, "every document taken from the kept reading");
+    assert_eq!(
+        again.parsed, 0,
+        "every document taken from the kept reading"
+    );
     assert_eq!(again.written.written, 0, "{:?}", again.written);
     assert_eq!(again.written.unchanged, first.written.files);
     assert_eq!(
@@ -287,7 +290,9 @@ fn a_missing_damaged_or_foreign_kept_reading_means_reading_everything() {
     let before = files(&out);
     match build(&options(&root, &out, false)) {
         Err(f) => assert!(
-            f.diagnostics.iter().any(|d| d.message.contains("ble endret")),
+            f.diagnostics
+                .iter()
+                .any(|d| d.message.contains("ble endret")),
             "{:?}",
             f.diagnostics
         ),
