@@ -306,9 +306,15 @@ pub struct Kept {
     documents: HashMap<PathBuf, load::ReadDocument<resolve::ResolvedDocument>>,
     /// What the documents' texts link to.
     links: resolve::LinkMemo,
-    /// Documents read and parsed in the last reading.
+    /// Documents read and parsed, and kept documents gone, in the last
+    /// reading: neither, and the reading is the one kept.
     #[serde(skip)]
     parsed: usize,
+    #[serde(skip)]
+    gone: usize,
+    /// Whether the last reading found the lists changed (and read everything).
+    #[serde(skip)]
+    fresh: bool,
 }
 
 impl Kept {
@@ -448,6 +454,7 @@ fn read_reusing(
         if lists != k.lists || raw.unreadable != k.unreadable {
             *k = Kept {
                 lean: k.lean,
+                fresh: true,
                 lists,
                 unreadable: raw.unreadable.clone(),
                 ..Kept::default()
@@ -502,8 +509,8 @@ fn read_reusing(
         Some(k) => {
             let mut before = std::mem::take(&mut k.documents);
             for (d, path) in documents.iter_mut().zip(&raw.document_paths) {
-                // A shell shares its text with what was kept; a document read
-                // again has a text of its own.
+                // A shell stands for what was kept; a document read again
+                // replaces it.
                 match before.remove(path) {
                     Some(old) if d.kept => *d = old,
                     _ => {
@@ -511,6 +518,8 @@ fn read_reusing(
                     }
                 }
             }
+            // Documents gone, or read again: the reading is not the one kept.
+            (k.parsed, k.gone) = (read.len(), before.len());
             let joined = load::join(documents.iter().cloned(), &mut sources);
             k.documents = raw.document_paths.into_iter().zip(documents).collect();
             joined
@@ -521,19 +530,13 @@ fn read_reusing(
         }
     };
     clock.lap("samling");
-    let (memo, kept_parsed) = match kept {
-        Some(k) => (Some((&mut k.links, &read)), Some(&mut k.parsed)),
-        None => (None, None),
-    };
+    let memo = kept.map(|k| (&mut k.links, &read));
     let (archive, resolve_diagnostics) = prelude.finish(documents, &sources, memo);
     diagnostics.extend(resolve_diagnostics);
     // Report in file order, and in reading order within a file.
     diagnostics.sort_by_key(|d| (d.file, d.span.start));
     clock.lap("sjekk");
     let parsed = read.len();
-    if let Some(k) = kept_parsed {
-        *k = parsed;
-    }
     Reading {
         archive,
         sources,
@@ -764,7 +767,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
     clock.lap(if in_place { "skriving" } else { "bytte" });
-    save_kept(&reading_file, &options.root, kept);
+    // Nothing read again, nothing gone: the kept reading is this one.
+    if kept.fresh || kept.parsed > 0 || kept.gone > 0 || options.full {
+        save_kept(&reading_file, &options.root, kept);
+    }
     clock.lap("lagring av lesingen");
     diagnostics.extend(output_warnings(&written, &options.output));
     Ok(BuildReport {

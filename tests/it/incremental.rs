@@ -208,10 +208,18 @@ fn an_unchanged_rebuild_renders_and_rewrites_nothing_and_full_renders_all() {
         )
     );
     assert_eq!(stamps(&out), before, "no file was touched");
+    let kept = out.with_file_name("public.saksgang-lesing");
+    let kept_time = std::fs::metadata(&kept).unwrap().modified().unwrap();
     // A file changed by hand in the output is made again.
     let page = out.join("moter/index.html");
     std::fs::write(&page, "endret for hånd").unwrap();
     let r = run(&root, &out, false);
+    assert_eq!(r.parsed, 0);
+    let unchanged = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    assert_eq!(
+        unchanged, kept_time,
+        "the kept reading was not written again"
+    );
     assert_eq!((r.rendered, r.written.written), (1, 1));
     assert_ne!(std::fs::read_to_string(&page).unwrap(), "endret for hånd");
     // --full makes every page again (and still keeps unchanged files' times).
@@ -219,6 +227,7 @@ fn an_unchanged_rebuild_renders_and_rewrites_nothing_and_full_renders_all() {
     assert!(!full.in_place);
     assert_eq!(full.rendered, first.rendered);
     assert_eq!(full.parsed, first.parsed, "--full reads everything again");
+    assert_eq!(run(&root, &out, false).parsed, 0);
     assert_eq!(full.written.written, 0);
 }
 
