@@ -7,6 +7,13 @@
 //! cache of an earlier build beside the output, a page whose fingerprint (a
 //! hash of what its template is given) is the one of the file in place is not
 //! rendered, and only files that changed are written (`write::Output`).
+//! The reading of the archive is kept beside the output too
+//! (`public.saksgang-lesing`, [`Kept`]): a meeting document whose file has the
+//! size and time of change it had is taken from it, not read and parsed
+//! again; its text stays on disk, checked by length and checksum when it is
+//! read for a page ([`crate::diag::Text`]). A kept reading of another saksgang
+//! (version or program file), of another archive folder, or one that does
+//! not read back whole (its checksum) is not used.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
