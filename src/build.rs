@@ -7,6 +7,13 @@
 //! cache of an earlier build beside the output, a page whose fingerprint (a
 //! hash of what its template is given) is the one of the file in place is not
 //! rendered, and only files that changed are written (`write::Output`).
+//! The reading of the archive is kept beside the output too
+//! (`public.saksgang-lesing`, [`Kept`]): a meeting document whose file has the
+//! size and time of change it had is taken from it, not read and parsed
+//! again; its text stays on disk, checked by length and checksum when it is
+//! read for a page ([`crate::diag::Text`]). A kept reading of another saksgang
+//! (version or program file), of another archive folder, or one that does
+//! not read back whole (its checksum) is not used.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -71,6 +78,9 @@ pub struct BuildReport {
     /// Whether only the files that changed were written, in place (the
     /// cache beside the output was used), rather than a whole new site.
     pub in_place: bool,
+    /// Meeting documents read and parsed; the others were taken from the
+    /// reading the last build kept beside the output.
+    pub parsed: usize,
 }
 
 /// A build that stopped: the previous site is untouched.
@@ -206,7 +216,8 @@ impl CheckReport {
 /// Reads and checks everything a build would (content, theme, the page plan)
 /// and writes nothing: the same checks as [`build`], by the same functions.
 pub fn check(root: &Path) -> CheckReport {
-    let (archive, sources, theme, diagnostics) = match prepare(root, &mut Clock::new(), true) {
+    let (archive, sources, theme, diagnostics) = match prepare(root, &mut Clock::new(), true, None)
+    {
         Ok(prepared) => prepared,
         Err(failure) => {
             let (notes, diagnostics) = failure
@@ -285,9 +296,14 @@ fn read(root: &Path, clock: &mut Clock) -> (Archive, Sources, Vec<Diagnostic>) {
 }
 
 /// What `serve` keeps between readings of the archive ([`reread`]): each
-/// meeting document as read, by path.
-#[derive(Default)]
+/// meeting document as read, by path. A build keeps it too, in a file beside
+/// the output ([`write::reading_file`]), without the texts ([`Kept::lean`]).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Kept {
+    /// Whether the texts are left on disk (a build) rather than kept in
+    /// memory (`serve`).
+    #[serde(skip)]
+    lean: bool,
     /// The texts of the files read before the documents (settings, lists,
     /// threads) and the lists that could not be read, last time: a document
     /// is resolved against them, so if one changed, every document is read again.
@@ -296,6 +312,15 @@ pub struct Kept {
     documents: HashMap<PathBuf, load::ReadDocument<resolve::ResolvedDocument>>,
     /// What the documents' texts link to.
     links: resolve::LinkMemo,
+    /// Documents read and parsed, and kept documents gone, in the last
+    /// reading: neither, and the reading is the one kept.
+    #[serde(skip)]
+    parsed: usize,
+    #[serde(skip)]
+    gone: usize,
+    /// Whether the last reading found the lists changed (and read everything).
+    #[serde(skip)]
+    fresh: bool,
 }
 
 impl Kept {
@@ -303,6 +328,82 @@ impl Kept {
     /// others' links were kept).
     pub fn links_scanned(&self) -> usize {
         self.links.scanned
+    }
+}
+
+/// The first bytes of a kept reading's file.
+const READING_MAGIC: &[u8] = b"saksgang-lesing 1\n";
+
+/// What a kept reading is valid for: this saksgang (its version and its
+/// program file, so that a new build of it never reads an old layout) and
+/// this archive folder.
+fn reading_key(root: &Path) -> cache::Fingerprint {
+    let mut h = cache::Hasher128::new();
+    h.add_str(env!("CARGO_PKG_VERSION"));
+    let exe = std::env::current_exe().ok();
+    if let Some(meta) = exe.as_ref().and_then(|e| std::fs::metadata(e).ok()) {
+        h.add(&meta.len().to_le_bytes());
+        let time = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        h.add(&time.map_or(0, |t| t.as_nanos()).to_le_bytes());
+    }
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    h.add_str(&root.to_string_lossy());
+    h.finish()
+}
+
+/// The reading kept in `file` by an earlier build of the archive under
+/// `root`; an empty one if there is none, or it is another's, or it does not
+/// read back whole.
+fn load_kept(file: &Path, root: &Path) -> Kept {
+    let fresh = Kept {
+        lean: true,
+        ..Kept::default()
+    };
+    let Ok(bytes) = std::fs::read(file) else {
+        return fresh;
+    };
+    let head = READING_MAGIC.len();
+    let Some(rest) = bytes.strip_prefix(READING_MAGIC) else {
+        return fresh;
+    };
+    if rest.len() < 32
+        || rest[..16] != reading_key(root).to_le_bytes()
+        || rest[16..32] != xxhash_rust::xxh3::xxh3_128(&bytes[head + 32..]).to_le_bytes()
+    {
+        return fresh;
+    }
+    match postcard::from_bytes::<Kept>(&rest[32..]) {
+        Ok(kept) => Kept { lean: true, ..kept },
+        Err(_) => fresh,
+    }
+}
+
+/// Keeps `kept` in `file` for the next build of the archive under `root`
+/// (what cannot be read again from disk left out); removes the file if it
+/// cannot be written, so that it is never an older reading than the site.
+fn save_kept(file: &Path, root: &Path, mut kept: Kept) {
+    // A text that is not on disk (decoded with bad bytes replaced) is not
+    // kept: its document is read again next time; a list like that, and
+    // nothing is kept.
+    kept.documents.retain(|_, d| d.text.on_disk());
+    let bytes = if kept.lists.iter().all(|(_, t)| t.on_disk()) {
+        postcard::to_stdvec(&kept).ok()
+    } else {
+        None
+    };
+    let written = bytes.is_some_and(|payload| {
+        let mut out = Vec::with_capacity(READING_MAGIC.len() + 32 + payload.len());
+        out.extend_from_slice(READING_MAGIC);
+        out.extend_from_slice(&reading_key(root).to_le_bytes());
+        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        write::replace_file(file, &out).is_ok()
+    });
+    if !written {
+        let _ = std::fs::remove_file(file);
     }
 }
 
@@ -316,6 +417,8 @@ pub struct Reading {
     pub diagnostics: Vec<Diagnostic>,
     /// The files read (not taken from what was kept) this time.
     pub read: BTreeSet<FileId>,
+    /// Meeting documents read and parsed (not taken from what was kept).
+    pub parsed: usize,
 }
 
 /// Reads and checks the archive under `root` again, as `read_archive` does
@@ -356,16 +459,23 @@ fn read_reusing(
             .collect();
         if lists != k.lists || raw.unreadable != k.unreadable {
             *k = Kept {
+                lean: k.lean,
+                fresh: true,
                 lists,
                 unreadable: raw.unreadable.clone(),
                 ..Kept::default()
             };
         }
+        if k.lean {
+            for (_, t) in &mut k.lists {
+                t.release();
+            }
+        }
     }
     let prelude = resolve::prelude(&mut raw);
     // A build keeps the model, not the texts: each is read again when needed.
     // `serve` keeps them, for speed.
-    let keep = kept.is_some();
+    let keep = kept.as_deref().is_some_and(|k| !k.lean);
     if !keep {
         raw.sources.release();
     }
@@ -394,6 +504,7 @@ fn read_reusing(
                 text: k.text.clone(),
                 item: None,
                 diagnostics: Vec::new(),
+                kept: true,
             })
         },
     );
@@ -404,15 +515,17 @@ fn read_reusing(
         Some(k) => {
             let mut before = std::mem::take(&mut k.documents);
             for (d, path) in documents.iter_mut().zip(&raw.document_paths) {
-                // A shell shares its text with what was kept; a document read
-                // again has a text of its own.
+                // A shell stands for what was kept; a document read again
+                // replaces it.
                 match before.remove(path) {
-                    Some(old) if old.text.same(&d.text) => *d = old,
+                    Some(old) if d.kept => *d = old,
                     _ => {
                         read.insert(d.file);
                     }
                 }
             }
+            // Documents gone, or read again: the reading is not the one kept.
+            (k.parsed, k.gone) = (read.len(), before.len());
             let joined = load::join(documents.iter().cloned(), &mut sources);
             k.documents = raw.document_paths.into_iter().zip(documents).collect();
             joined
@@ -429,11 +542,13 @@ fn read_reusing(
     // Report in file order, and in reading order within a file.
     diagnostics.sort_by_key(|d| (d.file, d.span.start));
     clock.lap("sjekk");
+    let parsed = read.len();
     Reading {
         archive,
         sources,
         diagnostics,
         read,
+        parsed,
     }
 }
 
@@ -465,13 +580,21 @@ pub fn load_theme(
 }
 
 /// The archive and the theme, checked; or every error. Notes (for
-/// `check --verbose`) are kept only if `notes` is set.
+/// `check --verbose`) are kept only if `notes` is set. With `kept`, what did
+/// not change is taken from it, and this reading is kept in it.
 fn prepare(
     root: &Path,
     clock: &mut Clock,
     notes: bool,
+    kept: Option<&mut Kept>,
 ) -> Result<(Archive, Sources, theme::Theme, Vec<Diagnostic>), BuildFailure> {
-    let (archive, sources, mut diagnostics) = read(root, clock);
+    let (archive, sources, mut diagnostics) = match kept {
+        None => read(root, clock),
+        Some(k) => {
+            let reading = read_reusing(root, clock, Some(k), &BTreeSet::new());
+            (reading.archive, reading.sources, reading.diagnostics)
+        }
+    };
     if !notes {
         diagnostics.retain(|d| !d.is_note());
     }
@@ -490,8 +613,21 @@ fn prepare(
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let mut clock = Clock::new();
-    let (archive, sources, theme, mut diagnostics) = prepare(&options.root, &mut clock, false)?;
     let real = write::real_output(&options.output).unwrap_or_else(|_| options.output.clone());
+    // The reading of the last build, for the documents that did not change.
+    let reading_file = write::reading_file(&real);
+    let mut kept = if options.full {
+        Kept {
+            lean: true,
+            ..Kept::default()
+        }
+    } else {
+        load_kept(&reading_file, &options.root)
+    };
+    clock.lap("forrige lesing");
+    let (archive, sources, theme, mut diagnostics) =
+        prepare(&options.root, &mut clock, false, Some(&mut kept))?;
+    let parsed = kept.parsed;
     let key = cache::key(
         &std::path::absolute(&real).unwrap_or(real),
         &format!("{:?}", options.edition),
@@ -611,8 +747,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }));
     });
     clock.lap("søk");
-    // A source file changed while it was used: nothing of this build is put in place.
-    errors.extend(sources.changed());
+    // A source file changed while it was used: nothing of this build is put in
+    // place, and the next build reads everything again (the kept reading may
+    // hold a file changed without a new size or time of change).
+    let changed = sources.changed();
+    if !changed.is_empty() {
+        let _ = std::fs::remove_file(&reading_file);
+    }
+    errors.extend(changed);
     if !errors.is_empty() {
         return fail(diagnostics, limit_errors(errors), sources);
     }
@@ -631,6 +773,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
     clock.lap(if in_place { "skriving" } else { "bytte" });
+    // Nothing read again, nothing gone: the kept reading is this one.
+    if kept.fresh || kept.parsed > 0 || kept.gone > 0 || options.full {
+        save_kept(&reading_file, &options.root, kept);
+    }
+    clock.lap("lagring av lesingen");
     diagnostics.extend(output_warnings(&written, &options.output));
     Ok(BuildReport {
         written,
@@ -640,6 +787,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         phases: clock.phases,
         rendered: rendered.into_inner(),
         in_place,
+        parsed,
     })
 }
 
@@ -678,7 +826,7 @@ pub fn bundle(root: &Path, file: &Path) -> Result<BundleReport, BuildFailure> {
     if let Err(d) = check() {
         return fail(Vec::new(), vec![d], Sources::default());
     }
-    let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new(), false)?;
+    let (archive, sources, theme, diagnostics) = prepare(root, &mut Clock::new(), false, None)?;
     let bytes = match offline_zip(&archive, &sources, &theme, &render_pool()) {
         Ok(b) => b,
         Err(errors) => return fail(diagnostics, errors, sources),

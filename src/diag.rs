@@ -28,7 +28,7 @@ pub struct SourceFile {
 /// The text of a source file: in memory, or where to read it again and what
 /// it was (its length and a checksum), so that a file changed during the build
 /// is noticed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     /// Where to read it again; `None` for a text that is not a file's content
     /// as read (a test's, or one decoded with bad bytes replaced): always kept.
@@ -36,7 +36,9 @@ pub struct Text {
     len: usize,
     crc: u32,
     /// The text itself, if kept in memory (shared: `serve` keeps the texts of
-    /// files that did not change from one reading to the next).
+    /// files that did not change from one reading to the next). Never stored
+    /// in the reading a build keeps (`build::Kept`): the file is on disk.
+    #[serde(skip)]
     resident: Option<Arc<str>>,
 }
 
@@ -74,6 +76,12 @@ impl Text {
     /// Whether the text is in memory.
     pub fn is_resident(&self) -> bool {
         self.resident.is_some()
+    }
+
+    /// Whether the text can be read again from its file (and checked by its
+    /// length and checksum); a text that cannot is only ever in memory.
+    pub fn on_disk(&self) -> bool {
+        self.disk.is_some()
     }
 
     /// Whether two texts are the same kept text (the same allocation).
@@ -149,7 +157,9 @@ impl SourceFile {
 use std::sync::Arc;
 
 /// Index of a file in a [`Sources`] list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct FileId(pub usize);
 
 /// All files read during a build.
@@ -263,7 +273,9 @@ impl Sources {
 }
 
 /// How bad a diagnostic is: errors stop the build, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum Severity {
     /// The build cannot go on; nothing is written.
     Error,
@@ -275,7 +287,7 @@ pub enum Severity {
 }
 
 /// One problem found in the content or the theme.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

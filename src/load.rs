@@ -505,7 +505,7 @@ pub fn stamp(path: &Path) -> Stamp {
 /// One meeting document as read: its text (which joins the sources) and what
 /// `convert` made of it, kept by `serve` so that a file that has not changed is
 /// not read again ([`documents_reusing`]).
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct ReadDocument<T> {
     /// Its id in the sources.
     pub file: FileId,
@@ -520,6 +520,10 @@ pub struct ReadDocument<T> {
     pub item: Option<T>,
     /// Its problems.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether this is a shell for a reading kept from before (the file was
+    /// not read again), set by the `earlier` of [`documents_reusing`].
+    #[serde(skip)]
+    pub kept: bool,
 }
 
 /// [`documents`], for a reader that keeps what it read: a document for which
@@ -563,6 +567,7 @@ pub fn documents_reusing<T: Send>(
                         text,
                         item,
                         diagnostics,
+                        kept: false,
                     }
                 }
                 Err(unreadable) => {
@@ -574,6 +579,7 @@ pub fn documents_reusing<T: Send>(
                         text: crate::diag::Text::resident(lossy.unwrap_or_default()),
                         item: None,
                         diagnostics: vec![d],
+                        kept: false,
                     }
                 }
             }

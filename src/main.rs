@@ -44,9 +44,10 @@ enum Command {
     #[command(
         override_usage = "saksgang build [--root MAPPE] [--output MAPPE] [--offline | --bundle] [--previous FIL] [--full] [--timings]",
         long_about = "Bygg nettstedet: les content/ (og themes/), sjekk alt, og skriv sidene til public/. \
-Finnes det en feil, skrives ingenting, og mappen er som før. Bare sidene som er endret siden forrige \
-bygging, lages og skrives på nytt (det forrige bygget er husket i public.saksgang-cache ved siden av \
-mappen); med --full lages alt på nytt. Med --offline bygges utgaven som leses \
+Finnes det en feil, skrives ingenting, og mappen er som før. Bare dokumentene som er endret siden forrige \
+bygging, leses på nytt, og bare sidene som er endret, lages og skrives på nytt (det forrige bygget er \
+husket i public.saksgang-cache og public.saksgang-lesing ved siden av mappen); med --full leses og \
+lages alt på nytt. Med --offline bygges utgaven som leses \
 fra disk (file://), uten nett; med --bundle legges den ved nettstedet som arkiv.zip.",
         after_help = "Eksempler:\n  \
 saksgang build\n  \

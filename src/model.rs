@@ -14,19 +14,29 @@ use chrono::NaiveDate;
 use crate::diag::FileId;
 
 /// Index of a body in [`Archive::bodies`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct BodyId(pub usize);
 /// Index of a municipality in [`Archive::municipalities`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct MunicipalityId(pub usize);
 /// Index of a meeting in [`Archive::meetings`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct MeetingId(pub usize);
 /// Index of a thread in [`Archive::threads`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct ThreadId(pub usize);
 /// Index of a person in [`Archive::people`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct PersonId(pub usize);
 
 impl PersonId {
@@ -35,7 +45,7 @@ impl PersonId {
 }
 
 /// The whole archive.
-#[derive(Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Debug)]
 pub struct Archive {
     /// Settings from `site.yaml`.
     pub site: Site,
@@ -54,7 +64,7 @@ pub struct Archive {
 }
 
 /// Settings from `site.yaml`.
-#[derive(Debug, Clone, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default)]
 pub struct Site {
     /// The site's name.
     pub title: String,
@@ -78,7 +88,7 @@ pub struct Site {
 }
 
 /// The logo of `site.yaml`: a file in the theme's `static/` folder.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Logo {
     /// The path under `static/` as written (`logo.svg`, `bilder/logo.png`).
     pub path: String,
@@ -89,7 +99,7 @@ pub struct Logo {
 }
 
 /// A body (organ) that meets.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Body {
     /// The id used in URLs.
     pub id: String,
@@ -102,7 +112,7 @@ pub struct Body {
 }
 
 /// Whether an entry of `municipalities.yaml` is a municipality or a county.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MunicipalityKind {
     /// Kommune.
     Municipality,
@@ -111,7 +121,7 @@ pub enum MunicipalityKind {
 }
 
 /// A number a municipality had before.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct FormerNumber {
     /// The number.
     pub number: String,
@@ -120,7 +130,7 @@ pub struct FormerNumber {
 }
 
 /// A municipality or county.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Municipality {
     /// The id used in URLs.
     pub id: String,
@@ -145,7 +155,7 @@ pub struct Municipality {
 }
 
 /// One person, with the spellings the minutes use for them.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Person {
     /// The name as `people.yaml` writes it, or as first met.
     pub name: String,
@@ -154,7 +164,7 @@ pub struct Person {
 }
 
 /// One meeting of one body: its minutes, its notice, or both.
-#[derive(Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Debug)]
 pub struct Meeting {
     /// URL part: `2017-06-01-radmannsgruppen`.
     pub slug: String,
@@ -190,7 +200,9 @@ impl Meeting {
 }
 
 /// Notice or minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub enum DocumentKind {
     /// Innkalling: the agenda and proposals sent before the meeting.
     Notice,
@@ -199,7 +211,7 @@ pub enum DocumentKind {
 }
 
 /// One file of a meeting.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Document {
     /// The file it came from.
     pub file: FileId,
@@ -232,7 +244,7 @@ pub struct Document {
 }
 
 /// An old address of a page (`aliases:`), where a redirect page is written.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Alias {
     /// The site path, normalised: `/gammel/` (a folder) or `/gammel.html` (a file).
     pub path: String,
@@ -255,7 +267,7 @@ impl Alias {
 }
 
 /// Where a participant comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum Affiliation {
     /// A member municipality or county.
     Municipality(MunicipalityId),
@@ -264,7 +276,7 @@ pub enum Affiliation {
 }
 
 /// Someone present or absent.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Participant {
     /// The name as this document writes it.
     pub name: Box<str>,
@@ -285,7 +297,7 @@ pub struct Participant {
 }
 
 /// A piece of Markdown: a byte range into the document's source file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Markdown {
     /// The file.
     pub file: FileId,
@@ -294,7 +306,7 @@ pub struct Markdown {
 }
 
 /// Proposal or decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecisionKind {
     /// Forslag til vedtak, innstilling.
     Proposal,
@@ -303,7 +315,7 @@ pub enum DecisionKind {
 }
 
 /// One block of an item, preamble or closing section, in document order.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum Part {
     /// Running text.
     Text(Markdown),
@@ -322,7 +334,7 @@ pub enum Part {
 }
 
 /// A decision (vedtak) or proposal (forslag til vedtak) block.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Decision {
     /// Proposal or decision.
     pub kind: DecisionKind,
@@ -341,7 +353,9 @@ pub struct Decision {
 /// Most bodies number items through the year (`04/2017`: the 4th item of the body
 /// in 2017); some number them within each meeting (`Sak 2.`), where the number
 /// alone says nothing outside that meeting.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub enum ItemNumber {
     /// Numbered through the body's year: `04/2017`.
     Year {
@@ -391,7 +405,7 @@ impl ItemNumber {
 }
 
 /// An agenda item (sak).
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Item {
     /// Its identity.
     pub number: ItemNumber,
@@ -441,7 +455,7 @@ impl Item {
 }
 
 /// An item's membership of a thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ItemThread {
     /// The thread.
     pub thread: ThreadId,
@@ -450,7 +464,7 @@ pub struct ItemThread {
 }
 
 /// A reference in running text that points into the archive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct TextLink {
     /// Byte range of the reference in the source file.
     pub range: Range<usize>,
@@ -459,7 +473,7 @@ pub struct TextLink {
 }
 
 /// A place on the site that a link can point to.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     /// A meeting page, optionally at an anchor.
     Meeting(MeetingId, Option<String>),
@@ -474,7 +488,7 @@ pub enum Target {
 }
 
 /// Where a thread stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreadStatus {
     /// Still being treated.
     Open,
@@ -485,7 +499,7 @@ pub enum ThreadStatus {
 }
 
 /// A matter followed across meetings and bodies (saksgang).
-#[derive(Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Debug)]
 pub struct Thread {
     /// The id used in URLs (file name).
     pub id: String,
@@ -506,7 +520,7 @@ pub struct Thread {
 }
 
 /// One step of a thread.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub enum Step {
     /// An item of a document in the archive.
     Item {

@@ -42,7 +42,7 @@ pub struct Prelude {
 }
 
 /// One meeting document after its own checks, before it joins its meeting.
-#[derive(Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Clone)]
 pub struct ResolvedDocument {
     /// The meeting it belongs to, if its body, kind and date are right.
     meeting: Option<MeetingKey>,
@@ -63,7 +63,7 @@ impl ResolvedDocument {
 }
 
 /// What identifies a meeting.
-#[derive(Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Clone)]
 struct MeetingKey {
     slug: String,
     body: BodyId,
@@ -1487,7 +1487,7 @@ type DocumentFindings = (MeetingId, DocumentKind, Scan, Vec<Vec<MunicipalityId>>
 /// ([`Prelude::finish`] with a memo): what each document's text was found to
 /// link to and name, which holds as long as the document is not read again
 /// and what links can point to is the same ([`link_signature`]).
-#[derive(Default)]
+#[derive(serde::Serialize, serde::Deserialize, Default)]
 pub struct LinkMemo {
     /// Documents scanned (not taken from the memo) in the last pass.
     pub scanned: usize,

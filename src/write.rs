@@ -564,6 +564,12 @@ pub fn cache_file(real: &Path) -> PathBuf {
     sibling(real, "saksgang-cache")
 }
 
+/// The file beside the output `real` where a build keeps its reading of
+/// the archive (`build::Kept`) for the next.
+pub fn reading_file(real: &Path) -> PathBuf {
+    sibling(real, "saksgang-lesing")
+}
+
 /// Saves the cache of the output `real`, unless it is `unchanged` from what
 /// is there. A cache that cannot be written is removed: the next build is a
 /// full one, which is slower but as right.

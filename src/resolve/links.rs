@@ -23,7 +23,7 @@ use crate::model::*;
 use crate::render::markdown::{Refused, link_refusal};
 
 /// What scanning one piece of Markdown found.
-#[derive(Debug, Default, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Default, Clone)]
 pub(super) struct Scan {
     /// Prose references that point into the archive.
     pub(super) refs: Vec<TextLink>,

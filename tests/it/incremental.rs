@@ -88,6 +88,8 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
     assert!(!first.in_place, "no cache yet: a whole site");
     let pages = first.written.pages;
     assert!(pages > 50, "{pages}");
+    let documents = first.parsed;
+    assert!(documents > 2, "{documents}");
 
     let step = |name: &str, in_place: bool| {
         let r = same_as_full(dir, &root, &out, name);
@@ -102,6 +104,7 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
     );
     let r = step("a meeting's text", true);
     assert!(r.rendered > 0 && r.rendered < pages / 4, "{}", r.rendered);
+    assert_eq!(r.parsed, 1, "only the edited document is parsed again");
     assert!(r.written.written > 0 && r.written.written < r.written.files / 4);
     edit(
         &root,
@@ -109,14 +112,14 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
         "title: \"Referat fra møte",
         "title: \"Referatet fra møte",
     );
-    step("a title", true);
+    assert_eq!(step("a title", true).parsed, 1);
     edit(
         &root,
         MEETING,
         "name: Tuss Benum",
         "name: Tuss Benum-Hansen",
     );
-    step("an attendee", true);
+    assert_eq!(step("an attendee", true).parsed, 1);
     let thread = std::fs::read_dir(root.join("content/threads"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -124,7 +127,8 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
         .unwrap();
     let text = std::fs::read_to_string(&thread).unwrap();
     std::fs::write(&thread, format!("{text}\nEn linje til.\n")).unwrap();
-    step("a thread", true);
+    // A thread is read before the documents, which are resolved against it.
+    assert_eq!(step("a thread", true).parsed, documents);
     let added = "content/meetings/2017/2017-01-05-radmannsgruppen.md";
     let text = std::fs::read_to_string(root.join(OTHER))
         .unwrap()
@@ -132,9 +136,13 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
     std::fs::write(root.join(added), text).unwrap();
     let r = step("a meeting added", true);
     assert!(r.written.written > 0);
+    // The new file comes first by path: every document after it has a new
+    // file id, and is read again (ids are in the kept model).
+    assert_eq!(r.parsed, documents + 1);
     std::fs::remove_file(root.join(added)).unwrap();
     let r = step("a meeting deleted", true);
     assert!(r.written.removed > 0, "{:?}", r.written);
+    assert_eq!(r.parsed, documents, "the ids move back");
     edit(
         &root,
         "content/site.yaml",
@@ -143,6 +151,7 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
     );
     let r = step("site.yaml", true);
     assert_eq!(r.rendered, pages, "the title is on every page");
+    assert_eq!(r.parsed, documents, "site.yaml: every document read again");
     // A theme's template: the cache is for another theme, so a whole site.
     let templates = root.join("themes/default/templates");
     std::fs::create_dir_all(&templates).unwrap();
@@ -154,7 +163,7 @@ fn after_each_edit_addition_and_deletion_the_site_is_what_a_full_build_makes() {
     )
     .unwrap();
     step("a theme template", false);
-    step("nothing after the theme", true);
+    assert_eq!(step("nothing after the theme", true).parsed, 0);
 }
 
 /// (modification time, inode) of every file of a site.
@@ -180,6 +189,10 @@ fn an_unchanged_rebuild_renders_and_rewrites_nothing_and_full_renders_all() {
     let again = run(&root, &out, false);
     assert!(again.in_place);
     assert_eq!(again.rendered, 0);
+    assert_eq!(
+        again.parsed, 0,
+        "every document taken from the kept reading"
+    );
     assert_eq!(again.written.written, 0, "{:?}", again.written);
     assert_eq!(again.written.unchanged, first.written.files);
     assert_eq!(
@@ -195,16 +208,26 @@ fn an_unchanged_rebuild_renders_and_rewrites_nothing_and_full_renders_all() {
         )
     );
     assert_eq!(stamps(&out), before, "no file was touched");
+    let kept = out.with_file_name("public.saksgang-lesing");
+    let kept_time = std::fs::metadata(&kept).unwrap().modified().unwrap();
     // A file changed by hand in the output is made again.
     let page = out.join("moter/index.html");
     std::fs::write(&page, "endret for hånd").unwrap();
     let r = run(&root, &out, false);
+    assert_eq!(r.parsed, 0);
+    let unchanged = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    assert_eq!(
+        unchanged, kept_time,
+        "the kept reading was not written again"
+    );
     assert_eq!((r.rendered, r.written.written), (1, 1));
     assert_ne!(std::fs::read_to_string(&page).unwrap(), "endret for hånd");
     // --full makes every page again (and still keeps unchanged files' times).
     let full = run(&root, &out, true);
     assert!(!full.in_place);
     assert_eq!(full.rendered, first.rendered);
+    assert_eq!(full.parsed, first.parsed, "--full reads everything again");
+    assert_eq!(run(&root, &out, false).parsed, 0);
     assert_eq!(full.written.written, 0);
 }
 
@@ -236,6 +259,58 @@ fn a_missing_damaged_or_foreign_cache_means_a_full_build() {
     let r = build(&o).unwrap_or_else(|_| panic!("bundle build"));
     assert!(!r.in_place);
     assert!(run(&root, &moved, false).rendered == first.rendered);
+}
+
+#[test]
+fn a_missing_damaged_or_foreign_kept_reading_means_reading_everything() {
+    let (dir, root, out) = archive();
+    let first = run(&root, &out, false);
+    let kept = dir.path().join("public.saksgang-lesing");
+    assert!(kept.is_file());
+    let bytes = std::fs::read(&kept).unwrap();
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x40;
+    std::fs::write(&kept, &damaged).unwrap();
+    assert_eq!(run(&root, &out, false).parsed, first.parsed);
+    assert_eq!(run(&root, &out, false).parsed, 0, "kept again");
+    std::fs::remove_file(&kept).unwrap();
+    assert_eq!(run(&root, &out, false).parsed, first.parsed);
+    // The reading of another archive folder (with the same files) is foreign.
+    let other = dir.path().join("kopi");
+    copy_dir(&root, &other);
+    std::fs::copy(&kept, dir.path().join("annet.saksgang-lesing")).unwrap();
+    let r = run(&other, &dir.path().join("annet"), false);
+    assert_eq!(r.parsed, first.parsed);
+    // An edit the size and time of change do not show is read by the
+    // length and checksum check: the build stops rather than use the old.
+    let path = root.join(MEETING);
+    let time = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen("møte", "møtE", 1);
+    assert_eq!(changed.len(), text.len());
+    std::fs::write(&path, changed).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+    let before = files(&out);
+    match build(&options(&root, &out, false)) {
+        Err(f) => assert!(
+            f.diagnostics
+                .iter()
+                .any(|d| d.message.contains("ble endret")),
+            "{:?}",
+            f.diagnostics
+        ),
+        Ok(r) => panic!("built from an old reading: {} parsed", r.parsed),
+    }
+    assert!(files(&out) == before);
+    assert!(!kept.exists(), "the next build reads everything");
+    let r = same_as_full(dir.path(), &root, &out, "after the hidden edit");
+    assert_eq!(r.parsed, first.parsed);
 }
 
 #[test]
