@@ -918,7 +918,7 @@ pub fn search_index(
     edition: Edition,
     limits: crate::search::Limits,
 ) -> Result<Vec<Page>, BuildFailure> {
-    let (archive, sources, _, _) = prepare(root, &mut Clock::new(), false)?;
+    let (archive, sources, _, _) = prepare(root, &mut Clock::new(), false, None)?;
     let mut pages = Vec::new();
     crate::search::search_files(&archive, &sources, edition, limits, |p| pages.extend(p));
     Ok(pages)
