@@ -381,27 +381,34 @@ fn load_kept(file: &Path, root: &Path) -> Kept {
     }
 }
 
-/// Keeps `kept` in `file` for the next build of the archive under `root`
-/// (what cannot be read again from disk left out); removes the file if it
-/// cannot be written, so that it is never an older reading than the site.
-fn save_kept(file: &Path, root: &Path, mut kept: Kept) {
+/// `kept` as the bytes of its file, for the next build of the archive under
+/// `root` (what cannot be read again from disk left out); None if it cannot
+/// be kept. Made right after the reading, so that the kept documents are not
+/// in memory beside the model while the pages are made (the bytes are a
+/// fraction of their size).
+fn encode_kept(root: &Path, mut kept: Kept) -> Option<Vec<u8>> {
     // A text that is not on disk (decoded with bad bytes replaced) is not
     // kept: its document is read again next time; a list like that, and
     // nothing is kept.
     kept.documents.retain(|_, d| d.text.on_disk());
-    let bytes = if kept.lists.iter().all(|(_, t)| t.on_disk()) {
-        postcard::to_stdvec(&kept).ok()
-    } else {
-        None
-    };
-    let written = bytes.is_some_and(|payload| {
-        let mut out = Vec::with_capacity(READING_MAGIC.len() + 32 + payload.len());
-        out.extend_from_slice(READING_MAGIC);
-        out.extend_from_slice(&reading_key(root).to_le_bytes());
-        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
-        write::replace_file(file, &out).is_ok()
-    });
+    if !kept.lists.iter().all(|(_, t)| t.on_disk()) {
+        return None;
+    }
+    let payload = postcard::to_stdvec(&kept).ok()?;
+    drop(kept);
+    let mut out = Vec::with_capacity(READING_MAGIC.len() + 32 + payload.len());
+    out.extend_from_slice(READING_MAGIC);
+    out.extend_from_slice(&reading_key(root).to_le_bytes());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Some(out)
+}
+
+/// Writes the kept reading's `bytes` to `file`; removes the file if there are
+/// none or they cannot be written, so that it is never an older reading than
+/// the site.
+fn save_kept(file: &Path, bytes: Option<Vec<u8>>) {
+    let written = bytes.is_some_and(|out| write::replace_file(file, &out).is_ok());
     if !written {
         let _ = std::fs::remove_file(file);
     }
@@ -628,6 +635,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (archive, sources, theme, mut diagnostics) =
         prepare(&options.root, &mut clock, false, Some(&mut kept))?;
     let parsed = kept.parsed;
+    // Nothing read again, nothing gone: the kept reading is this one.
+    let keep = kept.fresh || kept.parsed > 0 || kept.gone > 0 || options.full;
+    let kept = keep.then(|| encode_kept(&options.root, kept));
     let key = cache::key(
         &std::path::absolute(&real).unwrap_or(real),
         &format!("{:?}", options.edition),
@@ -773,9 +783,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
     clock.lap(if in_place { "skriving" } else { "bytte" });
-    // Nothing read again, nothing gone: the kept reading is this one.
-    if kept.fresh || kept.parsed > 0 || kept.gone > 0 || options.full {
-        save_kept(&reading_file, &options.root, kept);
+    if let Some(bytes) = kept {
+        save_kept(&reading_file, bytes);
     }
     clock.lap("lagring av lesingen");
     diagnostics.extend(output_warnings(&written, &options.output));
