@@ -321,6 +321,10 @@ pub struct Kept {
     /// Whether the last reading found the lists changed (and read everything).
     #[serde(skip)]
     fresh: bool,
+    /// In a build: `documents` as the bytes postcard makes of them, made
+    /// before they are joined into the model, so that they are not held twice.
+    #[serde(skip)]
+    encoded: Option<Vec<u8>>,
 }
 
 impl Kept {
@@ -394,7 +398,17 @@ fn encode_kept(root: &Path, mut kept: Kept) -> Option<Vec<u8>> {
     if !kept.lists.iter().all(|(_, t)| t.on_disk()) {
         return None;
     }
-    let payload = postcard::to_stdvec(&kept).ok()?;
+    let payload = match kept.encoded.take() {
+        // Postcard writes a struct as its fields one after the other.
+        Some(documents) => {
+            let mut p = postcard::to_stdvec(&kept.lists).ok()?;
+            p.extend(postcard::to_stdvec(&kept.unreadable).ok()?);
+            p.extend(documents);
+            p.extend(postcard::to_stdvec(&kept.links).ok()?);
+            p
+        }
+        None => postcard::to_stdvec(&kept).ok()?,
+    };
     drop(kept);
     let mut out = Vec::with_capacity(READING_MAGIC.len() + 32 + payload.len());
     out.extend_from_slice(READING_MAGIC);
@@ -533,9 +547,26 @@ fn read_reusing(
             }
             // Documents gone, or read again: the reading is not the one kept.
             (k.parsed, k.gone) = (read.len(), before.len());
-            let joined = load::join(documents.iter().cloned(), &mut sources);
-            k.documents = raw.document_paths.into_iter().zip(documents).collect();
-            joined
+            if k.lean {
+                // A build keeps its documents as bytes (those whose texts
+                // can be read again), and hands the documents themselves to
+                // the model: postcard writes a map of references as it
+                // writes the map, so `encode_kept` puts these bytes where
+                // the map goes.
+                let map: std::collections::BTreeMap<&PathBuf, &load::ReadDocument<_>> = raw
+                    .document_paths
+                    .iter()
+                    .zip(&documents)
+                    .filter(|(_, d)| d.text.on_disk())
+                    .collect();
+                k.encoded = postcard::to_stdvec(&map).ok();
+                drop(map);
+                load::join(documents, &mut sources)
+            } else {
+                let joined = load::join(documents.iter().cloned(), &mut sources);
+                k.documents = raw.document_paths.into_iter().zip(documents).collect();
+                joined
+            }
         }
         None => {
             read.extend(documents.iter().map(|d| d.file));
