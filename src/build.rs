@@ -336,7 +336,7 @@ impl Kept {
 }
 
 /// The first bytes of a kept reading's file.
-const READING_MAGIC: &[u8] = b"saksgang-lesing 1\n";
+const READING_MAGIC: &[u8] = b"saksgang-lesing 2\n";
 
 /// What a kept reading is valid for: this saksgang (its version and its
 /// program file, so that a new build of it never reads an old layout) and
@@ -768,7 +768,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         &pool,
         &renderer,
         &plan,
-        |path, fingerprint| output.known(path, fingerprint),
+        // Into an empty folder every page is made: no view is made twice.
+        output
+            .in_place()
+            .then_some(&|path: &str, fingerprint| output.known(path, fingerprint)),
         |page, fingerprint| {
             rendered.fetch_add(1, Ordering::Relaxed);
             output.put(page, fingerprint).map_err(write_diagnostic)
@@ -906,19 +909,24 @@ fn render_pool() -> Option<rayon::ThreadPool> {
         .ok()
 }
 
+/// Whether the output has a file made from what has this fingerprint at this path.
+type KnownAt<'a> = dyn Fn(&str, Fingerprint) -> bool + Sync + 'a;
+
 /// Renders every page of `plan` in parallel whose fingerprint `known` does
-/// not know at its path, and hands each to `put`.
+/// not know at its path (every page without `known`), and hands each to `put`.
 fn render_into(
     pool: &Option<rayon::ThreadPool>,
     renderer: &Renderer<'_>,
     plan: &[(String, Task)],
-    known: impl Fn(&str, Fingerprint) -> bool + Sync,
+    known: Option<&KnownAt<'_>>,
     put: impl Fn(&Page, Fingerprint) -> Result<(), Diagnostic> + Sync,
 ) -> Vec<Diagnostic> {
     on_pool(pool, || {
         plan.par_iter()
             .filter_map(|(path, task)| {
-                match renderer.render_unless(path, task, &|f| known(path, f)) {
+                let known = known.map(|known| move |f| known(path, f));
+                let known = known.as_ref().map(|k| k as &dyn Fn(Fingerprint) -> bool);
+                match renderer.render_unless(path, task, known) {
                     Ok((f, Some(page))) => put(&page, f).err(),
                     Ok((_, None)) => None,
                     Err(d) => Some(d),

@@ -26,15 +26,16 @@ pub struct SourceFile {
 }
 
 /// The text of a source file: in memory, or where to read it again and what
-/// it was (its length and a checksum), so that a file changed during the build
-/// is noticed.
+/// it was (its length and a 128-bit hash), so that a file changed during the
+/// build is noticed, and so that what is made from a text can be known by its
+/// hash without reading it ([`Sources::fingerprint`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     /// Where to read it again; `None` for a text that is not a file's content
     /// as read (a test's, or one decoded with bad bytes replaced): always kept.
     disk: Option<PathBuf>,
     len: usize,
-    crc: u32,
+    hash: u128,
     /// The text itself, if kept in memory (shared: `serve` keeps the texts of
     /// files that did not change from one reading to the next). Never stored
     /// in the reading a build keeps (`build::Kept`): the file is on disk.
@@ -49,7 +50,7 @@ impl Text {
         Self {
             disk: None,
             len: text.len(),
-            crc: 0,
+            hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             resident: Some(text),
         }
     }
@@ -61,7 +62,7 @@ impl Text {
         Self {
             disk: Some(disk),
             len: text.len(),
-            crc: crc32fast::hash(text.as_bytes()),
+            hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             resident: Some(text),
         }
     }
@@ -100,7 +101,7 @@ impl Text {
         }
         let disk = self.disk.as_ref()?;
         let text = crate::load::read_again(disk)?;
-        (text.len() == self.len && crc32fast::hash(text.as_bytes()) == self.crc)
+        (text.len() == self.len && xxhash_rust::xxh3::xxh3_128(text.as_bytes()) == self.hash)
             .then(|| text.into())
     }
 }
@@ -110,7 +111,7 @@ impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
         match (&self.resident, &other.resident) {
             (Some(a), Some(b)) => a == b,
-            _ => self.disk == other.disk && self.len == other.len && self.crc == other.crc,
+            _ => self.disk == other.disk && self.len == other.len && self.hash == other.hash,
         }
     }
 }
@@ -245,6 +246,12 @@ impl Sources {
             });
         }
         text
+    }
+
+    /// A 128-bit hash of the text of the file with this id, as it was read
+    /// (the text itself is not read again): the same hash, the same text.
+    pub fn fingerprint(&self, id: FileId) -> u128 {
+        self.get(id).held.hash
     }
 
     /// The text as kept for `serve` (a copy of what is held: in memory or not).

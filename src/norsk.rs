@@ -27,7 +27,13 @@ pub fn date_without_weekday(date: NaiveDate) -> String {
 
 /// `23.02.2017`, the form minutes use.
 pub fn short_date(date: NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
+    use chrono::Datelike;
+    // As chrono's `%d.%m.%Y`, without reading a format each time (lists
+    // show thousands of dates).
+    match date.year() {
+        year @ 0..=9999 => format!("{:02}.{:02}.{year:04}", date.day(), date.month()),
+        _ => date.format("%d.%m.%Y").to_string(),
+    }
 }
 
 static COLLATOR: LazyLock<Option<CollatorBorrowed<'static>>> =
@@ -80,6 +86,17 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2018, 6, 14).unwrap();
         assert_eq!(long_date(d), "torsdag 14. juni 2018");
         assert_eq!(date_without_weekday(d), "14. juni 2018");
+        // The short form is chrono's `%d.%m.%Y`, written without it.
+        for (y, m, day) in [
+            (50, 1, 2),
+            (999, 12, 31),
+            (2017, 2, 23),
+            (9999, 7, 4),
+            (10000, 1, 1),
+        ] {
+            let d = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            assert_eq!(short_date(d), d.format("%d.%m.%Y").to_string());
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod views;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Datelike;
+use rayon::prelude::*;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -190,6 +191,11 @@ pub struct Renderer<'a> {
     index: Index,
     edition: Edition,
     download: Option<Download>,
+    /// A hash of every `@/` link of the archive and where it leads (see
+    /// [`Renderer::markdown_key`]).
+    path_links_key: Fingerprint,
+    /// The link to each meeting, by id: lists show a meeting many times.
+    meeting_links: Vec<MeetingLink>,
 }
 
 /// An item of a document: meeting, which document, index among its items.
@@ -310,7 +316,7 @@ impl<'a> Renderer<'a> {
         edition: Edition,
         download: Option<Download>,
     ) -> Result<Self, Vec<Diagnostic>> {
-        Ok(Self {
+        let mut renderer = Self {
             archive,
             sources,
             theme,
@@ -318,7 +324,21 @@ impl<'a> Renderer<'a> {
             index: Index::new(archive),
             edition,
             download: download.filter(|_| edition == Edition::Web),
-        })
+            path_links_key: 0,
+            meeting_links: (0..archive.meetings.len())
+                .into_par_iter()
+                .map(|m| make_meeting_link(archive, MeetingId(m)))
+                .collect(),
+        };
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (link, target) in &archive.path_links {
+            for s in [link.as_str(), &renderer.target_path(target)] {
+                h.update(&(s.len() as u64).to_le_bytes());
+                h.update(s.as_bytes());
+            }
+        }
+        renderer.path_links_key = h.digest128();
+        Ok(renderer)
     }
 
     /// Every page of the site with its path, in path order. Fails if two pages
@@ -469,7 +489,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page of the plan.
     pub fn render(&self, path: &str, task: &Task) -> Result<Page, Diagnostic> {
-        self.render_unless(path, task, &|_| false)
+        self.render_unless(path, task, None)
             .map(|(_, page)| page.expect("rendered unless known"))
     }
 
@@ -481,25 +501,25 @@ impl<'a> Renderer<'a> {
         &self,
         path: &str,
         task: &Task,
-        known: &dyn Fn(Fingerprint) -> bool,
+        known: Option<&dyn Fn(Fingerprint) -> bool>,
     ) -> Result<(Fingerprint, Option<Page>), Diagnostic> {
         macro_rules! page {
             ($template:expr, $section:expr, $view:expr $(,)?) => {
-                self.page(path, $template, $section, $view, known)
+                self.page(path, $template, $section, &|| $view, known)
             };
         }
         match task {
-            Task::Front => page!("index.html", "", &self.front_page()),
-            Task::Meetings => page!("meetings.html", "moter", &self.meeting_list(None)),
+            Task::Front => page!("index.html", "", self.front_page()),
+            Task::Meetings => page!("meetings.html", "moter", self.meeting_list(None)),
             Task::MeetingYear(y) => {
-                page!("meetings.html", "moter", &self.meeting_list(Some(*y)))
+                page!("meetings.html", "moter", self.meeting_list(Some(*y)))
             }
             Task::Meeting(id) => {
                 let m = &self.archive.meetings[id.0];
                 page!(
                     "meeting.html",
                     "moter",
-                    &self.meeting(*id, m.main_document(), false),
+                    self.meeting(*id, m.main_document(), false),
                 )
             }
             Task::Notice(id) => {
@@ -508,43 +528,43 @@ impl<'a> Renderer<'a> {
                     .notice
                     .as_ref()
                     .expect("planned only for meetings with a notice");
-                page!("meeting.html", "moter", &self.meeting(*id, notice, true),)
+                page!("meeting.html", "moter", self.meeting(*id, notice, true),)
             }
-            Task::Threads(n) => page!("threads.html", "saker", &self.thread_list(*n)),
-            Task::Thread(id) => page!("thread.html", "saker", &self.thread(*id, path)),
+            Task::Threads(n) => page!("threads.html", "saker", self.thread_list(*n)),
+            Task::Thread(id) => page!("thread.html", "saker", self.thread(*id, path)),
             Task::Municipalities => {
-                page!("municipalities.html", "kommuner", &self.municipality_list(),)
+                page!("municipalities.html", "kommuner", self.municipality_list(),)
             }
             Task::Municipality(id) => {
-                page!("municipality.html", "kommuner", &self.municipality(*id),)
+                page!("municipality.html", "kommuner", self.municipality(*id),)
             }
             Task::MunicipalityYear(id, y) => page!(
                 "municipality_year.html",
                 "kommuner",
-                &self.municipality_year(*id, *y),
+                self.municipality_year(*id, *y),
             ),
-            Task::Bodies => page!("bodies.html", "organer", &self.body_list()),
-            Task::Body(id) => page!("body.html", "organer", &self.body(*id)),
+            Task::Bodies => page!("bodies.html", "organer", self.body_list()),
+            Task::Body(id) => page!("body.html", "organer", self.body(*id)),
             Task::BodyYear(id, y) => {
-                page!("body_year.html", "organer", &self.body_year(*id, *y))
+                page!("body_year.html", "organer", self.body_year(*id, *y))
             }
-            Task::Search => page!("search.html", "sok", &self.search_page()),
+            Task::Search => page!("search.html", "sok", self.search_page()),
             Task::Accessibility => page!(
                 "accessibility.html",
                 "tilgjengelighet",
-                &self.accessibility_page(path),
+                self.accessibility_page(path),
             ),
             Task::NotFound => page!(
                 "404.html",
                 "",
-                &NotFound {
+                NotFound {
                     title: "Fant ikke siden".to_string(),
                 },
             ),
             Task::Redirect(old) => page!(
                 "redirect.html",
                 "",
-                &Redirect {
+                Redirect {
                     title: "Siden har flyttet".to_string(),
                     to: match self.edition {
                         Edition::Web => self.index.redirects[old].clone(),
@@ -557,7 +577,7 @@ impl<'a> Renderer<'a> {
                 let fingerprint = crate::cache::of_bytes(bytes);
                 Ok((
                     fingerprint,
-                    (!known(fingerprint)).then(|| Page {
+                    (!known.is_some_and(|known| known(fingerprint))).then(|| Page {
                         path: path.to_string(),
                         bytes: bytes.clone(),
                     }),
@@ -693,18 +713,37 @@ fn root_of(path: &str) -> String {
 }
 
 std::thread_local! {
-    /// What a page's template is given, as JSON, to be hashed: one buffer a thread.
+    /// What a page's template is given, in postcard's bytes, to be hashed: one buffer a thread.
     static FINGERPRINT_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Set while a view is made only to be fingerprinted: [`Renderer::html`]
+    /// then leaves the HTML out.
+    static DEFERRING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with [`Renderer::html`] leaving the HTML out.
+fn deferring<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DEFERRING.set(self.0);
+        }
+    }
+    let _reset = Reset(DEFERRING.replace(true));
+    f()
 }
 
 impl Renderer<'_> {
+    /// One page from `template` and the view `view` makes. With `known`, the
+    /// view is first made without its HTML from Markdown ([`Html`]) and
+    /// fingerprinted; a fingerprint that `known` knows is the page as it was,
+    /// and the page is not made. Either way the fingerprint is the same.
     fn page<T: Serialize>(
         &self,
         path: &str,
         template: &str,
         section: &str,
-        view: &T,
-        known: &dyn Fn(Fingerprint) -> bool,
+        view: &dyn Fn() -> T,
+        known: Option<&dyn Fn(Fingerprint) -> bool>,
     ) -> Result<(Fingerprint, Option<Page>), Diagnostic> {
         let site = SiteView {
             title: self.archive.site.title.clone(),
@@ -734,36 +773,52 @@ impl Renderer<'_> {
             root_of(path)
         };
         let offline = self.edition == Edition::Offline;
-        // Everything the template is given, hashed; the theme and the edition
-        // are the same for every page of a build (and in the cache's key).
-        let given = (
-            template,
-            &site,
-            &root,
-            section,
-            offline,
-            &self.download,
-            view,
-        );
-        let fingerprint = FINGERPRINT_BUFFER.with_borrow_mut(|buffer| {
-            buffer.clear();
-            // Not expected to fail; if it does, the page is always made.
-            serde_json::to_writer(&mut *buffer, &given)
-                .ok()
-                .map(|()| crate::cache::of_bytes(buffer))
-        });
-        if let Some(f) = fingerprint
-            && known(f)
-        {
-            return Ok((f, None));
+        // Everything the template is given, hashed (each piece of HTML as the
+        // hash of what it is made from); the theme and the edition are the
+        // same for every page of a build (and in the cache's key).
+        let fingerprint_of = |view: &T| {
+            let given = (
+                template,
+                &site,
+                &root,
+                section,
+                offline,
+                &self.download,
+                view,
+            );
+            FINGERPRINT_BUFFER.with_borrow_mut(|buffer| {
+                buffer.clear();
+                // Not expected to fail; if it does, the page is always made.
+                let bytes = fingerprinting(|| postcard::to_extend(&given, std::mem::take(buffer)));
+                bytes.ok().map(|bytes| {
+                    *buffer = bytes;
+                    crate::cache::of_bytes(buffer)
+                })
+            })
+        };
+        let mut fingerprint = None;
+        if let Some(known) = known {
+            let f = fingerprint_of(&deferring(view));
+            if let Some(f) = f
+                && known(f)
+            {
+                return Ok((f, None));
+            }
+            fingerprint = Some(f);
         }
+        let view = view();
+        let fingerprint = fingerprint.unwrap_or_else(|| fingerprint_of(&view));
         let mut ctx = Context::new();
         ctx.insert("site", &site);
         ctx.insert("root", &root);
         ctx.insert("section", section);
         ctx.insert("offline", &offline);
         ctx.insert("download", &self.download);
-        ctx.insert("page", view);
+        let page = tera::Value::try_from_serializable(&view).map_err(|e| {
+            Diagnostic::global(format!("siden {path} kunne ikke lages:\n{e}"))
+                .help("dette er en feil i saksgang; bygg med --full, og meld fra om feilen")
+        })?;
+        ctx.insert_value("page", page);
         self.tera
             .render(template, &ctx)
             .map(|html| {
@@ -792,18 +847,28 @@ impl Renderer<'_> {
         Link::new(urls::body(&body.id), &body.name)
     }
 
+    /// The link to a meeting, as lists show it (made once a build).
     fn meeting_link(&self, m: MeetingId) -> MeetingLink {
-        let meeting = &self.archive.meetings[m.0];
+        self.meeting_links[m.0].clone()
+    }
+}
+
+/// The link to a meeting of `archive`, with its dates written out.
+fn make_meeting_link(archive: &Archive, m: MeetingId) -> MeetingLink {
+    {
+        let meeting = &archive.meetings[m.0];
         MeetingLink {
             href: urls::meeting(&meeting.slug),
-            body: self.archive.bodies[meeting.body.0].name.clone(),
+            body: archive.bodies[meeting.body.0].name.clone(),
             date: norsk::short_date(meeting.date),
             date_long: norsk::long_date(meeting.date),
             date_iso: meeting.date.to_string(),
             has_minutes: meeting.minutes.is_some(),
         }
     }
+}
 
+impl Renderer<'_> {
     fn target_path(&self, t: &Target) -> String {
         let with = |base: String, a: &Option<String>| match a {
             Some(a) => format!("{base}#{a}"),
@@ -819,8 +884,15 @@ impl Renderer<'_> {
     }
 
     /// Markdown to HTML for a page at `page_path`.
-    fn html(&self, md: &Markdown, links: &[TextLink], page_path: &str) -> String {
+    /// The HTML of a piece of Markdown on the page at `page_path`, with the
+    /// fingerprint of what it is made from; while a view is made only to be
+    /// fingerprinted ([`Renderer::page`]), without the HTML.
+    fn html(&self, md: &Markdown, links: &[TextLink], page_path: &str) -> Html {
         let root = root_of(page_path);
+        let key = self.markdown_key(md, links, &root);
+        if DEFERRING.get() {
+            return Html::new(key, None);
+        }
         let href = |t: &Target| format!("{root}{}", self.target_path(t));
         let ctx = MdContext {
             text: &self.sources.text(md.file),
@@ -828,7 +900,35 @@ impl Renderer<'_> {
             path_links: &self.archive.path_links,
             href: &href,
         };
-        markdown::to_html(md, &ctx)
+        Html::new(key, Some(markdown::to_html(md, &ctx)))
+    }
+
+    /// A hash of everything [`markdown::to_html`] reads for `md` on a page
+    /// `root` from the site's root: its file's text (by the hash it was read
+    /// with, so the text is not read again), where in it `md` is, the
+    /// references that begin there and the addresses they lead to, and the
+    /// `@/` links of the archive. The same key gives the same HTML.
+    fn markdown_key(&self, md: &Markdown, links: &[TextLink], root: &str) -> Fingerprint {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let string = |h: &mut xxhash_rust::xxh3::Xxh3, s: &str| {
+            h.update(&(s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        };
+        h.update(&self.sources.fingerprint(md.file).to_le_bytes());
+        h.update(&(md.range.start as u64).to_le_bytes());
+        h.update(&(md.range.end as u64).to_le_bytes());
+        string(&mut h, root);
+        h.update(&self.path_links_key.to_le_bytes());
+        let first = links.partition_point(|l| l.range.start < md.range.start);
+        for l in links[first..]
+            .iter()
+            .take_while(|l| l.range.start < md.range.end)
+        {
+            h.update(&(l.range.start as u64).to_le_bytes());
+            h.update(&(l.range.end as u64).to_le_bytes());
+            string(&mut h, &self.target_path(&l.target));
+        }
+        h.digest128()
     }
 
     fn parts(

@@ -194,12 +194,36 @@ impl Renderer<'_> {
         Some(out)
     }
 
+    /// How one municipality was represented at a meeting: as
+    /// [`Renderer::presence`] has it, without a map of them all. O(attendees).
+    fn presence_of(&self, meeting: MeetingId, id: MunicipalityId) -> Presence {
+        let doc = self.archive.meetings[meeting.0].main_document();
+        if doc.present.is_empty() && doc.absent.is_empty() {
+            return Presence::Unknown;
+        }
+        let here = |p: &&Participant| p.affiliation == Affiliation::Municipality(id);
+        let mut seen = doc
+            .absent
+            .iter()
+            .any(|p| here(&p))
+            .then_some(Presence::Absent);
+        for p in doc.present.iter().filter(here) {
+            let now = if p.substitute_for.is_none() {
+                Presence::Present
+            } else {
+                Presence::Substitute
+            };
+            // Someone present beats apologies; the regular member beats a substitute.
+            if seen.is_none_or(|e| e == Presence::Absent || now == Presence::Present) {
+                seen = Some(now);
+            }
+        }
+        seen.unwrap_or(Presence::Missing)
+    }
+
     fn attendance_mark(&self, id: MunicipalityId, meeting: MeetingId) -> AttendanceMark {
-        let p = match self.presence(meeting) {
-            None => Presence::Unknown,
-            Some(map) => map.get(&id).copied().unwrap_or(Presence::Missing),
-        };
-        p.mark(norsk::short_date(self.archive.meetings[meeting.0].date))
+        self.presence_of(meeting, id)
+            .mark(self.meeting_links[meeting.0].date.clone())
     }
 
     /// Per body, a mark for each of its meetings from the first to the last of
@@ -267,7 +291,7 @@ impl Renderer<'_> {
                                 None => Presence::Unknown,
                                 Some(c) => c.get(&mu).copied().unwrap_or(Presence::Missing),
                             };
-                            p.mark(norsk::short_date(self.archive.meetings[m.0].date))
+                            p.mark(self.meeting_links[m.0].date.clone())
                         })
                         .collect(),
                 }

@@ -225,7 +225,22 @@ impl Renderer<'_> {
             st.letters = letters.to_string();
         }
         let drawing = timeline_drawing(&steps, &lanes);
-        let bg_text = &self.sources.text(thread.background.file)[thread.background.range.clone()];
+        let background = {
+            let key = self.markdown_key(&thread.background, &thread.links, &root_of(page_path));
+            let made = (!DEFERRING.get()).then(|| {
+                let text = self.sources.text(thread.background.file);
+                let blank = text
+                    .get(thread.background.range.clone())
+                    .is_none_or(|t| t.trim().is_empty());
+                (!blank)
+                    .then(|| {
+                        self.html(&thread.background, &thread.links, page_path)
+                            .into_value()
+                    })
+                    .flatten()
+            });
+            Deferred::new(key, made)
+        };
         ThreadPage {
             title: thread.title.clone(),
             summary: thread.summary.clone(),
@@ -236,8 +251,7 @@ impl Renderer<'_> {
                 ThreadStatus::Closed => "closed",
             }
             .to_string(),
-            background: (!bg_text.trim().is_empty())
-                .then(|| self.html(&thread.background, &thread.links, page_path)),
+            background,
             steps,
             drawing,
         }
@@ -249,24 +263,50 @@ impl Renderer<'_> {
         meeting: MeetingId,
         item: &Item,
         sub_item: Option<&str>,
-    ) -> Option<DiffView> {
+    ) -> Option<Deferred<DiffView>> {
         let m = &self.archive.meetings[meeting.0];
         let notice = m.notice.as_ref()?;
         let minutes = m.minutes.as_ref()?;
         let proposed = notice.items.iter().find(|i| i.number == item.number)?;
-        let text = |doc: &Document, it: &Item, kind: DecisionKind| -> Option<String> {
-            let src = &self.sources.text(doc.file);
-            let parts: Vec<String> = it
-                .decisions(sub_item)
+        fn pieces<'i>(
+            it: &'i Item,
+            sub_item: Option<&str>,
+            kind: DecisionKind,
+        ) -> Vec<&'i Markdown> {
+            it.decisions(sub_item)
                 .filter(|d| d.kind == kind)
-                .map(|d| markdown::plain_text(src, &d.body))
+                .map(|d| &d.body)
+                .collect()
+        }
+        let old = pieces(proposed, sub_item, DecisionKind::Proposal);
+        let new = pieces(item, sub_item, DecisionKind::Decision);
+        if old.is_empty() || new.is_empty() {
+            return None;
+        }
+        // The diff is made from these pieces of these two texts alone.
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (doc, list) in [(notice, &old), (minutes, &new)] {
+            h.update(&self.sources.fingerprint(doc.file).to_le_bytes());
+            h.update(&(list.len() as u64).to_le_bytes());
+            for md in list {
+                h.update(&(md.range.start as u64).to_le_bytes());
+                h.update(&(md.range.end as u64).to_le_bytes());
+            }
+        }
+        let key = h.digest128();
+        if DEFERRING.get() {
+            return Some(Deferred::new(key, None));
+        }
+        let text = |doc: &Document, list: &[&Markdown]| -> String {
+            let src = self.sources.text(doc.file);
+            let parts: Vec<String> = list
+                .iter()
+                .map(|md| markdown::plain_text(&src, md))
                 .collect();
-            (!parts.is_empty()).then(|| parts.join("\n"))
+            parts.join("\n")
         };
-        let old = text(notice, proposed, DecisionKind::Proposal)?;
-        let new = text(minutes, item, DecisionKind::Decision)?;
-        let (html, changed) = markdown::word_diff(&old, &new);
-        Some(DiffView { html, changed })
+        let (html, changed) = markdown::word_diff(&text(notice, &old), &text(minutes, &new));
+        Some(Deferred::new(key, Some(DiffView { html, changed })))
     }
 }
 

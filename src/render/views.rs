@@ -6,9 +6,77 @@
 //! links are relative and work under any `base_url` path. Fields holding HTML are
 //! named `html` (or `background`) and are the only ones templates mark `safe`.
 
-use serde::Serialize;
+use std::cell::Cell;
 
+use serde::{Serialize, Serializer};
+
+use crate::cache::Fingerprint;
 use crate::model::{Decision, DecisionKind};
+
+std::thread_local! {
+    /// Set while a page's view is hashed for its fingerprint: an [`Html`]
+    /// then gives the fingerprint of what it is made from, not its text.
+    static FINGERPRINTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every [`Html`] serialized as the fingerprint of what it is
+/// made from (for hashing a view without making its HTML).
+pub(crate) fn fingerprinting<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            FINGERPRINTING.set(self.0);
+        }
+    }
+    let _reset = Reset(FINGERPRINTING.replace(true));
+    f()
+}
+
+/// Something made from the minutes' text (HTML from Markdown, a diff), with
+/// the fingerprint of everything it is made from (the text, its references
+/// and where they lead, the page's depth). A view made only to be
+/// fingerprinted leaves the value out: a page that did not change never reads
+/// its texts again nor runs the Markdown renderer. A template sees the value.
+#[derive(Debug, Clone)]
+pub struct Deferred<T> {
+    key: Fingerprint,
+    value: Option<T>,
+}
+
+/// HTML made from a piece of the minutes' Markdown.
+pub type Html = Deferred<String>;
+
+impl<T> Deferred<T> {
+    /// `value` (None in a view made only to be fingerprinted), made from what
+    /// has the fingerprint `key`.
+    pub(crate) fn new(key: Fingerprint, value: Option<T>) -> Self {
+        Self { key, value }
+    }
+
+    /// The value, if it was made.
+    pub fn value(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+
+    /// The value, if it was made.
+    pub fn into_value(self) -> Option<T> {
+        self.value
+    }
+}
+
+impl<T: Serialize> Serialize for Deferred<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if FINGERPRINTING.get() {
+            return s.serialize_u128(self.key);
+        }
+        match &self.value {
+            Some(value) => value.serialize(s),
+            None => Err(serde::ser::Error::custom(
+                "teksten til siden ble ikke laget (en feil i saksgang)",
+            )),
+        }
+    }
+}
 
 /// The site, on every page.
 #[derive(Debug, Serialize)]
@@ -156,8 +224,8 @@ pub struct MeetingLink {
 pub struct PartView {
     /// `text`, `heading` or `decision`.
     pub kind: String,
-    /// Rendered HTML (text and decision).
-    pub html: String,
+    /// Rendered HTML (text and decision; empty for a heading).
+    pub html: Html,
     /// Heading level, 2–6.
     pub level: u8,
     /// Heading text.
@@ -171,7 +239,7 @@ pub struct PartView {
 }
 
 impl PartView {
-    pub(crate) fn text(html: String) -> Self {
+    pub(crate) fn text(html: Html) -> Self {
         Self {
             kind: "text".into(),
             html,
@@ -186,7 +254,7 @@ impl PartView {
     pub(crate) fn heading(level: u8, text: &str, anchor: Option<String>) -> Self {
         Self {
             kind: "heading".into(),
-            html: String::new(),
+            html: Html::new(0, Some(String::new())),
             level: level.clamp(2, 6),
             text: text.to_string(),
             anchor,
@@ -195,7 +263,7 @@ impl PartView {
         }
     }
 
-    pub(crate) fn decision(d: &Decision, html: String) -> Self {
+    pub(crate) fn decision(d: &Decision, html: Html) -> Self {
         Self {
             kind: "decision".into(),
             html,
@@ -488,7 +556,7 @@ pub struct DecisionView {
     /// Heading as written.
     pub heading: String,
     /// Text.
-    pub html: String,
+    pub html: Html,
 }
 
 /// Proposal against decision.
@@ -514,7 +582,7 @@ pub struct StepView {
     /// Decisions and proposals.
     pub decisions: Vec<DecisionView>,
     /// What the meeting changed in the notice's proposal.
-    pub diff: Option<DiffView>,
+    pub diff: Option<Deferred<DiffView>>,
     /// A step outside the archive.
     pub outside: bool,
 }
@@ -615,8 +683,8 @@ pub struct ThreadPage {
     pub status: String,
     /// `open`, `decided`, `closed`.
     pub status_key: String,
-    /// Background HTML.
-    pub background: Option<String>,
+    /// Background HTML (none when the background is blank).
+    pub background: Deferred<Option<String>>,
     /// Timeline: one entry per meeting or outside step.
     pub steps: Vec<ThreadStep>,
     /// The timeline drawn, when there are steps.

@@ -112,3 +112,62 @@ fn a_file_removed_after_reading_is_an_error_of_its_own_in_the_report() {
         "{out}"
     );
 }
+
+#[test]
+fn a_page_known_by_its_fingerprint_is_neither_made_nor_reads_its_text_again() {
+    // Every text of the seed archive changed on disk after the reading (same
+    // length, other bytes): reading any of them again is noticed.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arkiv");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    let (archive, sources, _) = build::read_archive(&root).expect("reads");
+    let theme = build::load_theme(&root, &archive, &mut Vec::new());
+    let r = Renderer::new(&archive, &sources, &theme, Edition::Web, None)
+        .unwrap_or_else(|_| panic!("templates compile"));
+    let plan = r.plan().unwrap_or_else(|_| panic!("plan"));
+    // The fingerprint of each page as a full build makes it.
+    let made: Vec<_> = plan
+        .iter()
+        .map(|(p, task)| {
+            let (f, page) = r.render_unless(p, task, None).expect("renders");
+            assert!(page.is_some(), "{p}: not made without a cache");
+            f
+        })
+        .collect();
+    for i in 0..sources.len() {
+        // Paths are shown relative to the archive's folder.
+        let path = root.join(&sources.get(saksgang::diag::FileId(i)).path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains('a'), "{}: no «a»", path.display());
+        std::fs::write(&path, text.replace('a', "e")).unwrap();
+    }
+    // Asked again with those fingerprints known: nothing made, nothing read.
+    for ((p, task), f) in plan.iter().zip(&made) {
+        let known = |g| g == *f;
+        let (g, page) = r.render_unless(p, task, Some(&known)).expect("renders");
+        assert_eq!(g, *f, "{p}: the fingerprint without the HTML is another");
+        assert!(page.is_none(), "{p}: made again though known");
+    }
+    assert!(
+        sources.changed().is_empty(),
+        "a known page read its text again: {:?}",
+        sources.changed()
+    );
+    // Not known: made, and the changed text is noticed (on a thread of its
+    // own: each thread keeps the last few texts it read).
+    let (p, task) = plan
+        .iter()
+        .find(|(p, _)| p.starts_with("moter/2017-06-01"))
+        .unwrap();
+    let page = std::thread::scope(|s| {
+        s.spawn(|| {
+            r.render_unless(p, task, Some(&|_| false))
+                .expect("renders")
+                .1
+        })
+        .join()
+        .unwrap()
+    });
+    assert!(page.is_some());
+    assert_eq!(sources.changed().len(), 1, "{:?}", sources.changed());
+}
