@@ -205,11 +205,11 @@ impl OutputLock {
     }
 }
 
-/// A new site being written beside the old one.
-#[derive(Debug)]
-pub struct Staging {
-    out: PathBuf,
-    new: PathBuf,
+/// What a write has put so far, counted from many threads: the part of a
+/// [`WriteSummary`] that a new site ([`Staging`]) and an update in place
+/// ([`Update`]) count alike.
+#[derive(Debug, Default)]
+struct Counts {
     files: AtomicUsize,
     pages: AtomicUsize,
     bytes: AtomicU64,
@@ -217,6 +217,63 @@ pub struct Staging {
     unchanged: AtomicUsize,
     /// Every path put, for the list of what saksgang wrote.
     paths: Mutex<Vec<String>>,
+}
+
+impl Counts {
+    /// A file of `len` bytes at `path` is in the site.
+    fn put(&self, path: &str, len: u64) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        lock(&self.paths).push(path.to_string());
+    }
+
+    /// It was written (new or changed), or kept as it was.
+    fn written(&self, written: bool) {
+        let n = if written {
+            &self.written
+        } else {
+            &self.unchanged
+        };
+        n.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Every path put, sorted, once.
+    fn take_paths(&self) -> Vec<String> {
+        let mut paths = std::mem::take(&mut *lock(&self.paths));
+        paths.sort_unstable();
+        paths
+    }
+
+    fn summary(
+        &self,
+        removed: usize,
+        kept: usize,
+        replaced: Vec<String>,
+        recovered: Vec<String>,
+    ) -> WriteSummary {
+        WriteSummary {
+            files: self.files.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed,
+            kept,
+            replaced,
+            recovered,
+        }
+    }
+}
+
+/// A new site being written beside the old one.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    new: PathBuf,
+    counts: Counts,
     recovered: Vec<String>,
     /// The cache's key, if the files written go into a cache.
     cache_key: Option<Fingerprint>,
@@ -354,12 +411,7 @@ impl Staging {
         Ok(Self {
             out: real,
             new,
-            files: AtomicUsize::new(0),
-            pages: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-            written: AtomicUsize::new(0),
-            unchanged: AtomicUsize::new(0),
-            paths: Mutex::new(Vec::new()),
+            counts: Counts::default(),
             recovered,
             cache_key,
             entries: Mutex::new(Vec::new()),
@@ -374,21 +426,9 @@ impl Staging {
 
     /// Puts one page made from what has the fingerprint `fingerprint`.
     fn put_made(&self, page: &Page, fingerprint: Fingerprint) -> Result<(), WriteError> {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes
-            .fetch_add(page.bytes.len() as u64, Ordering::Relaxed);
-        if page.path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        self.paths
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(page.path.clone());
-        if self.place(&page.path, &page.bytes)? {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-        } else {
-            self.written.fetch_add(1, Ordering::Relaxed);
-        }
+        self.counts.put(&page.path, page.bytes.len() as u64);
+        let same = self.place(&page.path, &page.bytes)?;
+        self.counts.written(!same);
         if self.cache_key.is_some() {
             // The stamp of the file in the new site is its stamp in the output
             // once the folder is renamed.
@@ -501,8 +541,7 @@ impl Staging {
 
     /// Replaces the old site with the new one.
     pub fn commit(mut self) -> Result<WriteSummary, WriteError> {
-        let mut written = std::mem::take(&mut *lock(&self.paths));
-        written.sort_unstable();
+        let mut written = self.counts.take_paths();
         written.dedup();
         let (mut removed, mut kept, mut replaced) = (0, 0, Vec::new());
         if exists(&self.out) {
@@ -531,17 +570,9 @@ impl Staging {
             let entries = std::mem::take(&mut *lock(&self.entries));
             save_cache(&self.out, key, entries.into_iter().collect(), None);
         }
-        Ok(WriteSummary {
-            files: self.files.load(Ordering::Relaxed),
-            pages: self.pages.load(Ordering::Relaxed),
-            bytes: self.bytes.load(Ordering::Relaxed),
-            written: self.written.load(Ordering::Relaxed),
-            unchanged: self.unchanged.load(Ordering::Relaxed),
-            removed,
-            kept,
-            replaced,
-            recovered: std::mem::take(&mut self.recovered),
-        })
+        Ok(self
+            .counts
+            .summary(removed, kept, replaced, std::mem::take(&mut self.recovered)))
     }
 }
 
@@ -758,12 +789,7 @@ pub struct Update {
     cache: Cache,
     /// What the previous build wrote.
     previous: std::collections::HashSet<String>,
-    files: AtomicUsize,
-    pages: AtomicUsize,
-    bytes: AtomicU64,
-    written: AtomicUsize,
-    unchanged: AtomicUsize,
-    paths: Mutex<Vec<String>>,
+    counts: Counts,
     entries: Mutex<Vec<(String, Entry)>>,
     staged: Mutex<Vec<String>>,
     replaced: Mutex<Vec<String>>,
@@ -790,12 +816,7 @@ impl Update {
             stage,
             cache,
             previous: previous.lines().map(str::to_string).collect(),
-            files: AtomicUsize::new(0),
-            pages: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-            written: AtomicUsize::new(0),
-            unchanged: AtomicUsize::new(0),
-            paths: Mutex::new(Vec::new()),
+            counts: Counts::default(),
             entries: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
             replaced: Mutex::new(Vec::new()),
@@ -806,15 +827,6 @@ impl Update {
         })
     }
 
-    fn count(&self, path: &str, len: u64) {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(len, Ordering::Relaxed);
-        if path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        lock(&self.paths).push(path.to_string());
-    }
-
     fn known(&self, path: &str, fingerprint: Fingerprint) -> bool {
         let Some(entry) = self.cache.entries.get(path) else {
             return false;
@@ -823,8 +835,8 @@ impl Update {
             && self.previous.contains(path)
             && Stamp::of(&self.out.join(path)) == Some(entry.stamp);
         if same {
-            self.count(path, entry.stamp.len);
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.counts.put(path, entry.stamp.len);
+            self.counts.written(false);
             lock(&self.entries).push((path.to_string(), *entry));
         }
         same
@@ -832,7 +844,7 @@ impl Update {
 
     fn put(&self, page: &Page, fingerprint: Fingerprint) -> Result<(), WriteError> {
         let path = &page.path;
-        self.count(path, page.bytes.len() as u64);
+        self.counts.put(path, page.bytes.len() as u64);
         let target = self.out.join(path);
         let ours = self.previous.contains(path);
         match std::fs::symlink_metadata(&target) {
@@ -849,7 +861,7 @@ impl Update {
                     if let Some(stamp) = Stamp::of(&target) {
                         lock(&self.entries).push((path.clone(), Entry { fingerprint, stamp }));
                     }
-                    self.unchanged.fetch_add(1, Ordering::Relaxed);
+                    self.counts.written(false);
                     return Ok(());
                 }
             }
@@ -880,7 +892,7 @@ impl Update {
             lock(&self.entries).push((path.clone(), Entry { fingerprint, stamp }));
         }
         lock(&self.staged).push(path.clone());
-        self.written.fetch_add(1, Ordering::Relaxed);
+        self.counts.written(true);
         Ok(())
     }
 
@@ -891,8 +903,7 @@ impl Update {
                 io::Error::other("en fil står der en mappe skal være, eller omvendt"),
             ));
         }
-        let mut written = std::mem::take(&mut *lock(&self.paths));
-        written.sort_unstable();
+        let mut written = self.counts.take_paths();
         written.dedup();
         let mut staged = std::mem::take(&mut *lock(&self.staged));
         let mut list = String::with_capacity(written.iter().map(|p| p.len() + 1).sum());
@@ -954,17 +965,9 @@ impl Update {
             entries.into_iter().collect(),
             Some(&self.cache),
         );
-        Ok(WriteSummary {
-            files: self.files.load(Ordering::Relaxed),
-            pages: self.pages.load(Ordering::Relaxed),
-            bytes: self.bytes.load(Ordering::Relaxed),
-            written: self.written.load(Ordering::Relaxed),
-            unchanged: self.unchanged.load(Ordering::Relaxed),
-            removed,
-            kept,
-            replaced,
-            recovered: std::mem::take(&mut self.recovered),
-        })
+        Ok(self
+            .counts
+            .summary(removed, kept, replaced, std::mem::take(&mut self.recovered)))
     }
 
     /// How many files in the output saksgang did not write (by the previous list).
