@@ -385,12 +385,12 @@ fn load_kept(file: &Path, root: &Path) -> Kept {
     }
 }
 
-/// `kept` as the bytes of its file, for the next build of the archive under
-/// `root` (what cannot be read again from disk left out); None if it cannot
-/// be kept. Made right after the reading, so that the kept documents are not
-/// in memory beside the model while the pages are made (the bytes are a
-/// fraction of their size).
-fn encode_kept(root: &Path, mut kept: Kept) -> Option<Vec<u8>> {
+/// `kept` as the bytes of its file, in pieces to be written one after the
+/// other, for the next build of the archive under `root` (what cannot be read
+/// again from disk left out); None if it cannot be kept. Made right after the
+/// reading, so that the kept documents are not in memory beside the model
+/// while the pages are made (the bytes are a fraction of their size).
+fn encode_kept(root: &Path, mut kept: Kept) -> Option<Vec<Vec<u8>>> {
     // A text that is not on disk (decoded with bad bytes replaced) is not
     // kept: its document is read again next time; a list like that, and
     // nothing is kept.
@@ -400,31 +400,96 @@ fn encode_kept(root: &Path, mut kept: Kept) -> Option<Vec<u8>> {
     }
     let payload = match kept.encoded.take() {
         // Postcard writes a struct as its fields one after the other.
-        Some(documents) => {
-            let mut p = postcard::to_stdvec(&kept.lists).ok()?;
-            p.extend(postcard::to_stdvec(&kept.unreadable).ok()?);
-            p.extend(documents);
-            p.extend(postcard::to_stdvec(&kept.links).ok()?);
-            p
-        }
-        None => postcard::to_stdvec(&kept).ok()?,
+        Some(documents) => vec![
+            postcard::to_stdvec(&kept.lists).ok()?,
+            postcard::to_stdvec(&kept.unreadable).ok()?,
+            documents,
+            postcard::to_stdvec(&kept.links).ok()?,
+        ],
+        None => vec![postcard::to_stdvec(&kept).ok()?],
     };
     drop(kept);
-    let mut out = Vec::with_capacity(READING_MAGIC.len() + 32 + payload.len());
-    out.extend_from_slice(READING_MAGIC);
-    out.extend_from_slice(&reading_key(root).to_le_bytes());
-    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
-    out.extend_from_slice(&payload);
-    Some(out)
+    let mut sum = xxhash_rust::xxh3::Xxh3::new();
+    for piece in &payload {
+        sum.update(piece);
+    }
+    let mut head = Vec::with_capacity(READING_MAGIC.len() + 32);
+    head.extend_from_slice(READING_MAGIC);
+    head.extend_from_slice(&reading_key(root).to_le_bytes());
+    head.extend_from_slice(&sum.digest128().to_le_bytes());
+    Some(std::iter::once(head).chain(payload).collect())
 }
 
-/// Writes the kept reading's `bytes` to `file`; removes the file if there are
-/// none or they cannot be written, so that it is never an older reading than
-/// the site.
-fn save_kept(file: &Path, bytes: Option<Vec<u8>>) {
-    let written = bytes.is_some_and(|out| write::replace_file(file, &out).is_ok());
-    if !written {
-        let _ = std::fs::remove_file(file);
+/// The reading the next build will find beside the output: written to a
+/// file of its own (`public.saksgang-lesing.ny`) as soon as it is made, so
+/// that its bytes are not held while the pages are made, and put in place by
+/// [`NextReading::commit`] when the build succeeds. Dropped before that, it
+/// leaves the kept reading as it was.
+struct NextReading {
+    file: PathBuf,
+    /// Where this build's reading is, if it is written.
+    staged: Option<PathBuf>,
+    /// Whether the reading kept is this build's already.
+    same: bool,
+}
+
+impl NextReading {
+    /// `pieces` written beside `file`; None: this reading cannot be kept.
+    fn stage(file: &Path, pieces: Option<Vec<Vec<u8>>>) -> Self {
+        let staged = pieces.and_then(|pieces| {
+            let mut name = file.as_os_str().to_owned();
+            name.push(".ny");
+            let to = PathBuf::from(name);
+            let written = std::fs::File::create(&to).and_then(|mut f| {
+                use std::io::Write;
+                pieces.iter().try_for_each(|p| f.write_all(p))
+            });
+            match written {
+                Ok(()) => Some(to),
+                Err(_) => {
+                    let _ = std::fs::remove_file(&to);
+                    None
+                }
+            }
+        });
+        Self {
+            file: file.to_path_buf(),
+            staged,
+            same: false,
+        }
+    }
+
+    /// The reading kept stays: it is this build's.
+    fn same(file: &Path) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            staged: None,
+            same: true,
+        }
+    }
+
+    /// Puts this build's reading in place, or removes the kept one if this
+    /// reading could not be kept, so that it is never an older reading than
+    /// the site.
+    fn commit(mut self) {
+        if self.same {
+            return;
+        }
+        let put = self
+            .staged
+            .take()
+            .is_some_and(|staged| std::fs::rename(&staged, &self.file).is_ok());
+        if !put {
+            let _ = std::fs::remove_file(&self.file);
+        }
+    }
+}
+
+impl Drop for NextReading {
+    fn drop(&mut self) {
+        if let Some(staged) = self.staged.take() {
+            let _ = std::fs::remove_file(staged);
+        }
     }
 }
 
@@ -688,6 +753,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Ok(s) => s,
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
+    // Written now (the output is locked), put in place with the site.
+    let next_reading = match kept {
+        Some(pieces) => NextReading::stage(&reading_file, pieces),
+        None => NextReading::same(&reading_file),
+    };
     let pool = render_pool();
     // The downloadable copy first: pages of the web edition show its size.
     let mut download = None;
@@ -806,6 +876,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         // A page where a folder was (or the other way round): rare enough
         // to make the whole site again.
         drop(output);
+        drop(next_reading);
         return build(&BuildOptions {
             full: true,
             ..options.clone()
@@ -817,9 +888,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(e) => return fail(diagnostics, vec![write_diagnostic(e)], sources),
     };
     clock.lap(if in_place { "skriving" } else { "bytte" });
-    if let Some(bytes) = kept {
-        save_kept(&reading_file, bytes);
-    }
+    next_reading.commit();
     clock.lap("lagring av lesingen");
     diagnostics.extend(output_warnings(&written, &options.output));
     Ok(BuildReport {

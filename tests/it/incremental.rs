@@ -377,3 +377,42 @@ fn a_failed_build_leaves_the_old_site_and_a_stopped_one_is_finished() {
     assert!(files(&out) == after);
     assert!(!stage.exists() && !dir.path().join("public.saksgang-journal-ny").exists());
 }
+
+#[test]
+fn a_build_that_fails_after_the_reading_leaves_the_kept_reading_as_it_was() {
+    let (dir, root, out) = archive();
+    run(&root, &out, false);
+    let reading = dir.path().join("public.saksgang-lesing");
+    let staged = dir.path().join("public.saksgang-lesing.ny");
+    let before = std::fs::read(&reading).expect("a build keeps its reading");
+    assert!(!staged.exists(), "the reading is put in place");
+    // Read whole (a new document), then refused when the pages are planned:
+    // an old address in a folder saksgang fills itself.
+    edit(
+        &root,
+        MEETING,
+        "place: ",
+        "aliases: [/sok/gammel/]\nplace: ",
+    );
+    let failed = build(&options(&root, &out, false));
+    let Err(f) = failed else {
+        panic!("an alias under /sok/ was taken")
+    };
+    let text = saksgang::diag::render(&f.diagnostics, &f.sources, false);
+    assert!(text.contains("/sok/"), "{text}");
+    assert_eq!(
+        std::fs::read(&reading).unwrap(),
+        before,
+        "the kept reading changed"
+    );
+    assert!(
+        !staged.exists(),
+        "a failed build left its reading beside the output"
+    );
+    edit(&root, MEETING, "aliases: [/sok/gammel/]\n", "");
+    assert_eq!(
+        run(&root, &out, false).parsed,
+        1,
+        "the kept reading is still used"
+    );
+}
