@@ -59,6 +59,10 @@ pub(super) struct LinkIndex<'a> {
     by_item: HashMap<ItemNumber, Vec<MeetingId>>,
     /// Lower-case body names and aliases, with their body.
     body_names: Vec<(String, BodyId)>,
+    /// The body names that are not empty, for finding them all in one pass
+    /// (pattern `i` is `body_names[body_patterns[i]]`).
+    body_finder: AhoCorasick,
+    body_patterns: Vec<usize>,
     /// The same, whole, for looking a word up: name or alias → bodies.
     name_lookup: HashMap<String, Vec<BodyId>>,
     /// First parts of compound words that name a body: the first and last
@@ -151,6 +155,11 @@ impl<'a> LinkIndex<'a> {
             }
         }
         let names = AhoCorasick::new(&patterns).expect("municipality names make a valid automaton");
+        let body_patterns: Vec<usize> = (0..body_names.len())
+            .filter(|n| !body_names[*n].0.is_empty())
+            .collect();
+        let body_finder = AhoCorasick::new(body_patterns.iter().map(|n| &body_names[*n].0))
+            .expect("body names make a valid automaton");
         Self {
             archive,
             paths,
@@ -158,6 +167,8 @@ impl<'a> LinkIndex<'a> {
             by_date,
             by_item,
             body_names,
+            body_finder,
+            body_patterns,
             name_lookup,
             forms,
             labels,
@@ -304,8 +315,7 @@ impl<'a> LinkIndex<'a> {
             return;
         }
         let text = Joined::new(block);
-        let names: &[(String, BodyId)] = if words { &self.body_names } else { &[] };
-        let context = Context::new(&text.text, names, place.year);
+        let context = Context::new(&text.text, words.then_some(self), place.year);
         let mut found = Found::default();
         let mut used = vec![false; context.dates.len()];
         // Meetings first: the dates they name are the ones an item reference
@@ -859,9 +869,37 @@ struct Context {
     sentences: Vec<usize>,
 }
 
+/// Where each of `body_names` is in `lower`, with its index and body: in one
+/// pass with `finder` (of the names `patterns` picks: the ones not empty),
+/// the matches that each name's own `match_indices` finds (left to right, not
+/// overlapping another of the same name), in no particular order.
+fn body_matches(
+    finder: &AhoCorasick,
+    patterns: &[usize],
+    body_names: &[(String, BodyId)],
+    lower: &str,
+) -> Vec<(usize, usize, BodyId)> {
+    let mut names = Vec::new();
+    let mut end = vec![0; patterns.len()];
+    for m in finder.find_overlapping_iter(lower) {
+        let p = m.pattern().as_usize();
+        if m.start() >= end[p] {
+            end[p] = m.end();
+            let n = patterns[p];
+            names.push((m.start(), n, body_names[n].1));
+        }
+    }
+    for (n, (name, body)) in body_names.iter().enumerate() {
+        if name.is_empty() {
+            names.extend(lower.match_indices("").map(|(i, _)| (i, n, *body)));
+        }
+    }
+    names
+}
+
 impl Context {
     /// `year` is the document's, for dates written without one (0: none).
-    fn new(text: &str, body_names: &[(String, BodyId)], year: i32) -> Self {
+    fn new(text: &str, bodies: Option<&LinkIndex<'_>>, year: i32) -> Self {
         work(text.len());
         let dates = DATE
             .captures_iter(text)
@@ -875,14 +913,15 @@ impl Context {
                 Some((whole.start(), whole.end(), date_of(&c, year)?))
             })
             .collect();
-        let lower = text.to_lowercase();
         let mut names = Vec::new();
-        for (n, (name, body)) in body_names.iter().enumerate() {
+        if let Some(index) = bodies {
+            let lower = text.to_lowercase();
             work(lower.len());
-            names.extend(
-                lower
-                    .match_indices(name.as_str())
-                    .map(|(i, _)| (i, n, *body)),
+            names = body_matches(
+                &index.body_finder,
+                &index.body_patterns,
+                &index.body_names,
+                &lower,
             );
         }
         names.sort_unstable_by_key(|&(i, n, _)| (i, n));
@@ -1163,6 +1202,39 @@ const WEEKDAYS: [&str; 7] = [
 mod tests {
     use super::*;
     use crate::model::Site;
+
+    #[test]
+    fn body_names_are_found_in_one_pass_as_each_name_alone_finds_them() {
+        let names: Vec<(String, BodyId)> =
+            ["styret", "styre", "aa", "rådmannsgruppen", "gruppen", ""]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), BodyId(i)))
+                .collect();
+        let patterns: Vec<usize> = (0..names.len())
+            .filter(|n| !names[*n].0.is_empty())
+            .collect();
+        let finder = AhoCorasick::new(patterns.iter().map(|n| &names[*n].0)).unwrap();
+        for text in [
+            "styret og styrets leder; aaaa i rådmannsgruppen og gruppen",
+            "ingen navn her",
+            "aaa styrestyret",
+            "",
+        ] {
+            let mut fast = body_matches(&finder, &patterns, &names, text);
+            let mut each: Vec<(usize, usize, BodyId)> = names
+                .iter()
+                .enumerate()
+                .flat_map(|(n, (name, body))| {
+                    text.match_indices(name.as_str())
+                        .map(move |(i, _)| (i, n, *body))
+                })
+                .collect();
+            fast.sort_unstable();
+            each.sort_unstable();
+            assert_eq!(fast, each, "{text}");
+        }
+    }
 
     fn archive(municipalities: &[&str]) -> Archive {
         Archive {
