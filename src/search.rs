@@ -118,8 +118,11 @@ pub struct SearchMemo {
     files: HashMap<String, (Fingerprint, Fingerprint)>,
     /// Key of a term file or a large term's posting files → their paths and
     /// the fingerprints of their bytes.
-    units: HashMap<Fingerprint, Vec<(String, Fingerprint)>>,
+    units: HashMap<Fingerprint, UnitFiles>,
 }
+
+/// The files of a unit of the index: each path and the fingerprint of its bytes.
+type UnitFiles = Vec<(String, Fingerprint)>;
 
 /// What a search index may take from the last build's: its memo, and
 /// whether the output still has a file as it was made (by path and
@@ -574,7 +577,7 @@ impl<'a> SearchIndex<'a> {
         let units: Vec<usize> = (1..self.units()).collect();
         let mut memo_units = HashMap::new();
         for chunk in units.chunks(UNITS_AT_ONCE) {
-            let made: Vec<(Fingerprint, Vec<(String, Fingerprint)>, Vec<Page>)> = chunk
+            let made: Vec<(Fingerprint, UnitFiles, Vec<Page>)> = chunk
                 .par_iter()
                 .map(|n| self.unit_reusing(*n, salt))
                 .collect();
@@ -595,11 +598,7 @@ impl<'a> SearchIndex<'a> {
     /// Unit `n` (not the main file) unless the memo knows its key and the
     /// output still has its files: its key, its files' entries for the
     /// memo, and its files if made.
-    fn unit_reusing(
-        &self,
-        n: usize,
-        salt: Fingerprint,
-    ) -> (Fingerprint, Vec<(String, Fingerprint)>, Vec<Page>) {
+    fn unit_reusing(&self, n: usize, salt: Fingerprint) -> (Fingerprint, UnitFiles, Vec<Page>) {
         let mut h = Hasher128::new();
         h.add(&salt.to_le_bytes());
         if n <= self.shards.len() {

@@ -377,3 +377,121 @@ fn a_failed_build_leaves_the_old_site_and_a_stopped_one_is_finished() {
     assert!(files(&out) == after);
     assert!(!stage.exists() && !dir.path().join("public.saksgang-journal-ny").exists());
 }
+
+/// Whether the search index of the site in `out` has `term` (a term file
+/// names it).
+fn indexed(out: &Path, term: &str) -> bool {
+    let key = format!("{}:", serde_json::to_string(term).unwrap());
+    std::fs::read_dir(out.join("sok/t")).unwrap().any(|e| {
+        std::fs::read_to_string(e.unwrap().path())
+            .unwrap()
+            .contains(&key)
+    })
+}
+
+/// The one term of `word`.
+fn term(word: &str) -> String {
+    let terms = saksgang::search::Tokenizer::new().terms(word);
+    assert_eq!(terms.len(), 1, "{word}: {terms:?}");
+    terms[0].clone()
+}
+
+#[test]
+fn the_search_index_cuts_again_only_the_records_that_changed() {
+    let (dir, root, out) = archive();
+    let dir = dir.path();
+    let first = run(&root, &out, false);
+    let records = first.tokenized;
+    assert!(records > 50, "{records}");
+    assert!(dir.join("public.saksgang-sok").is_file());
+    assert_eq!(run(&root, &out, false).tokenized, 0, "nothing changed");
+
+    // A new word in a meeting's text is found; when it is replaced, the old
+    // one is gone (a record's terms taken from the memo would keep it).
+    let (old, new) = (term("kvitveisblomstene"), term("tyttebærsyltetøyet"));
+    assert!(!indexed(&out, &old) && !indexed(&out, &new));
+    edit(
+        &root,
+        MEETING,
+        "\n## ",
+        "\nKvitveisblomstene ble nevnt.\n\n## ",
+    );
+    let r = same_as_full(dir, &root, &out, "a word added");
+    let document = r.tokenized;
+    assert!(indexed(&out, &old));
+    assert!(
+        r.tokenized > 0 && r.tokenized < records / 4,
+        "{} of {records}",
+        r.tokenized
+    );
+    edit(&root, MEETING, "Kvitveisblomstene", "Tyttebærsyltetøyet");
+    let r = same_as_full(dir, &root, &out, "a word replaced");
+    assert!(indexed(&out, &new) && !indexed(&out, &old));
+    // The records of the document whose file changed (its own and its
+    // items'), and no other.
+    assert_eq!(r.tokenized, document);
+    assert_eq!(run(&root, &out, false).tokenized, 0);
+
+    // A meeting before the others: every later record has a new number.
+    let added = "content/meetings/2017/2017-01-05-radmannsgruppen.md";
+    let text = std::fs::read_to_string(root.join(OTHER))
+        .unwrap()
+        .replace("2017-02-23", "2017-01-05")
+        .replacen("\n## ", "\nTyttebærsyltetøyet igjen.\n\n## ", 1);
+    std::fs::write(root.join(added), text).unwrap();
+    let r = same_as_full(dir, &root, &out, "a meeting added");
+    // The new document's records and those of the threads it joins.
+    assert!(
+        r.tokenized > 0 && r.tokenized < records / 2,
+        "{} of {records}",
+        r.tokenized
+    );
+    std::fs::remove_file(root.join(added)).unwrap();
+    let r = same_as_full(dir, &root, &out, "a meeting deleted");
+    // Only the threads it had joined, as they were before (the memo keeps
+    // only the last build's records); every document's records are known.
+    assert!(r.tokenized < records / 4, "{} of {records}", r.tokenized);
+    edit(&root, MEETING, "Tyttebærsyltetøyet", "Blåbær");
+    same_as_full(dir, &root, &out, "the word gone");
+    assert!(!indexed(&out, &new) && !indexed(&out, &old));
+    // --full cuts every record again.
+    assert_eq!(run(&root, &out, true).tokenized, records);
+}
+
+#[test]
+fn a_damaged_or_truncated_search_memo_or_index_file_is_made_again() {
+    let (dir, root, out) = archive();
+    let dir = dir.path();
+    let records = run(&root, &out, false).tokenized;
+    let memo = dir.join("public.saksgang-sok");
+    let bytes = std::fs::read(&memo).unwrap();
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x40;
+    std::fs::write(&memo, &damaged).unwrap();
+    edit(&root, MEETING, "\n## ", "\nEn ny setning.\n\n## ");
+    let r = same_as_full(dir, &root, &out, "a damaged memo");
+    assert_eq!(r.tokenized, records);
+    let bytes = std::fs::read(&memo).unwrap();
+    std::fs::write(&memo, &bytes[..bytes.len() / 2]).unwrap();
+    let r = same_as_full(dir, &root, &out, "a truncated memo");
+    assert_eq!(r.tokenized, records);
+    std::fs::write(&memo, b"").unwrap();
+    assert_eq!(
+        same_as_full(dir, &root, &out, "an empty memo").tokenized,
+        records
+    );
+    // Index files changed by hand in the output are made again, though the
+    // memo knows what they were made from.
+    assert_eq!(run(&root, &out, false).tokenized, 0);
+    let term_file = std::fs::read_dir(out.join("sok/t"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    for file in [out.join("sok/d/0.js"), term_file] {
+        std::fs::write(&file, "endret for hånd").unwrap();
+    }
+    let r = same_as_full(dir, &root, &out, "index files changed by hand");
+    assert!(r.tokenized == 0, "{}", r.tokenized);
+}
