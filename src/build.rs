@@ -878,7 +878,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         save_kept(&reading_file, bytes);
     }
     clock.lap("lagring av lesingen");
-    save_search_memo(&search_file, &options.root, &reused.memo);
+    if !reused.unchanged {
+        save_search_memo(&search_file, &options.root, &reused.memo);
+    }
     drop(reused.memo);
     clock.lap("lagring av søket");
     diagnostics.extend(output_warnings(&written, &options.output));

@@ -124,6 +124,44 @@ pub struct SearchMemo {
 /// The files of a unit of the index: each path and the fingerprint of its bytes.
 type UnitFiles = Vec<(String, Fingerprint)>;
 
+impl SearchMemo {
+    /// Leaves out of the table the terms no record has (`all` tells, by
+    /// number) once they are many, numbering the others again, so that the
+    /// memo does not grow from build to build.
+    fn compact(&mut self, all: &[(String, Vec<u8>, u32)]) -> bool {
+        let unused = all.iter().filter(|(_, b, _)| b.is_empty()).count();
+        if unused == 0 || unused * UNUSED_TERMS < all.len() {
+            return false;
+        }
+        let mut renumber = vec![u32::MAX; all.len()];
+        let mut table = Vec::with_capacity(all.len() - unused);
+        for (n, (term, bytes, _)) in all.iter().enumerate() {
+            if !bytes.is_empty() {
+                renumber[n] = table.len() as u32;
+                table.push(term.clone());
+            }
+        }
+        self.table = table;
+        for list in self.records.values_mut() {
+            let mut at = 0;
+            let mut n = 0;
+            let mut terms = Vec::new();
+            while at < list.len() {
+                let (value, used) = read_varint(&list[at..]);
+                at += used;
+                n += value >> 1;
+                terms.push((renumber[n as usize], value & 1 == 1));
+            }
+            *list = encode_terms(&terms);
+        }
+        true
+    }
+}
+
+/// The memo's table is made again without the terms no record has once
+/// they are more than one in this many.
+const UNUSED_TERMS: usize = 8;
+
 /// What a search index may take from the last build's: its memo, and
 /// whether the output still has a file as it was made (by path and
 /// fingerprint; a file found is kept, as if it were made again).
@@ -140,6 +178,9 @@ pub struct Reused {
     pub memo: SearchMemo,
     /// Records cut into terms (the others' terms were in the memo).
     pub tokenized: usize,
+    /// Whether `memo` is the one the last build kept, as it was: then it
+    /// need not be written again.
+    pub unchanged: bool,
 }
 
 /// The search index of one edition of the site.
@@ -164,37 +205,120 @@ pub struct SearchIndex<'a> {
     reuse: Reuse<'a>,
     /// The memo this build makes for the next.
     next: SearchMemo,
+    /// The memo's terms by name (see [`SearchIndex::memo_numbers`]).
+    memo_numbers: std::sync::OnceLock<HashMap<&'a str, u32>>,
     /// Records cut into terms.
     tokenized: usize,
+    /// Files made again (not counting the main file), and whether the
+    /// memo's table was made again without the terms no record has.
+    remade: usize,
+    compacted: bool,
 }
 
 /// The terms of the records of one batch, and its record files.
 #[derive(Default)]
-struct Batch {
+struct Batch<'m> {
+    /// Terms met in the records cut, that the memo's table does not have.
     terms: Terms,
-    /// Term number → its records: id × 2 + 1 if in the title.
+    /// Term number in `terms` → its records: id × 2 + 1 if in the title.
     postings: Vec<Vec<u32>>,
+    /// The same for the terms of the memo's table, by their number there.
+    memo_postings: Vec<Vec<u32>>,
+    /// This batch's term numbers → the memo's, plus one (0: not in it),
+    /// for the terms met so far.
+    in_memo: Vec<u32>,
     files: Vec<Page>,
-    /// Each record's key and distinct terms (by number in `terms`, and
-    /// whether in the title), for the next memo.
-    records: Vec<(Fingerprint, Vec<(u32, bool)>)>,
+    /// Each record's key and distinct terms, for the next memo.
+    records: Vec<(Fingerprint, Listed<'m>)>,
     /// The record files' entries for the next memo.
     memo_files: Vec<(String, (Fingerprint, Fingerprint))>,
     tokenized: usize,
 }
 
-impl Batch {
-    /// Adds the terms `list` of the record `id`, whose key is `key`.
-    fn add(&mut self, id: usize, key: Fingerprint, list: Vec<(u32, bool)>) {
-        for (term, in_title) in &list {
-            let term = *term as usize;
-            if self.postings.len() <= term {
-                self.postings.resize_with(term + 1, Vec::new);
-            }
-            self.postings[term].push(((id as u32) << 1) | u32::from(*in_title));
-        }
-        self.records.push((key, list));
+/// A record's distinct terms.
+enum Listed<'m> {
+    /// As the memo lists them (numbers of its table): kept as they are.
+    Memo(&'m [u8]),
+    /// Cut this time: a term of the memo's table by its number there
+    /// (`true`), else by its number in the batch's `terms`; and whether in
+    /// the title.
+    Cut(Vec<(bool, u32, bool)>),
+}
+
+/// Adds an entry of the record `id` to a term's list of `postings`.
+fn post(postings: &mut Vec<Vec<u32>>, term: u32, id: usize, in_title: bool) {
+    let term = term as usize;
+    if postings.len() <= term {
+        postings.resize_with(term + 1, Vec::new);
     }
+    postings[term].push(((id as u32) << 1) | u32::from(in_title));
+}
+
+impl<'m> Batch<'m> {
+    /// Adds the terms of the record `id`, whose key is `key`, as the memo
+    /// lists them (checked by [`check_listed`]).
+    fn add_listed(&mut self, id: usize, key: Fingerprint, list: &'m [u8]) {
+        let mut at = 0;
+        let mut n = 0;
+        while at < list.len() {
+            let (value, used) = read_varint(&list[at..]);
+            at += used;
+            n += value >> 1;
+            post(&mut self.memo_postings, n, id, value & 1 == 1);
+        }
+        self.records.push((key, Listed::Memo(list)));
+    }
+
+    /// Adds the terms `list` of the record `id`, cut this time (numbers in
+    /// `terms`), whose key is `key`; a term the memo's table has is listed by
+    /// its number there.
+    fn add_cut(
+        &mut self,
+        id: usize,
+        key: Fingerprint,
+        list: Vec<(u32, bool)>,
+        memo: Option<&HashMap<&str, u32>>,
+    ) {
+        let mut cut = Vec::with_capacity(list.len());
+        for (term, in_title) in list {
+            let t = term as usize;
+            if self.in_memo.len() <= t {
+                self.in_memo.resize(t + 1, u32::MAX);
+            }
+            if self.in_memo[t] == u32::MAX {
+                self.in_memo[t] = memo
+                    .and_then(|m| m.get(self.terms.names[t].as_str()))
+                    .map_or(0, |n| n + 1);
+            }
+            match self.in_memo[t] {
+                0 => {
+                    post(&mut self.postings, term, id, in_title);
+                    cut.push((false, term, in_title));
+                }
+                n => {
+                    post(&mut self.memo_postings, n - 1, id, in_title);
+                    cut.push((true, n - 1, in_title));
+                }
+            }
+        }
+        self.records.push((key, Listed::Cut(cut)));
+    }
+}
+
+/// Whether a record's list of terms in the memo reads back, naming only
+/// terms of its table of `terms` terms.
+fn check_listed(list: &[u8], terms: usize) -> bool {
+    let mut at = 0;
+    let mut n = 0u32;
+    while at < list.len() {
+        let (value, used) = read_varint(&list[at..]);
+        at += used;
+        match n.checked_add(value >> 1) {
+            Some(next) if (next as usize) < terms => n = next,
+            _ => return false,
+        }
+    }
+    list.last().is_none_or(|b| b & 0x80 == 0)
 }
 
 /// One entry of a term: its record and whether the term is in its title.
@@ -268,11 +392,18 @@ impl<'a> SearchIndex<'a> {
             large: Vec::new(),
             reuse,
             next: SearchMemo::default(),
+            memo_numbers: std::sync::OnceLock::new(),
             tokenized: 0,
+            remade: 0,
+            compacted: false,
         };
-        // Every term by number, in the order first met, with its records.
+        // Every term by number, with its records: those of the memo's table
+        // by their number there, so that what the memo lists of a record
+        // stays as it is; then the others, in the order first met.
+        let table = index.reuse.memo.map_or(&[][..], |m| &m.table[..]);
+        let mut all: Vec<(String, Vec<u8>, u32)> =
+            table.iter().map(|t| (t.clone(), Vec::new(), 0)).collect();
         let mut numbers: HashMap<String, u32> = HashMap::new();
-        let mut all: Vec<(String, Vec<u8>, u32)> = Vec::new();
         // A batch is whole record files.
         let per_batch =
             RECORDS_PER_BATCH.div_ceil(limits.records_per_file) * limits.records_per_file;
@@ -286,6 +417,17 @@ impl<'a> SearchIndex<'a> {
                 .collect();
             let mut pages = Vec::new();
             for batch in batches {
+                let add = |all: &mut Vec<(String, Vec<u8>, u32)>, n: u32, list: Vec<u32>| {
+                    let (_, bytes, previous) = &mut all[n as usize];
+                    for entry in list {
+                        let id = entry >> 1;
+                        push_varint(bytes, ((id - *previous) << 1) | (entry & 1));
+                        *previous = id;
+                    }
+                };
+                for (n, list) in batch.memo_postings.into_iter().enumerate() {
+                    add(&mut all, n as u32, list);
+                }
                 // This batch's term numbers → the numbers of `all`.
                 let mut global = vec![u32::MAX; batch.terms.names.len()];
                 for (local, (term, list)) in batch
@@ -303,29 +445,36 @@ impl<'a> SearchIndex<'a> {
                         (all.len() - 1) as u32
                     });
                     global[local] = n;
-                    let (_, bytes, previous) = &mut all[n as usize];
-                    for entry in list {
-                        let id = entry >> 1;
-                        push_varint(bytes, ((id - *previous) << 1) | (entry & 1));
-                        *previous = id;
-                    }
+                    add(&mut all, n, list);
                 }
                 for (key, list) in batch.records {
-                    let mut list: Vec<(u32, bool)> = list
-                        .into_iter()
-                        .map(|(t, in_title)| (global[t as usize], in_title))
-                        .collect();
-                    list.sort_unstable();
-                    index.next.records.insert(key, encode_terms(&list));
+                    let list = match list {
+                        Listed::Memo(l) => l.to_vec(),
+                        Listed::Cut(cut) => {
+                            let mut list: Vec<(u32, bool)> = cut
+                                .into_iter()
+                                .map(|(memo, t, in_title)| {
+                                    (if memo { t } else { global[t as usize] }, in_title)
+                                })
+                                .collect();
+                            list.sort_unstable();
+                            encode_terms(&list)
+                        }
+                    };
+                    index.next.records.insert(key, list);
                 }
                 index.next.files.extend(batch.memo_files);
                 index.tokenized += batch.tokenized;
+                index.remade += batch.files.len();
                 pages.extend(batch.files);
             }
             put(pages);
         }
         drop(numbers);
         index.next.table = all.iter().map(|(t, _, _)| t.clone()).collect();
+        index.compacted = index.next.compact(&all);
+        // A term of the memo's table that no record has any longer is not in the index.
+        all.retain(|(_, bytes, _)| !bytes.is_empty());
         let mut terms: Vec<(Box<str>, Vec<u8>, usize)> = all
             .into_iter()
             .map(|(t, mut bytes, _)| {
@@ -370,11 +519,10 @@ impl<'a> SearchIndex<'a> {
     /// first of a record file), and its record files: a record's terms from
     /// the memo where it knows the record, and a record file not made again
     /// where the memo knows its records and the output still has it.
-    fn batch(&self, first: usize, batch: &[Source]) -> Batch {
+    fn batch(&self, first: usize, batch: &[Source]) -> Batch<'a> {
         let per_file = self.limits.records_per_file;
         let mut out = Batch::default();
-        // The memo's term numbers → this batch's, plus one (0: not yet met).
-        let mut from_memo: Vec<u32> = Vec::new();
+        let table = self.reuse.memo.map_or(0, |m| m.table.len());
         let mut document = None;
         let mut last = None;
         for (f, sources) in batch.chunks(per_file).enumerate() {
@@ -399,17 +547,18 @@ impl<'a> SearchIndex<'a> {
                 }
                 let lists: Vec<&[u8]> = keys
                     .iter()
-                    .map(|k| m.records.get(k).map(Vec::as_slice))
-                    .collect::<Option<_>>()?;
-                let lists: Vec<Vec<(u32, bool)>> = lists
-                    .into_iter()
-                    .map(|l| self.memo_terms(m, l, &mut from_memo, &mut out.terms))
+                    .map(|k| {
+                        m.records
+                            .get(k)
+                            .map(Vec::as_slice)
+                            .filter(|l| check_listed(l, table))
+                    })
                     .collect::<Option<_>>()?;
                 (self.reuse.known)(&path, *fingerprint).then_some((lists, *fingerprint))
             });
             if let Some((lists, fingerprint)) = known {
                 for (i, list) in lists.into_iter().enumerate() {
-                    out.add(file_first + i, keys[i], list);
+                    out.add_listed(file_first + i, keys[i], list);
                 }
                 out.memo_files.push((path, (file_key, fingerprint)));
                 continue;
@@ -423,16 +572,17 @@ impl<'a> SearchIndex<'a> {
                 let record = built[i]
                     .take()
                     .unwrap_or_else(|| self.records.record(*source, &mut last));
-                let list = memo
-                    .and_then(|m| {
-                        let l = m.records.get(&keys[i])?;
-                        self.memo_terms(m, l, &mut from_memo, &mut out.terms)
-                    })
-                    .unwrap_or_else(|| {
+                match memo
+                    .and_then(|m| m.records.get(&keys[i]))
+                    .filter(|l| check_listed(l, table))
+                {
+                    Some(list) => out.add_listed(file_first + i, keys[i], list),
+                    None => {
                         out.tokenized += 1;
-                        self.record_terms(&record, &mut out.terms)
-                    });
-                out.add(file_first + i, keys[i], list);
+                        let list = self.record_terms(&record, &mut out.terms);
+                        out.add_cut(file_first + i, keys[i], list, self.memo_numbers());
+                    }
+                }
                 if i > 0 {
                     js.push_str(",\n");
                 }
@@ -474,8 +624,8 @@ impl<'a> SearchIndex<'a> {
 
     /// A record's key: for a document or an item, from what its record is
     /// made of, without making it (`document` keeps the key of the document
-    /// before); for a municipality or a thread, from the record itself, which
-    /// is made and returned.
+    /// before), and so for a thread; for a municipality, from the record
+    /// itself, which is made and returned.
     fn record_key(
         &self,
         source: Source,
@@ -501,7 +651,11 @@ impl<'a> SearchIndex<'a> {
                 h.add(&n.to_le_bytes());
                 (h.finish(), None)
             }
-            Source::Municipality(_) | Source::Thread(_) => {
+            Source::Thread(id) => {
+                h.add(&self.records.thread_key(id).to_le_bytes());
+                (h.finish(), None)
+            }
+            Source::Municipality(_) => {
                 let record = self.records.record(source, last);
                 h.add_str(&format!("{:?} {:?}", kind_of(source), self.records.edition));
                 for s in [&record.title, &record.href, &record.meta, &record.text] {
@@ -516,33 +670,16 @@ impl<'a> SearchIndex<'a> {
         }
     }
 
-    /// A record's terms as the memo lists them (`list`), by number in
-    /// `terms`; `from_memo` keeps the numbers met. None if the list does not
-    /// read back.
-    fn memo_terms(
-        &self,
-        memo: &SearchMemo,
-        list: &[u8],
-        from_memo: &mut Vec<u32>,
-        terms: &mut Terms,
-    ) -> Option<Vec<(u32, bool)>> {
-        let mut out = Vec::new();
-        let mut at = 0;
-        let mut n = 0u32;
-        if from_memo.len() < memo.table.len() {
-            from_memo.resize(memo.table.len(), 0);
-        }
-        while at < list.len() {
-            let (value, used) = read_varint(&list[at..]);
-            at += used;
-            n = n.checked_add(value >> 1)?;
-            let slot = from_memo.get_mut(n as usize)?;
-            if *slot == 0 {
-                *slot = terms.id(memo.table[n as usize].clone()) + 1;
-            }
-            out.push((*slot - 1, value & 1 == 1));
-        }
-        Some(out)
+    /// The memo's terms by name, made the first time a record is cut.
+    fn memo_numbers(&self) -> Option<&HashMap<&'a str, u32>> {
+        let memo = self.reuse.memo?;
+        Some(self.memo_numbers.get_or_init(|| {
+            memo.table
+                .iter()
+                .enumerate()
+                .map(|(n, t)| (t.as_str(), n as u32))
+                .collect()
+        }))
     }
 
     /// How many units [`SearchIndex::unit`] makes: the main file, each term
@@ -584,14 +721,26 @@ impl<'a> SearchIndex<'a> {
             let mut pages = Vec::new();
             for (key, entries, files) in made {
                 memo_units.insert(key, entries);
+                self.remade += files.len();
                 pages.extend(files);
             }
             put(pages);
         }
         self.next.units = memo_units;
+        // Every record, file and term as the memo has them, and no other.
+        let unchanged = self.reuse.memo.is_some_and(|m| {
+            self.tokenized == 0
+                && self.remade == 0
+                && !self.compacted
+                && m.table.len() == self.next.table.len()
+                && m.records.len() == self.next.records.len()
+                && m.files.len() == self.next.files.len()
+                && m.units.len() == self.next.units.len()
+        });
         Reused {
             memo: self.next,
             tokenized: self.tokenized,
+            unchanged,
         }
     }
 
@@ -964,6 +1113,33 @@ fn encode_terms(list: &[(u32, bool)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_memo_leaves_out_terms_no_record_has_once_they_are_many() {
+        let list = |l: &[(u32, bool)]| encode_terms(l);
+        let mut memo = SearchMemo {
+            table: vec!["a".into(), "b".into(), "c".into()],
+            ..SearchMemo::default()
+        };
+        memo.records.insert(1, list(&[(0, true), (2, false)]));
+        let all = |used: [bool; 3]| -> Vec<(String, Vec<u8>, u32)> {
+            ["a", "b", "c"]
+                .iter()
+                .zip(used)
+                .map(|(t, u)| (t.to_string(), if u { vec![2] } else { vec![] }, 0))
+                .collect()
+        };
+        assert!(!memo.compact(&all([true, true, true])));
+        assert!(memo.compact(&all([true, false, true])));
+        assert_eq!(memo.table, ["a", "c"]);
+        assert_eq!(memo.records[&1], list(&[(0, true), (1, false)]));
+        assert!(check_listed(&memo.records[&1], 2));
+        assert!(
+            !check_listed(&memo.records[&1], 1),
+            "a number past the table"
+        );
+        assert!(!check_listed(&[0x80], 2), "a varint cut short");
+    }
 
     #[test]
     fn file_keys_are_plain_and_distinct() {

@@ -232,14 +232,7 @@ impl Records<'_> {
         ));
         h.add_str(&meeting.slug);
         h.add_str(&archive.bodies[meeting.body.0].name);
-        match self.sources.stamp(doc.file) {
-            Some((path, len, crc)) => {
-                h.add_str(&path.to_string_lossy());
-                h.add(&(len as u64).to_le_bytes());
-                h.add(&crc.to_le_bytes());
-            }
-            None => h.add_str(&self.sources.text(doc.file)),
-        }
+        self.add_file(&mut h, doc.file);
         for s in doc.title.iter().chain(&doc.place) {
             h.add_str(s);
         }
@@ -254,6 +247,57 @@ impl Records<'_> {
             add_parts(&mut h, &item.parts);
         }
         h.finish()
+    }
+}
+
+impl Records<'_> {
+    /// A fingerprint of everything [`Records::record`] reads for a thread's
+    /// record, as [`Records::document_key`] does for a document's.
+    pub(super) fn thread_key(&self, id: ThreadId) -> Fingerprint {
+        let archive = self.archive;
+        let t = &archive.threads[id.0];
+        let mut h = Hasher128::new();
+        h.add_str(&format!("{:?} saksgang", self.edition));
+        h.add_str(&t.id);
+        h.add_str(&t.title);
+        h.add_str(t.summary.as_deref().unwrap_or(""));
+        h.add(&[u8::from(t.summary.is_some())]);
+        self.add_file(&mut h, t.background.file);
+        h.add(&(t.background.range.start as u64).to_le_bytes());
+        h.add(&(t.background.range.end as u64).to_le_bytes());
+        for step in &t.steps {
+            match step {
+                Step::Item {
+                    meeting,
+                    document,
+                    item,
+                    ..
+                } => {
+                    h.add(b"s");
+                    if let Some(d) = archive.document(*meeting, *document) {
+                        h.add_str(number_term(&d.items[*item].number).as_deref().unwrap_or(""));
+                    }
+                }
+                Step::Outside { text, .. } => {
+                    h.add(b"o");
+                    h.add_str(text);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    /// What stands for a file's text in a key: its path, length and
+    /// checksum, or the text itself where there is no file.
+    fn add_file(&self, h: &mut Hasher128, file: crate::diag::FileId) {
+        match self.sources.stamp(file) {
+            Some((path, len, crc)) => {
+                h.add_str(&path.to_string_lossy());
+                h.add(&(len as u64).to_le_bytes());
+                h.add(&crc.to_le_bytes());
+            }
+            None => h.add_str(&self.sources.text(file)),
+        }
     }
 }
 

@@ -319,11 +319,13 @@ fn a_failed_build_leaves_the_old_site_and_a_stopped_one_is_finished() {
     run(&root, &out, false);
     let before = files(&out);
     let stamps_before = stamps(&out);
+    let memo = std::fs::read(dir.path().join("public.saksgang-sok")).unwrap();
     edit(&root, MEETING, "\n## ", "\nEndret.\n\n## ");
     edit(&root, OTHER, "title: ", "title: [");
     let failed = build(&options(&root, &out, false));
     assert!(failed.is_err());
     assert!(files(&out) == before && stamps(&out) == stamps_before);
+    assert!(std::fs::read(dir.path().join("public.saksgang-sok")).unwrap() == memo);
     for left in ["public.saksgang-ny", "public.saksgang-journal"] {
         assert!(!dir.path().join(left).exists(), "{left}");
     }
@@ -404,7 +406,11 @@ fn the_search_index_cuts_again_only_the_records_that_changed() {
     let records = first.tokenized;
     assert!(records > 50, "{records}");
     assert!(dir.join("public.saksgang-sok").is_file());
+    let memo = dir.join("public.saksgang-sok");
+    let written = std::fs::metadata(&memo).unwrap().modified().unwrap();
     assert_eq!(run(&root, &out, false).tokenized, 0, "nothing changed");
+    let again = std::fs::metadata(&memo).unwrap().modified().unwrap();
+    assert_eq!(written, again, "an unchanged memo is not written again");
 
     // A new word in a meeting's text is found; when it is replaced, the old
     // one is gone (a record's terms taken from the memo would keep it).
