@@ -222,8 +222,10 @@ struct Batch<'m> {
     terms: Terms,
     /// Term number in `terms` → its records: id × 2 + 1 if in the title.
     postings: Vec<Vec<u32>>,
-    /// The same for the terms of the memo's table, by their number there.
-    memo_postings: Vec<Vec<u32>>,
+    /// The same for the terms of the memo's table, by their number there:
+    /// (term, entry) pairs, sorted at the end of the batch (the table is
+    /// large, and a batch has only some of its terms).
+    memo_postings: Vec<(u32, u32)>,
     /// This batch's term numbers → the memo's, plus one (0: not in it),
     /// for the terms met so far.
     in_memo: Vec<u32>,
@@ -264,7 +266,8 @@ impl<'m> Batch<'m> {
             let (value, used) = read_varint(&list[at..]);
             at += used;
             n += value >> 1;
-            post(&mut self.memo_postings, n, id, value & 1 == 1);
+            self.memo_postings
+                .push((n, ((id as u32) << 1) | (value & 1)));
         }
         self.records.push((key, Listed::Memo(list)));
     }
@@ -296,7 +299,8 @@ impl<'m> Batch<'m> {
                     cut.push((false, term, in_title));
                 }
                 n => {
-                    post(&mut self.memo_postings, n - 1, id, in_title);
+                    self.memo_postings
+                        .push((n - 1, ((id as u32) << 1) | u32::from(in_title)));
                     cut.push((true, n - 1, in_title));
                 }
             }
@@ -425,8 +429,11 @@ impl<'a> SearchIndex<'a> {
                         *previous = id;
                     }
                 };
-                for (n, list) in batch.memo_postings.into_iter().enumerate() {
-                    add(&mut all, n as u32, list);
+                for (n, entry) in batch.memo_postings {
+                    let (_, bytes, previous) = &mut all[n as usize];
+                    let id = entry >> 1;
+                    push_varint(bytes, ((id - *previous) << 1) | (entry & 1));
+                    *previous = id;
                 }
                 // This batch's term numbers → the numbers of `all`.
                 let mut global = vec![u32::MAX; batch.terms.names.len()];
@@ -619,6 +626,8 @@ impl<'a> SearchIndex<'a> {
                 .push((path.clone(), (file_key, of_bytes(&bytes))));
             out.files.push(Page { path, bytes });
         }
+        // By term, and each term's records in id order.
+        out.memo_postings.sort_unstable();
         out
     }
 
