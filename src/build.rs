@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, FileId, Sources};
 use crate::model::Archive;
 use crate::render::{Download, Edition, Fingerprint, Page, Renderer, Task};
+use crate::search::{Reuse, SearchMemo};
 use crate::{cache, feeds, load, manifest, resolve, theme, write};
 
 /// What a build was asked to do.
@@ -81,6 +82,9 @@ pub struct BuildReport {
     /// Meeting documents read and parsed; the others were taken from the
     /// reading the last build kept beside the output.
     pub parsed: usize,
+    /// Search records cut into terms; the others' terms were taken from the
+    /// search memo the last build kept beside the output.
+    pub tokenized: usize,
 }
 
 /// A build that stopped: the previous site is untouched.
@@ -493,6 +497,40 @@ impl Drop for NextReading {
     }
 }
 
+/// The first bytes of a search memo's file.
+const SEARCH_MAGIC: &[u8] = b"saksgang-sok 1\n";
+
+/// The search memo kept in `file` by an earlier build of the archive under
+/// `root`; None if there is none, or it is another's, or it does not read
+/// back whole.
+fn load_search_memo(file: &Path, root: &Path) -> Option<SearchMemo> {
+    let bytes = std::fs::read(file).ok()?;
+    let rest = bytes.strip_prefix(SEARCH_MAGIC)?;
+    if rest.len() < 32
+        || rest[..16] != reading_key(root).to_le_bytes()
+        || rest[16..32] != xxhash_rust::xxh3::xxh3_128(&rest[32..]).to_le_bytes()
+    {
+        return None;
+    }
+    postcard::from_bytes(&rest[32..]).ok()
+}
+
+/// Writes the search memo for the next build of the archive under `root` to
+/// `file`; removes the file if it cannot be written.
+fn save_search_memo(file: &Path, root: &Path, memo: &SearchMemo) {
+    let written = postcard::to_stdvec(memo).ok().is_some_and(|payload| {
+        let mut out = Vec::with_capacity(SEARCH_MAGIC.len() + 32 + payload.len());
+        out.extend_from_slice(SEARCH_MAGIC);
+        out.extend_from_slice(&reading_key(root).to_le_bytes());
+        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        write::replace_file(file, &out).is_ok()
+    });
+    if !written {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
 /// One reading of the archive.
 pub struct Reading {
     /// The model.
@@ -719,6 +757,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let real = write::real_output(&options.output).unwrap_or_else(|_| options.output.clone());
     // The reading of the last build, for the documents that did not change.
     let reading_file = write::reading_file(&real);
+    let search_file = write::search_memo_file(&real);
     let mut kept = if options.full {
         Kept {
             lean: true,
@@ -852,14 +891,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if !errors.is_empty() {
         return fail(diagnostics, limit_errors(errors), sources);
     }
-    search_files(&archive, &sources, options.edition, &pool, |pages| {
-        errors.extend(on_pool(&pool, || {
-            pages
-                .par_iter()
-                .filter_map(|p| output.put_bytes(p).err().map(write_diagnostic))
-                .collect::<Vec<_>>()
-        }));
+    // The search memo of the last build, for the records and files that did not change.
+    let memo = if options.full {
+        None
+    } else {
+        load_search_memo(&search_file, &options.root)
+    };
+    let known = |path: &str, fingerprint| output.known(path, fingerprint);
+    let reuse = Reuse {
+        memo: memo.as_ref(),
+        known: &known,
+    };
+    let reused = on_pool(&pool, || {
+        crate::search::search_files_reusing(
+            &archive,
+            &sources,
+            options.edition,
+            Default::default(),
+            reuse,
+            |pages| {
+                errors.extend(on_pool(&pool, || {
+                    pages
+                        .par_iter()
+                        .filter_map(|p| output.put_bytes(p).err().map(write_diagnostic))
+                        .collect::<Vec<_>>()
+                }));
+            },
+        )
     });
+    drop(memo);
     clock.lap("søk");
     // A source file changed while it was used: nothing of this build is put in
     // place, and the next build reads everything again (the kept reading may
@@ -890,6 +950,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     clock.lap(if in_place { "skriving" } else { "bytte" });
     next_reading.commit();
     clock.lap("lagring av lesingen");
+    if !reused.unchanged {
+        save_search_memo(&search_file, &options.root, &reused.memo);
+    }
+    drop(reused.memo);
+    clock.lap("lagring av søket");
     diagnostics.extend(output_warnings(&written, &options.output));
     Ok(BuildReport {
         written,
@@ -900,6 +965,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         rendered: rendered.into_inner(),
         in_place,
         parsed,
+        tokenized: reused.tokenized,
     })
 }
 

@@ -7,7 +7,7 @@
 //! in Norwegian, because the people who read them write the minutes.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -252,6 +252,14 @@ impl Sources {
     /// (the text itself is not read again): the same hash, the same text.
     pub fn fingerprint(&self, id: FileId) -> u128 {
         self.get(id).held.hash
+    }
+
+    /// What stands for the text of the file with this id without reading
+    /// it: its path, length and hash as first read; `None` for a text
+    /// that is not a file's content as read (then only the text itself tells).
+    pub fn stamp(&self, id: FileId) -> Option<(&Path, usize, u128)> {
+        let held = &self.get(id).held;
+        held.disk.as_deref().map(|d| (d, held.len, held.hash))
     }
 
     /// The text as kept for `serve` (a copy of what is held: in memory or not).

@@ -492,14 +492,27 @@ pub fn documents<T: Send>(
     join(read, sources)
 }
 
-/// A file's size and time of last change, to tell whether it changed since it
-/// was read; `None` if it cannot be asked.
-pub type Stamp = Option<(u64, std::time::SystemTime)>;
+/// A file's size and time of last change and, where the system has them,
+/// the time its inode last changed (nanoseconds) and the inode, to tell
+/// whether it changed since it was read: a write that puts the old time of
+/// change back, or a file put in its place, still changes the last two.
+/// `None` if it cannot be asked.
+pub type Stamp = Option<(u64, std::time::SystemTime, i128, u64)>;
 
 /// The [`Stamp`] of the file at `path` now.
 pub fn stamp(path: &Path) -> Stamp {
     let meta = std::fs::metadata(path).ok()?;
-    Some((meta.len(), meta.modified().ok()?))
+    #[cfg(unix)]
+    let (changed, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            meta.ino(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (changed, inode) = (0, 0);
+    Some((meta.len(), meta.modified().ok()?, changed, inode))
 }
 
 /// One meeting document as read: its text (which joins the sources) and what

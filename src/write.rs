@@ -601,6 +601,12 @@ pub fn reading_file(real: &Path) -> PathBuf {
     sibling(real, "saksgang-lesing")
 }
 
+/// The file beside the output `real` where a build keeps what the next
+/// needs to make the search index again quickly (`search::SearchMemo`).
+pub fn search_memo_file(real: &Path) -> PathBuf {
+    sibling(real, "saksgang-sok")
+}
+
 /// Saves the cache of the output `real`, unless it is `unchanged` from what
 /// is there. A cache that cannot be written is removed: the next build is a
 /// full one, which is slower but as right.

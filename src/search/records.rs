@@ -4,6 +4,7 @@
 //! the text of every record is never in memory at once.
 
 use super::tokenize::number_term;
+use crate::cache::{Fingerprint, Hasher128};
 use crate::diag::Sources;
 use crate::model::*;
 use crate::norsk;
@@ -203,6 +204,122 @@ impl Records<'_> {
                     text: text.join("\n"),
                     extra: vec![(date_term, true)],
                 }
+            }
+        }
+    }
+}
+
+impl Records<'_> {
+    /// A fingerprint of everything [`Records::record`] reads for a
+    /// document's record and its items' records, without reading its text:
+    /// the file's path, length and checksum stand for it (the text itself
+    /// where there is no file). Spans are taken, file numbers are not (they
+    /// shift when a file is added), so that the same document in the same
+    /// archive has the same key from one build to the next.
+    pub(super) fn document_key(&self, m: MeetingId, kind: DocumentKind) -> Fingerprint {
+        let archive = self.archive;
+        let meeting = &archive.meetings[m.0];
+        let doc = archive
+            .document(m, kind)
+            .expect("records are made only for documents that exist");
+        let mut h = Hasher128::new();
+        h.add_str(&format!(
+            "{:?} {kind:?} {} {} {}",
+            self.edition,
+            meeting.date,
+            meeting.minutes.is_some(),
+            doc.items.len()
+        ));
+        h.add_str(&meeting.slug);
+        h.add_str(&archive.bodies[meeting.body.0].name);
+        self.add_file(&mut h, doc.file);
+        for s in doc.title.iter().chain(&doc.place) {
+            h.add_str(s);
+        }
+        h.add(&(doc.present.len() as u64).to_le_bytes());
+        for p in doc.present.iter().chain(&doc.absent) {
+            h.add_str(&p.name);
+        }
+        add_parts(&mut h, &doc.preamble);
+        for item in &doc.items {
+            h.add_str(&item.heading);
+            h.add_str(&format!("{:?}", item.number));
+            add_parts(&mut h, &item.parts);
+        }
+        h.finish()
+    }
+}
+
+impl Records<'_> {
+    /// A fingerprint of everything [`Records::record`] reads for a thread's
+    /// record, as [`Records::document_key`] does for a document's.
+    pub(super) fn thread_key(&self, id: ThreadId) -> Fingerprint {
+        let archive = self.archive;
+        let t = &archive.threads[id.0];
+        let mut h = Hasher128::new();
+        h.add_str(&format!("{:?} saksgang", self.edition));
+        h.add_str(&t.id);
+        h.add_str(&t.title);
+        h.add_str(t.summary.as_deref().unwrap_or(""));
+        h.add(&[u8::from(t.summary.is_some())]);
+        self.add_file(&mut h, t.background.file);
+        h.add(&(t.background.range.start as u64).to_le_bytes());
+        h.add(&(t.background.range.end as u64).to_le_bytes());
+        for step in &t.steps {
+            match step {
+                Step::Item {
+                    meeting,
+                    document,
+                    item,
+                    ..
+                } => {
+                    h.add(b"s");
+                    if let Some(d) = archive.document(*meeting, *document) {
+                        h.add_str(number_term(&d.items[*item].number).as_deref().unwrap_or(""));
+                    }
+                }
+                Step::Outside { text, .. } => {
+                    h.add(b"o");
+                    h.add_str(text);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    /// What stands for a file's text in a key: its path, length and
+    /// 128-bit hash, or the text itself where there is no file.
+    fn add_file(&self, h: &mut Hasher128, file: crate::diag::FileId) {
+        match self.sources.stamp(file) {
+            Some((path, len, hash)) => {
+                h.add_str(&path.to_string_lossy());
+                h.add(&(len as u64).to_le_bytes());
+                h.add(&hash.to_le_bytes());
+            }
+            None => h.add_str(&self.sources.text(file)),
+        }
+    }
+}
+
+/// The parts a record's text is made of, into a fingerprint (spans, not files).
+fn add_parts(h: &mut Hasher128, parts: &[Part]) {
+    h.add(&(parts.len() as u64).to_le_bytes());
+    for part in parts {
+        match part {
+            Part::Text(md) => {
+                h.add(b"t");
+                h.add(&(md.range.start as u64).to_le_bytes());
+                h.add(&(md.range.end as u64).to_le_bytes());
+            }
+            Part::Heading { text, .. } => {
+                h.add(b"h");
+                h.add_str(text);
+            }
+            Part::Decision(d) => {
+                h.add(b"d");
+                h.add_str(&d.heading);
+                h.add(&(d.body.range.start as u64).to_le_bytes());
+                h.add(&(d.body.range.end as u64).to_le_bytes());
             }
         }
     }
