@@ -228,3 +228,87 @@ fn a_long_text_keeps_its_decision_for_the_snippet() {
         assert!(text.contains("vedtak om å slutte seg til planen"), "{text}");
     }
 }
+
+/// A query of two common words in headless Chromium (`tests/browser/first-page.mjs`),
+/// on a site whose index has the small [`LIMITS`], so that both words have many
+/// posting files: its first page reads a few of them, not all, and its results,
+/// two pages of them, are those of the complete ranking (`everything()` in
+/// `sok.js`), in the same order; so too with filters and for a rare word.
+#[test]
+fn a_query_of_two_common_words_reads_what_its_first_page_needs() {
+    use crate::browser::{cannot_run, missing, node};
+    if cannot_run("søketesten", "search browser test", missing(&[], false)) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arkiv");
+    write_archive(&root, 240);
+    let out = dir.path().join("web");
+    let built = crate::support::build_with(&root, &out, &[]);
+    assert!(built.success, "{}", built.stderr);
+    // The index of the build, made again with small files.
+    for old in ["sok/indeks.js", "sok/t", "sok/p", "sok/d"] {
+        let path = out.join(old);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        } else if path.exists() {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    let files = files(&root);
+    let postings = |term: &str| {
+        let prefix = format!("sok/p/{term}.");
+        files.keys().filter(|f| f.starts_with(&prefix)).count()
+    };
+    assert!(postings("kommun") >= 10 && postings("vedtak") >= 10);
+    for (path, bytes) in &files {
+        let path = out.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let queries = [
+        "kommunen vedtak ",
+        "vedtak kommunen",
+        "plan kommunen ",
+        "sak plan vedtak ",
+        "nordfjell kommunen ",
+        "kommunen vedtak ?ar=2011",
+        "kommunen vedtak ?type=m",
+    ];
+    let mut args: Vec<&std::ffi::OsStr> = vec![out.as_os_str(), "2".as_ref()];
+    args.extend(queries.iter().map(|q| std::ffi::OsStr::new(*q)));
+    let (passed, report) = node("first-page.mjs", &args);
+    assert!(passed, "{report}");
+    let lines: Vec<serde_json::Value> = report
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2 * queries.len(), "{report}");
+    for pair in lines.chunks(2) {
+        let (new, full) = (&pair[0], &pair[1]);
+        let q = new["query"].as_str().unwrap();
+        assert!(new["errors"].as_array().unwrap().is_empty(), "{new}");
+        assert_eq!(new["results"], full["results"], "{q}: the order differs");
+        if q != "kommunen vedtak ?type=m" {
+            assert!(!new["results"].as_array().unwrap().is_empty(), "{q}: {new}");
+        }
+    }
+    // Two words in every item: a few posting files, of the 30 the complete
+    // ranking reads.
+    let first = &lines[0];
+    let full = &lines[1];
+    let (files_new, files_full) = (
+        first["files"].as_u64().unwrap(),
+        full["files"].as_u64().unwrap(),
+    );
+    assert_eq!(first["results"].as_array().unwrap().len(), 40, "{first}");
+    assert!(
+        first["status"].as_str().unwrap().starts_with("Minst "),
+        "{first}"
+    );
+    assert!(
+        files_new * 2 < files_full,
+        "{files_new} files read, {files_full} by the complete ranking"
+    );
+}

@@ -158,10 +158,12 @@
   }
   function loadFile(l, n) {
     if (l.loaded[n]) return Promise.resolve(l.loaded[n]);
-    return load("p/" + fileKey(l.term) + "." + n).then(function (text) {
+    // Asked for again before it is in: decoded once.
+    l.asked = l.asked || {};
+    return l.asked[n] || (l.asked[n] = load("p/" + fileKey(l.term) + "." + n).then(function (text) {
       l.loaded[n] = text ? decode(text) : [];
       return l.loaded[n];
-    });
+    }));
   }
   /* Loads the next file of a list, in rank order. */
   function loadNext(l) {
@@ -219,12 +221,16 @@
     var organ = S.organer.indexOf(organSelect.value);
     var year = yearSelect.value ? yearRange(parseInt(yearSelect.value, 10)) : null;
     var type = typeSelect.value;
-    return function (id, flags) {
+    var ok = function (id, flags) {
       if (organ >= 0 && (flags >> 3) - 1 !== organ) return false;
       if (year && (id < year[0] || id >= year[1])) return false;
       if (type && KINDS.charAt((flags >> 1) & 3) !== type) return false;
       return true;
     };
+    // What several() can skip: ids outside the year, classes of another kind.
+    if (year) { ok.top = year[1] - 1; ok.bottom = year[0]; }
+    ok.kind = type ? KINDS.indexOf(type) : -1;
+    return ok;
   }
 
   var current = 0;
@@ -277,9 +283,225 @@
   }
   function filtered() { return !!(organSelect.value || yearSelect.value || typeSelect.value); }
 
-  /* Several query terms: every one must match. The term with the fewest
-     records is read whole; of the others only the files that can hold them. */
+  /* Several query terms: every one must match. A result's score depends only
+     on which terms it has in its title and whether it is a thread or a
+     municipality (its class), and each term's records of one rank group are
+     in id order, newest first (the title files: group 0, then group 1; the
+     other files: group 2, with the first record of each in `firsts`). So the
+     classes are taken in order of score, and the records of a class, newest
+     first, are found by going down all its terms' groups together (a
+     leapfrog join), reading a file only where a term can hold the next one;
+     classes of equal score are merged by id. The walk stops when the results
+     asked for are there and going on would need a file: the rest waits for
+     "Vis flere". The order is that of everything() (same scores, same ties). */
+  var WAIT = {};
+  /* A list with at most this many title files has them all asked for at once. */
+  var AHEAD = 12;
+  /* The first index of entries (newest first) at or below id. */
+  function below(entries, id) {
+    var lo = 0, hi = entries.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (entries[mid][0] <= id) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+  }
+  /* The first index of entries in rank order (groups, each newest first) in
+     group g at or below id, or past group g. */
+  function at(entries, g, id) {
+    var lo = 0, hi = entries.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1, gm = group(entries[mid][1]);
+      if (gm > g || (gm === g && entries[mid][0] <= id)) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+  }
+  /* The file of list l, among those after the title files, where its newest
+     entry at or below id is or begins: the last that begins at or above id. */
+  function fileOf(l, id) {
+    var f = l.firsts, lo = 0, hi = f.length - 1, k = 0;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (f[mid] >= id) { k = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return k;
+  }
+  /* The newest entry at or below id in group g of list l: null if there is
+     none, WAIT if finding it needs a file and may is false. */
+  async function seek(l, g, id, may) {
+    if (!l.files) {
+      if (!l.groups) {
+        l.groups = [[], [], []];
+        l.entries.forEach(function (e) { l.groups[group(e[1])].push(e); });
+        l.groups.forEach(function (es) { es.sort(function (a, b) { return b[0] - a[0]; }); });
+      }
+      var es = l.groups[g], i = below(es, id);
+      return i < es.length ? es[i] : null;
+    }
+    if (g < 2) {
+      // The title files have no firsts: they are read in order.
+      for (;;) {
+        var t = l.title || (l.title = []), lo = at(t, g, id);
+        if (lo < t.length) return group(t[lo][1]) === g ? t[lo] : null;
+        var n = l.titleRead || 0;
+        if (n >= l.titleFiles) return null;
+        if (!may) return WAIT;
+        var more = await loadFile(l, n);
+        if ((l.titleRead || 0) === n) { l.title = t.concat(more); l.titleRead = n + 1; }
+      }
+    }
+    for (var k = fileOf(l, id); k < l.firsts.length; k++) {
+      var file = l.loaded[l.titleFiles + k];
+      if (!file) {
+        if (!may) return WAIT;
+        file = await loadFile(l, l.titleFiles + k);
+      }
+      i = below(file, id);
+      if (i < file.length) return file[i];
+    }
+    return null;
+  }
+  /* The same for a query term: the newest of its lists' entries. */
+  async function seekAll(ls, g, id, may) {
+    var found = await Promise.all(ls.map(function (l) { return seek(l, g, id, may); }));
+    var best = null;
+    for (var i = 0; i < found.length; i++) {
+      if (found[i] === WAIT) return WAIT;
+      if (found[i] && (!best || found[i][0] > best[0])) best = found[i];
+    }
+    return best;
+  }
   function several(pieceLists, ok) {
+    var sizes = pieceLists.map(function (ls) { return ls.reduce(function (s, l) { return s + l.count; }, 0); });
+    var P = pieceLists.length;
+    var top = ok.top !== undefined ? ok.top : Infinity, bottom = ok.bottom || 0;
+    // The classes: which terms are in the title, and (when one is) whether a
+    // thread or municipality; scored as everything() scores a record.
+    var classes = [];
+    for (var bits = 0; bits < (1 << P); bits++) {
+      [true, false].forEach(function (high) {
+        if (!bits && !high) return;
+        if (bits && ok.kind !== undefined && ok.kind >= 0 && (ok.kind >= 2) !== high) return;
+        var score = 0, inTitle = false, t = [];
+        for (var i = 0; i < P; i++) {
+          var b = (bits >> i) & 1;
+          t.push(b);
+          inTitle = inTitle || b === 1;
+          score += (1 + 2 * b) * Math.log(1 + S.antall / Math.max(1, sizes[i]));
+        }
+        if (inTitle && high) score *= 1.25;
+        classes.push({ t: t, high: bits ? high : null, score: score, next: top, head: undefined,
+          g: t.map(function (b) { return b ? (high ? 0 : 1) : 2; }) });
+      });
+    }
+    classes.sort(function (a, b) { return b.score - a.score; });
+    var tiers = [];
+    classes.forEach(function (c) {
+      var last = tiers[tiers.length - 1];
+      if (last && last[0].score === c.score) last.push(c); else tiers.push([c]);
+    });
+    /* Files are asked for ahead, so that they come in parallel, not one by
+       one: the title files of a list that has few, and for the next PAGE
+       records of a term known in full (in this class), the other terms'
+       files that can hold them. */
+    pieceLists.forEach(function (ls) {
+      ls.forEach(function (l) {
+        if (l.titleFiles <= AHEAD) for (var n = 0; n < l.titleFiles; n++) loadFile(l, n);
+      });
+    });
+    function known(l, g) { return !l.files || (g < 2 && (l.titleRead || 0) >= l.titleFiles); }
+    function ahead(c) {
+      if (c.asked !== undefined && c.next > c.asked) return;
+      for (var d = 0; d < P; d++) {
+        if (!pieceLists[d].every(function (l) { return known(l, c.g[d]); })) continue;
+        var ids = [], g = c.g[d];
+        pieceLists[d].forEach(function (l) {
+          var es = l.files ? l.title || [] : (seek(l, g, 0, false), l.groups[g]);
+          for (var i = at(es, g, c.next); i < es.length && ids.length < 4 * PAGE && group(es[i][1]) === g; i++) {
+            ids.push(es[i][0]);
+          }
+        });
+        ids.sort(function (a, b) { return b - a; });
+        ids = ids.slice(0, PAGE);
+        c.asked = ids.length ? ids[ids.length - 1] : -1;
+        pieceLists.forEach(function (ls, j) {
+          if (j === d) return;
+          ls.forEach(function (l) {
+            if (!l.files) return;
+            ids.forEach(function (id) {
+              if (l.firsts.length) loadFile(l, l.titleFiles + fileOf(l, id));
+            });
+          });
+        });
+        return;
+      }
+    }
+    /* The next result of class c: [id, flags], null when there is none. */
+    async function next(c, may) {
+      for (;;) {
+        if (may) ahead(c);
+        var id = c.next, flags = 0, agreed = 0, i = 0;
+        while (agreed < P) {
+          if (id < bottom) { c.next = -1; return null; }
+          var e = await seekAll(pieceLists[i], c.g[i], id, may);
+          if (e === WAIT) { c.next = id; return WAIT; }
+          if (!e || e[0] < bottom) { c.next = -1; return null; }
+          if (e[0] === id) agreed++; else { id = e[0]; agreed = 1; }
+          flags = e[1];
+          i = (i + 1) % P;
+        }
+        c.next = id - 1;
+        var kind = (flags >> 1) & 3;
+        if (c.high !== null && (kind >= 2) !== c.high) continue;
+        if (!ok(id, flags)) continue;
+        // A term this class has outside the title must not be in it.
+        var titled = false;
+        for (i = 0; i < P && !titled; i++) {
+          if (c.t[i]) continue;
+          e = await seekAll(pieceLists[i], kind >= 2 ? 0 : 1, id, may);
+          if (e === WAIT) { c.next = id; return WAIT; }
+          titled = !!e && e[0] === id;
+        }
+        if (!titled) return [id, flags];
+      }
+    }
+    var tier = 0, found = [], ticket = current;
+    /* Results until n, and on while that needs no file: whether they are all. */
+    async function walk(n) {
+      while (tier < tiers.length) {
+        if (ticket !== current) return false;
+        var cs = tiers[tier];
+        for (var i = 0; i < cs.length; i++) {
+          if (cs[i].head !== undefined) continue;
+          var h = await next(cs[i], found.length < n);
+          if (h === WAIT) return false;
+          cs[i].head = h;
+        }
+        var best = null;
+        cs.forEach(function (c) { if (c.head && (!best || c.head[0] > best.head[0])) best = c; });
+        if (!best) { tier++; continue; }
+        found.push(best.head);
+        best.head = undefined;
+      }
+      return true;
+    }
+    var running = Promise.resolve();
+    return function (n) {
+      running = running.then(function () { return walk(n); }).then(function (all) {
+        if (ticket !== current) return null;
+        results = found;
+        complete = all;
+        return all ? found.length : null;
+      });
+      return running;
+    };
+  }
+
+  /* Several query terms, the whole ranking at once: the term with the fewest
+     records is read whole; of the others only the files that can hold them.
+     What several() gives must begin as this does; only a test asks for it
+     (window.saksgangSokHel), since it reads megabytes of a large archive. */
+  function everything(pieceLists, ok) {
     var sizes = pieceLists.map(function (ls) { return ls.reduce(function (s, l) { return s + l.count; }, 0); });
     var driver = 0;
     sizes.forEach(function (s, i) { if (s < sizes[driver]) driver = i; });
@@ -380,9 +602,11 @@
         fill = function () { results = []; complete = true; return Promise.resolve(0); };
       } else if (pieceLists.length === 1) {
         fill = single(pieceLists[0], ok);
-      } else {
-        var once = several(pieceLists, ok), done = null;
+      } else if (window.saksgangSokHel) {
+        var once = everything(pieceLists, ok), done = null;
         fill = function () { return done || (done = once()); };
+      } else {
+        fill = several(pieceLists, ok);
       }
       shown = 0;
       return fill(PAGE).then(function (count) {
