@@ -722,14 +722,7 @@ std::thread_local! {
 
 /// Runs `f` with [`Renderer::html`] leaving the HTML out.
 fn deferring<R>(f: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            DEFERRING.set(self.0);
-        }
-    }
-    let _reset = Reset(DEFERRING.replace(true));
-    f()
+    views::with_flag(&DEFERRING, f)
 }
 
 impl Renderer<'_> {

@@ -22,13 +22,22 @@ std::thread_local! {
 /// Runs `f` with every [`Html`] serialized as the fingerprint of what it is
 /// made from (for hashing a view without making its HTML).
 pub(crate) fn fingerprinting<R>(f: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
+    with_flag(&FINGERPRINTING, f)
+}
+
+/// Runs `f` with the thread's `flag` set, and puts it back as it was after
+/// (also if `f` panics).
+pub(crate) fn with_flag<R>(
+    flag: &'static std::thread::LocalKey<Cell<bool>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Reset(&'static std::thread::LocalKey<Cell<bool>>, bool);
     impl Drop for Reset {
         fn drop(&mut self) {
-            FINGERPRINTING.set(self.0);
+            self.0.set(self.1);
         }
     }
-    let _reset = Reset(FINGERPRINTING.replace(true));
+    let _reset = Reset(flag, flag.replace(true));
     f()
 }
 
@@ -51,11 +60,6 @@ impl<T> Deferred<T> {
     /// has the fingerprint `key`.
     pub(crate) fn new(key: Fingerprint, value: Option<T>) -> Self {
         Self { key, value }
-    }
-
-    /// The value, if it was made.
-    pub fn value(&self) -> Option<&T> {
-        self.value.as_ref()
     }
 
     /// The value, if it was made.
