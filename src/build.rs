@@ -340,7 +340,7 @@ impl Kept {
 }
 
 /// The first bytes of a kept reading's file.
-const READING_MAGIC: &[u8] = b"saksgang-lesing 2\n";
+const READING_MAGIC: &[u8] = b"saksgang-lesing 3\n";
 
 /// What a kept reading is valid for: this saksgang (its version and its
 /// program file, so that a new build of it never reads an old layout) and

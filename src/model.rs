@@ -473,7 +473,9 @@ pub struct TextLink {
 }
 
 /// A place on the site that a link can point to.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub enum Target {
     /// A meeting page, optionally at an anchor.
     Meeting(MeetingId, Option<String>),

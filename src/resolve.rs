@@ -9,7 +9,7 @@
 //! It never panics and never stops early: it returns the archive it could build
 //! and every diagnostic it found.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
@@ -1344,13 +1344,31 @@ impl Resolver {
     ) {
         let index = LinkIndex::new(archive);
         // What the last reading found still holds for a document that was not
-        // read again, as long as what its links can point to is the same.
-        let signature = memo.as_ref().map(|_| link_signature(archive));
+        // read again, as long as every lookup its scan made gives the same: the
+        // lookups whose answer changed are the ones to look out for.
+        let values = memo.as_ref().map(|_| index.values());
+        let changed: Option<HashSet<u64>> = memo
+            .as_ref()
+            .and_then(|(m, _)| m.values.as_ref())
+            .zip(values.as_ref())
+            .map(|(old, new)| {
+                new.iter()
+                    .filter(|(k, v)| old.get(k) != Some(v))
+                    .map(|(k, _)| *k)
+                    .chain(old.keys().filter(|k| !new.contains_key(k)).copied())
+                    .collect()
+            });
+        let holds = |scan: &Scan| {
+            changed
+                .as_ref()
+                .is_some_and(|c| !scan.lookups.iter().any(|k| c.contains(k)))
+        };
+        let noting = memo.is_some();
         let scanned = std::sync::atomic::AtomicUsize::new(0);
         let earlier: Option<(&LinkMemo, &BTreeSet<FileId>)> = memo
             .as_ref()
             .map(|(m, read)| (&**m, *read))
-            .filter(|(m, _)| m.signature.is_some() && m.signature == signature);
+            .filter(|_| changed.is_some());
         let docs: Vec<DocumentFindings> = archive
             .meetings
             .par_iter()
@@ -1359,9 +1377,16 @@ impl Resolver {
             .map(|(mi, m, doc)| {
                 let kept = earlier
                     .filter(|(_, read)| !read.contains(&doc.file))
-                    .and_then(|(memo, _)| memo.documents.get(&doc.file));
+                    .and_then(|(memo, _)| memo.documents.get(&doc.file))
+                    .filter(|(scan, _)| holds(scan));
                 if let Some((scan, mentions)) = kept {
-                    return (MeetingId(mi), doc.kind, scan.clone(), mentions.clone());
+                    return (
+                        MeetingId(mi),
+                        doc.kind,
+                        scan.clone(),
+                        mentions.clone(),
+                        false,
+                    );
                 }
                 scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let text = &sources.text(doc.file);
@@ -1377,48 +1402,54 @@ impl Resolver {
                     scan.path_links.extend(s.path_links);
                     scan.diagnostics.extend(s.diagnostics);
                 };
-                for md in doc
-                    .preamble
-                    .iter()
-                    .chain(&doc.after)
-                    .filter_map(part_markdown)
-                {
-                    add(index.scan(text, md, &place));
-                }
-                let mut mentions = Vec::new();
-                for item in &doc.items {
-                    place.title = item.title();
-                    let mut found = Vec::new();
-                    index.mentions(item.title(), &mut found);
-                    for p in &item.parts {
-                        match p {
-                            Part::Heading { text: h, .. } => index.mentions(h, &mut found),
-                            _ => {
-                                let md =
-                                    part_markdown(p).expect("text and decisions have Markdown");
-                                add(index.scan(text, md, &place));
-                                index.mentions(&text[md.range.clone()], &mut found);
+                let (mentions, lookups) = links::noting_lookups(|| {
+                    for md in doc
+                        .preamble
+                        .iter()
+                        .chain(&doc.after)
+                        .filter_map(part_markdown)
+                    {
+                        add(index.scan(text, md, &place));
+                    }
+                    let mut mentions = Vec::new();
+                    for item in &doc.items {
+                        place.title = item.title();
+                        let mut found = Vec::new();
+                        index.mentions(item.title(), &mut found);
+                        for p in &item.parts {
+                            match p {
+                                Part::Heading { text: h, .. } => index.mentions(h, &mut found),
+                                _ => {
+                                    let md =
+                                        part_markdown(p).expect("text and decisions have Markdown");
+                                    add(index.scan(text, md, &place));
+                                    index.mentions(&text[md.range.clone()], &mut found);
+                                }
                             }
                         }
+                        found.sort();
+                        found.dedup();
+                        found.shrink_to_fit();
+                        mentions.push(found);
                     }
-                    found.sort();
-                    found.dedup();
-                    found.shrink_to_fit();
-                    mentions.push(found);
+                    mentions
+                });
+                if noting {
+                    scan.lookups = lookups;
                 }
-                (MeetingId(mi), doc.kind, scan, mentions)
+                (MeetingId(mi), doc.kind, scan, mentions, true)
             })
             .collect();
         let kept_threads = earlier
             .map(|(memo, _)| &memo.threads)
             .filter(|t| t.len() == archive.threads.len());
-        let threads: Vec<Scan> = archive
+        let threads: Vec<(Scan, bool)> = archive
             .threads
             .par_iter()
             .enumerate()
             .map(|(ti, t)| {
-                if let Some(kept) = kept_threads {
-                    return kept[ti].clone();
+                if let Some(kept) = kept_threads.map(|k| &k[ti]).filter(|s| holds(s)) {
+                    return (kept.clone(), false);
                 }
                 let place = Place {
                     body: None,
@@ -1426,33 +1457,38 @@ impl Resolver {
                     year: 0,
                     title: "",
                 };
-                index.scan(&sources.text(t.background.file), &t.background, &place)
+                let (mut scan, lookups) = links::noting_lookups(|| {
+                    index.scan(&sources.text(t.background.file), &t.background, &place)
+                });
+                if noting {
+                    scan.lookups = lookups;
+                }
+                (scan, true)
             })
             .collect();
         drop(index);
-        if let Some((memo, read)) = memo.as_mut() {
+        if let Some((memo, _)) = memo.as_mut() {
             // Kept as it was where it still holds; made again where it did not.
             memo.scanned = scanned.into_inner();
-            let still = memo.signature.is_some() && memo.signature == signature;
-            if !still {
-                memo.signature = signature;
-                memo.threads = threads.clone();
+            if changed.is_none() {
                 memo.documents.clear();
             }
-            for (mi, kind, scan, mentions) in &docs {
+            memo.values = values;
+            memo.threads = threads.iter().map(|(s, _)| s.clone()).collect();
+            for (mi, kind, scan, mentions, fresh) in &docs {
                 let m = &archive.meetings[mi.0];
                 let doc = match kind {
                     DocumentKind::Minutes => m.minutes.as_ref(),
                     DocumentKind::Notice => m.notice.as_ref(),
                 };
-                if let Some(d) = doc.filter(|d| !still || read.contains(&d.file)) {
+                if let Some(d) = doc.filter(|_| *fresh) {
                     memo.documents
                         .insert(d.file, (scan.clone(), mentions.clone()));
                 }
             }
         }
         let mut path_links = BTreeMap::new();
-        for (mi, kind, scan, mentions) in docs {
+        for (mi, kind, scan, mentions, _) in docs {
             path_links.extend(scan.path_links);
             self.diagnostics.extend(scan.diagnostics);
             let m = &mut archive.meetings[mi.0];
@@ -1470,7 +1506,7 @@ impl Resolver {
                 }
             }
         }
-        for (t, scan) in archive.threads.iter_mut().zip(threads) {
+        for (t, (scan, _)) in archive.threads.iter_mut().zip(threads) {
             path_links.extend(scan.path_links);
             self.diagnostics.extend(scan.diagnostics);
             t.links = scan.refs;
@@ -1480,42 +1516,28 @@ impl Resolver {
     }
 }
 
-/// What `links` found in one document: its references and each item's mentions.
-type DocumentFindings = (MeetingId, DocumentKind, Scan, Vec<Vec<MunicipalityId>>);
+/// What `links` found in one document: its references and each item's
+/// mentions, and whether it was scanned (not kept from the memo).
+type DocumentFindings = (
+    MeetingId,
+    DocumentKind,
+    Scan,
+    Vec<Vec<MunicipalityId>>,
+    bool,
+);
 
-/// What `serve` keeps of the link pass from one reading to the next
-/// ([`Prelude::finish`] with a memo): what each document's text was found to
-/// link to and name, which holds as long as the document is not read again
-/// and what links can point to is the same ([`link_signature`]).
+/// What a build or `serve` keeps of the link pass from one reading to the
+/// next ([`Prelude::finish`] with a memo): what each document's text was found
+/// to link to and name, with the lookups that found it, which holds as long as
+/// the document is not read again and each of those lookups gives the same
+/// ([`LinkIndex::values`]: the answers of the last reading, kept here).
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 pub struct LinkMemo {
     /// Documents scanned (not taken from the memo) in the last pass.
     pub scanned: usize,
-    signature: Option<u64>,
+    values: Option<HashMap<u64, u64>>,
     documents: HashMap<FileId, (Scan, Vec<Vec<MunicipalityId>>)>,
     threads: Vec<Scan>,
-}
-
-/// A hash of everything in the archive that a link or a reference in some
-/// document's text can resolve to, besides the lists (whose change makes
-/// `serve` read everything again): the meetings in order, with their dates,
-/// bodies and addresses, and each document's file, items and anchors.
-fn link_signature(archive: &Archive) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    archive.meetings.len().hash(&mut h);
-    for m in &archive.meetings {
-        (m.date, m.end_date, m.body.0, &m.slug).hash(&mut h);
-        (m.minutes.is_some(), m.notice.is_some()).hash(&mut h);
-        for doc in m.documents() {
-            (doc.kind, &doc.content_path, doc.file.0, doc.items.len()).hash(&mut h);
-            for item in &doc.items {
-                (&item.number, item.label()).hash(&mut h);
-            }
-            links::document_anchors(doc).hash(&mut h);
-        }
-    }
-    h.finish()
 }
 
 fn part_markdown(p: &Part) -> Option<&Markdown> {

@@ -45,7 +45,7 @@ impl Renderer<'_> {
             .map(|(year, count)| YearLink {
                 year,
                 href: href(year),
-                count,
+                count: Some(count),
             })
             .collect();
         out.sort_by_key(|y| std::cmp::Reverse(y.year));
@@ -84,7 +84,7 @@ impl Renderer<'_> {
                 title: format!("Møter i {y}"),
                 year: Some(y),
                 years: self.by_year(&self.index.by_year[&y]),
-                year_links,
+                year_links: uncounted(year_links),
                 newest: Vec::new(),
                 complete: true,
             },
@@ -508,7 +508,7 @@ impl Renderer<'_> {
                 .get(&year)
                 .map(|ms| ms.iter().map(|m| self.mention_row(*m)).collect())
                 .unwrap_or_default(),
-            years: self.municipality_years(id),
+            years: uncounted(self.municipality_years(id)),
         }
     }
 
@@ -648,11 +648,25 @@ impl Renderer<'_> {
                 .collect(),
             members: self.members(&meetings),
             matrix: self.matrix(&meetings, format!("Oppmøte i {year}"), false),
-            years: self.year_links(years.iter().map(|(y, ms)| (*y, ms.len())), |y| {
-                urls::body_year(&b.id, y)
-            }),
+            years: uncounted(
+                self.year_links(years.iter().map(|(y, ms)| (*y, ms.len())), |y| {
+                    urls::body_year(&b.id, y)
+                }),
+            ),
         }
     }
+}
+
+/// The links between year pages, without their counts: a year page then
+/// depends only on its own year's meetings and on which years there are, so a
+/// meeting added to one year leaves the pages of every other year as they were
+/// (an incremental build neither makes nor writes them again). The summary
+/// page above them keeps the counts.
+fn uncounted(mut years: Vec<YearLink>) -> Vec<YearLink> {
+    for y in &mut years {
+        y.count = None;
+    }
+    years
 }
 
 /// How many of a body's newest meetings a municipality page draws per body.

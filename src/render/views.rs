@@ -326,8 +326,9 @@ pub struct YearLink {
     pub year: i32,
     /// Site path.
     pub href: String,
-    /// How many meetings that year.
-    pub count: usize,
+    /// How many meetings that year; none on a year page's links to the other
+    /// years (see `lists::uncounted`).
+    pub count: Option<usize>,
 }
 
 /// `/moter/` and `/moter/2017/`.

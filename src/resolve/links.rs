@@ -7,7 +7,9 @@
 //! ([`LinkIndex`]), so scanning a document costs what the document holds, and
 //! documents can be scanned in parallel.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -31,6 +33,8 @@ pub(super) struct Scan {
     pub(super) path_links: Vec<(String, Target)>,
     /// `@/` links that did not.
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// The lookups the scan made (see [`Key`]), when they were noted.
+    pub(super) lookups: Vec<u64>,
 }
 
 /// Where a piece of Markdown stands, for resolving its references.
@@ -177,6 +181,46 @@ impl<'a> LinkIndex<'a> {
         }
     }
 
+    /// What each lookup a scan can make ([`Key`]) gives in this archive, as a
+    /// hash: the meetings on a date, with their bodies; the meetings and
+    /// documents with an item number, with their bodies, dates and addresses;
+    /// what a content path leads to, with its anchors; the bodies whose items
+    /// use a label; and the set of paths, which a hint for a wrong path reads.
+    /// A kept scan still holds while every lookup it made gives the same
+    /// (`Prelude::links`). Costs one pass over the meetings and their items.
+    pub(super) fn values(&self) -> HashMap<u64, u64> {
+        let mut values: HashMap<u64, DefaultHasher> = HashMap::new();
+        let mut add = |key: Key<'_>, value: &dyn Fn(&mut DefaultHasher)| {
+            value(values.entry(key_hash(key)).or_default());
+        };
+        for (mi, m) in self.archive.meetings.iter().enumerate() {
+            let meeting = (mi, m.body.0, m.date, &m.slug, m.minutes.is_some());
+            add(Key::Date(m.date), &|h| meeting.hash(h));
+            for doc in m.documents() {
+                for item in &doc.items {
+                    add(Key::Item(&item.number), &|h| (meeting, doc.kind).hash(h));
+                }
+            }
+        }
+        let mut paths: Vec<&str> = Vec::with_capacity(self.paths.len() + self.threads.len());
+        for (path, (target, doc)) in &self.paths {
+            add(Key::Path(path), &|h| {
+                (target, document_anchors(doc)).hash(h)
+            });
+            paths.push(path);
+        }
+        for (path, thread) in &self.threads {
+            add(Key::Path(path), &|h| thread.0.hash(h));
+            paths.push(path);
+        }
+        paths.sort_unstable();
+        add(Key::AllPaths, &|h| paths.hash(h));
+        for (label, bodies) in &self.labels {
+            add(Key::Label(label), &|h| bodies.hash(h));
+        }
+        values.into_iter().map(|(k, h)| (k, h.finish())).collect()
+    }
+
     /// Finds the `@/` links and prose references of one piece of Markdown.
     pub(super) fn scan(&self, text: &str, md: &Markdown, place: &Place<'_>) -> Scan {
         let range = md.range.clone();
@@ -239,6 +283,7 @@ impl<'a> LinkIndex<'a> {
             Some((p, a)) => (p, Some(a).filter(|a| !a.is_empty())),
             None => (rest, None),
         };
+        looked_up(Key::Path(path));
         if let Some(t) = self.threads.get(path) {
             return match anchor {
                 None => Ok(Target::Thread(*t)),
@@ -252,6 +297,8 @@ impl<'a> LinkIndex<'a> {
             };
         }
         let Some((target, doc)) = self.paths.get(path) else {
+            // The hint names the nearest path there is.
+            looked_up(Key::AllPaths);
             let known = self
                 .paths
                 .keys()
@@ -613,6 +660,7 @@ impl<'a> LinkIndex<'a> {
         if bodies.is_empty() {
             return;
         }
+        looked_up(Key::Date(date));
         let meetings: Vec<MeetingId> = self
             .by_date
             .get(&date)
@@ -640,11 +688,10 @@ impl<'a> LinkIndex<'a> {
     fn word_bodies(&self, word: &str, prefix: &str) -> Named {
         work(word.len());
         let word = word.to_lowercase();
-        if let Some(b) = self
-            .name_lookup
-            .get(&word)
-            .or_else(|| self.labels.get(&word))
-        {
+        if let Some(b) = self.name_lookup.get(&word).or_else(|| {
+            looked_up(Key::Label(&word));
+            self.labels.get(&word)
+        }) {
             return Named::Bodies(b.clone());
         }
         let prefix = prefix.trim_end_matches('-').to_lowercase();
@@ -668,6 +715,7 @@ impl<'a> LinkIndex<'a> {
         if bodies.is_empty() && date.is_none() {
             return Lookup::None;
         }
+        looked_up(Key::Item(number));
         let Some(meetings) = self.by_item.get(number) else {
             return Lookup::None;
         };
@@ -738,6 +786,54 @@ impl<'a> LinkIndex<'a> {
             }
         }
     }
+}
+
+/// A lookup a scan makes in the tables that come from the meetings (not from
+/// the lists, whose change means reading everything again). Each is noted
+/// while a document is scanned ([`noting_lookups`]), so that a later reading
+/// can keep the scan while every lookup it made gives the same
+/// ([`LinkIndex::values`]): a meeting added keeps the scans of every document
+/// that never asked for its date, its item numbers or its path.
+#[derive(Hash)]
+enum Key<'k> {
+    Date(NaiveDate),
+    Item(&'k ItemNumber),
+    Path(&'k str),
+    AllPaths,
+    Label(&'k str),
+}
+
+/// A key's hash, the same from one run of saksgang to the next (the memo is
+/// kept between builds, and a new saksgang reads everything again).
+fn key_hash(key: Key<'_>) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
+thread_local! {
+    /// The lookups of the scan running on this thread, if they are noted.
+    static LOOKUPS: RefCell<Option<Vec<u64>>> = const { RefCell::new(None) };
+}
+
+fn looked_up(key: Key<'_>) {
+    LOOKUPS.with(|l| {
+        if let Some(keys) = l.borrow_mut().as_mut() {
+            keys.push(key_hash(key));
+        }
+    });
+}
+
+/// Runs `f` (scans on this thread), and returns what it returns with the
+/// lookups it made, sorted and without repeats.
+pub(super) fn noting_lookups<R>(f: impl FnOnce() -> R) -> (R, Vec<u64>) {
+    let outer = LOOKUPS.with(|l| l.replace(Some(Vec::new())));
+    let r = f();
+    let mut keys = LOOKUPS.with(|l| l.replace(outer)).unwrap_or_default();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.shrink_to_fit();
+    (r, keys)
 }
 
 /// Adds `body` to a list of bodies once.

@@ -536,3 +536,61 @@ fn a_damaged_or_truncated_search_memo_or_index_file_is_made_again() {
     let r = same_as_full(dir, &root, &out, "index files changed by hand");
     assert!(r.tokenized == 0, "{}", r.tokenized);
 }
+
+#[test]
+fn a_meeting_added_to_the_newest_year_leaves_the_other_years_pages_alone() {
+    // 90 meetings over 2015–2017: the meeting list, the body and both
+    // municipalities have year pages.
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let root = dir.join("arkiv");
+    crate::scale::write_archive(&root, 90);
+    let out = dir.join("public");
+    let first = run(&root, &out, false);
+    let before = stamps(&out);
+    let older = [
+        "moter/2015/index.html",
+        "moter/2016/index.html",
+        "organer/rg/2015/index.html",
+        "organer/rg/2016/index.html",
+        "kommuner/asker/2015/index.html",
+        "kommuner/lier/2016/index.html",
+    ];
+    for page in older {
+        assert!(before.contains_key(page), "{page}");
+    }
+    let meetings = std::fs::read_to_string(out.join("moter/index.html")).unwrap();
+    assert!(
+        meetings.contains(">2017</a> <span class=\"liten\">(30)</span>"),
+        "the summary counts each year's meetings"
+    );
+
+    let text = std::fs::read_to_string(root.join("content/meetings/2017-10-19-rg.md"))
+        .unwrap()
+        .replace("2017-10-19", "2017-12-28");
+    std::fs::write(root.join("content/meetings/2017-12-28-rg.md"), text).unwrap();
+    let r = same_as_full(dir, &root, &out, "a meeting added");
+    assert!(r.in_place);
+    let after = stamps(&out);
+    for page in older {
+        assert_eq!(after[page], before[page], "{page} was made again");
+    }
+    let year = std::fs::read_to_string(out.join("moter/2015/index.html")).unwrap();
+    assert!(
+        year.contains("<a href=\"../../moter/2017/\">2017</a></li>"),
+        "a year page links to the other years without their counts"
+    );
+    let meetings = std::fs::read_to_string(out.join("moter/index.html")).unwrap();
+    assert!(meetings.contains(">2017</a> <span class=\"liten\">(31)</span>"));
+    for page in ["moter/2017/index.html", "kommuner/asker/2017/index.html"] {
+        assert_ne!(after[page], before[page], "{page} lists the new meeting");
+    }
+    // The new meeting, the lists, the body's and the two municipalities'
+    // pages and their pages of 2017: not the hundred pages of the site.
+    assert!(
+        r.rendered < first.rendered / 5,
+        "{} of {} pages made again",
+        r.rendered,
+        first.rendered
+    );
+}

@@ -133,6 +133,41 @@ fn reading_again_after_edits_additions_and_deletions_gives_what_a_fresh_reading_
     std::fs::remove_file(root.join(added)).unwrap();
     same_as_fresh(&root, &mut kept, &[added], "a meeting deleted");
 
+    // A new newest meeting, after every other in path order: only its own
+    // text is scanned; no other document asked for its date, its item or its
+    // path, so what their scans found still holds.
+    let newest = "content/meetings/2019/2019-03-01-radmannsgruppen.md";
+    std::fs::create_dir_all(root.join("content/meetings/2019")).unwrap();
+    std::fs::write(
+        root.join(newest),
+        "---\nbody: radmannsgruppen\ndocument: minutes\ndate: 2019-03-01\n---\n\n\
+         ## Sak 01/2019 Noe nytt\n\nSe rådmannsgruppens møte 23.02.2017.\n",
+    )
+    .unwrap();
+    assert_eq!(
+        same_as_fresh(&root, &mut kept, &[newest], "a newest meeting"),
+        1
+    );
+    assert_eq!(kept.links_scanned(), 1);
+    // One with the items of an earlier meeting: a reference elsewhere to one
+    // of those items may now mean either, so the documents that looked the
+    // items up are scanned again, and only those.
+    let twin = "content/meetings/2019/2019-04-04-radmannsgruppen.md";
+    let text = std::fs::read_to_string(root.join(OTHER))
+        .unwrap()
+        .replace("2017-02-23", "2019-04-04");
+    std::fs::write(root.join(twin), text).unwrap();
+    same_as_fresh(&root, &mut kept, &[twin], "a meeting with the same items");
+    let scanned = kept.links_scanned();
+    assert!(
+        scanned > 1 && scanned < documents,
+        "{scanned} of {documents}"
+    );
+    for gone in [twin, newest] {
+        std::fs::remove_file(root.join(gone)).unwrap();
+        same_as_fresh(&root, &mut kept, &[gone], "a newest meeting deleted");
+    }
+
     // A mistake and its fix.
     edit(
         &root,

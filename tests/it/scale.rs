@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::support::{build, text};
 
-fn write_archive(root: &Path, meetings: usize) {
+pub(crate) fn write_archive(root: &Path, meetings: usize) {
     let content = root.join("content");
     std::fs::create_dir_all(content.join("meetings")).unwrap();
     std::fs::write(
