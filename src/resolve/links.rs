@@ -5,7 +5,9 @@
 //!
 //! Everything here reads the archive through lookup tables built once
 //! ([`LinkIndex`]), so scanning a document costs what the document holds, and
-//! documents can be scanned in parallel.
+//! documents can be scanned in parallel. Each lookup a scan makes in the tables
+//! that come from the meetings is noted ([`noting_lookups`]), so that a build
+//! or `serve` can keep a scan while every lookup it made gives the same.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
