@@ -65,10 +65,12 @@ macro_rules! builtin_static {
     };
 }
 
-/// The built-in default static files: the stylesheet, and the search page's
+/// The built-in default static files: the stylesheet, the script of the pages
+/// at old addresses (which keeps a link's anchor), and the search page's
 /// scripts with the licences of the vendored ones (see `themes/default/VENDORED.md`).
 const DEFAULT_STATIC: &[(&str, &[u8])] = builtin_static![
     "style.css",
+    "omdiriger.js",
     "sok/sok.js",
     "sok/lunr.min.js",
     "sok/lunr.stemmer.support.min.js",

@@ -15,7 +15,8 @@
 //   keyboard     [{q, expect_title_contains}]: from the front page, Tab to the
 //                search box, type q, press Enter; the results page must show it
 //   no_js        text the search page must show with JavaScript turned off
-//   redirects    [{from, to_contains}], run on each site given
+//   redirects    [{from, to_contains, hash?}], run on each site given; hash: the
+//                anchor the final URL must have (an old link's, kept)
 //
 // A crawl visits every internal HTML page once (breadth first) and checks each
 // a[href], link[href], script[src], img[src] and form[action] on it: the target
@@ -73,7 +74,10 @@ function offlineSite(root) {
     fileOf: (u) => (u.protocol === 'file:' ? { file: fileURLToPath(u) } : null),
     badRequest: (url) => !/^(file|data|blob|about):/.test(url),
     searchUrl: (q, params) => `${base}sok/index.html?${query(q, params)}`,
-    redirectUrl: (from) => base + (from === '' || from.endsWith('/') ? from + 'index.html' : from),
+    redirectUrl: (from) => {
+      const [p, hash] = from.split('#');
+      return base + (p === '' || p.endsWith('/') ? p + 'index.html' : p) + (hash === undefined ? '' : '#' + hash);
+    },
     foldersOk: false,
   };
 }
@@ -349,6 +353,29 @@ async function redirect(site, r) {
     await page.waitForLoadState('load');
   } catch {
     fail(where, `ended at ${page.url()}, which does not contain "${r.to_contains}"`);
+    return;
+  }
+  // The anchor the old link had, kept (and the page has it).
+  if (r.hash !== undefined) {
+    const hash = new URL(page.url()).hash;
+    if (hash !== r.hash) fail(where, `ended at ${page.url()}, without the anchor ${r.hash}`);
+    else if (!(await page.$(`[id="${r.hash.slice(1)}"]`))) fail(where, `${page.url()} has no element ${r.hash}`);
+  }
+}
+
+// Without JavaScript the refresh in <noscript> still goes to the page (the
+// anchor is then lost: only the script can keep it).
+async function redirectWithoutJavaScript(site, r) {
+  const where = `[${site.name}] redirect without JavaScript ${r.from}`;
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const p = await context.newPage();
+  try {
+    await p.goto(site.redirectUrl(r.from), { waitUntil: 'commit' });
+    await p.waitForURL((u) => u.href.includes(r.to_contains), { timeout: 5000 });
+  } catch {
+    fail(where, `ended at ${p.url()}, which does not contain "${r.to_contains}"`);
+  } finally {
+    await context.close();
   }
 }
 
@@ -374,6 +401,7 @@ try {
     for (const k of spec.keyboard ?? []) await keyboard(site, k);
     if (spec.no_js) await withoutJavaScript(site, spec.no_js);
     for (const r of spec.redirects ?? []) await redirect(site, r);
+    for (const r of spec.redirects ?? []) await redirectWithoutJavaScript(site, r);
   }
 } catch (e) {
   fail(here || specFile, `the checker itself failed: ${firstLine(e.message ?? e)}`);

@@ -168,7 +168,10 @@ fn the_seed_archive_works_in_chromium_from_disk_and_over_http() {
         // Without JavaScript the search page says so, and where to browse instead.
         "no_js": "Søket kjører i nettleseren og trenger JavaScript",
         "redirects": [
-            {"from": "referater/radmannsgruppen-2017-02-23/", "to_contains": "moter/2017-02-23-radmannsgruppen/"}
+            {"from": "referater/radmannsgruppen-2017-02-23/", "to_contains": "moter/2017-02-23-radmannsgruppen/"},
+            // An old address with an item's anchor, as invitations print them:
+            // the anchor is kept.
+            {"from": "referater/radmannsgruppen-2017-02-23/#sak-03-2017", "to_contains": "moter/2017-02-23-radmannsgruppen/", "hash": "#sak-03-2017"}
         ]
     });
     let spec_file = dir.path().join("spec.json");
