@@ -155,9 +155,9 @@ impl Renderer<'_> {
             label: label.to_string(),
             present: present
                 .iter()
-                .map(|p| match &p.substitute_for {
-                    Some(f) => format!("{} for {}", p.name, f),
-                    None => p.name.to_string(),
+                .map(|p| AttendeeName {
+                    name: p.name.to_string(),
+                    substitute_for: p.substitute_for.as_ref().map(ToString::to_string),
                 })
                 .collect(),
             absent: absent.iter().map(|p| p.name.to_string()).collect(),

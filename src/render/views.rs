@@ -729,10 +729,19 @@ pub struct AttendanceRow {
     pub status: String,
     /// Status text.
     pub label: String,
-    /// Who came (`X for Y` for substitutes).
-    pub present: Vec<String>,
+    /// Who came.
+    pub present: Vec<AttendeeName>,
     /// Who sent apologies.
     pub absent: Vec<String>,
+}
+
+/// One who came to a meeting, and whom they stood in for.
+#[derive(Debug, Serialize)]
+pub struct AttendeeName {
+    /// Name.
+    pub name: String,
+    /// The regular member a substitute stood in for.
+    pub substitute_for: Option<String>,
 }
 
 /// Attendance rate at one body.

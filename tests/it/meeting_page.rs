@@ -244,3 +244,40 @@ fn the_diff_says_slettet_and_lagt_til_and_marks_both_without_colour() {
         assert!(!body.contains("lagt til: "), "{path}");
     }
 }
+
+/// A name written right to left (Arabic, Hebrew) is isolated in `<bdi>`
+/// wherever a page lists people, so that it cannot reorder the words and
+/// punctuation around it ("X for Y", "(møteleder)", a list of spellings).
+#[test]
+fn names_written_right_to_left_are_isolated_wherever_people_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&repo().join("content"), &dir.path().join("content"));
+    let file = dir
+        .path()
+        .join("content/meetings/2017/2017-06-01-radmannsgruppen.md");
+    let source = std::fs::read_to_string(&file).unwrap();
+    let (from, to) = (
+        "name: Tuss Benum, municipality: asker, for: Lars Bjerke",
+        "name: سارة أحمد, municipality: asker, for: דוד כהן",
+    );
+    assert!(source.contains(from));
+    std::fs::write(&file, source.replacen(from, to, 1)).unwrap();
+    let b = build(dir.path());
+    assert!(b.success, "{}", b.stderr);
+    let pair = "<bdi>سارة أحمد</bdi> for <bdi>דוד כהן</bdi>";
+    let meeting = b.page("moter/2017-06-01-radmannsgruppen/index.html");
+    assert!(meeting.contains(pair), "the meeting's attendance table");
+    let asker = b.page("kommuner/asker/index.html");
+    assert!(asker.contains(pair), "the municipality's attendance rows");
+    assert!(
+        asker.contains("<li><bdi>سارة أحمد</bdi>"),
+        "the municipality's people"
+    );
+    let body = b.page("organer/radmannsgruppen/index.html");
+    assert!(
+        body.contains("<th scope=\"row\"><bdi>سارة أحمد</bdi>"),
+        "the body's members"
+    );
+    // The words themselves are kept as written.
+    assert!(text(&meeting).contains("سارة أحمد for דוד כהן"));
+}

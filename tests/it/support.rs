@@ -80,19 +80,23 @@ pub(crate) fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     &rest[..e]
 }
 
-/// The text of an HTML fragment with tags removed and whitespace folded.
+/// The text of an HTML fragment with tags removed and whitespace folded. A tag
+/// stands for a space, but for `<bdi>`, which isolates a name within its words
+/// ("Kari Klebu for Ola Klæbu, dag 1").
 pub(crate) fn text(html: &str) -> String {
     let mut out = String::new();
-    let mut in_tag = false;
+    let mut tag: Option<String> = None;
     for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
+        match (c, tag.as_mut()) {
+            ('<', None) => tag = Some(String::new()),
+            ('>', Some(t)) => {
+                if !matches!(t.as_str(), "bdi" | "/bdi") {
+                    out.push(' ');
+                }
+                tag = None;
             }
-            c if !in_tag => out.push(c),
-            _ => {}
+            (c, Some(t)) => t.push(c),
+            (c, None) => out.push(c),
         }
     }
     out.replace("&amp;", "&")
