@@ -1363,12 +1363,9 @@ impl Resolver {
                 .as_ref()
                 .is_some_and(|c| !scan.lookups.iter().any(|k| c.contains(k)))
         };
-        let noting = memo.is_some();
         let scanned = std::sync::atomic::AtomicUsize::new(0);
-        let earlier: Option<(&LinkMemo, &BTreeSet<FileId>)> = memo
-            .as_ref()
-            .map(|(m, read)| (&**m, *read))
-            .filter(|_| changed.is_some());
+        let earlier: Option<(&LinkMemo, &BTreeSet<FileId>)> =
+            memo.as_ref().map(|(m, read)| (&**m, *read));
         let docs: Vec<DocumentFindings> = archive
             .meetings
             .par_iter()
@@ -1434,22 +1431,20 @@ impl Resolver {
                     }
                     mentions
                 });
-                if noting {
-                    scan.lookups = lookups;
-                }
+                scan.lookups = lookups;
                 (MeetingId(mi), doc.kind, scan, mentions, true)
             })
             .collect();
         let kept_threads = earlier
             .map(|(memo, _)| &memo.threads)
             .filter(|t| t.len() == archive.threads.len());
-        let threads: Vec<(Scan, bool)> = archive
+        let threads: Vec<Scan> = archive
             .threads
             .par_iter()
             .enumerate()
             .map(|(ti, t)| {
                 if let Some(kept) = kept_threads.map(|k| &k[ti]).filter(|s| holds(s)) {
-                    return (kept.clone(), false);
+                    return kept.clone();
                 }
                 let place = Place {
                     body: None,
@@ -1460,10 +1455,8 @@ impl Resolver {
                 let (mut scan, lookups) = links::noting_lookups(|| {
                     index.scan(&sources.text(t.background.file), &t.background, &place)
                 });
-                if noting {
-                    scan.lookups = lookups;
-                }
-                (scan, true)
+                scan.lookups = lookups;
+                scan
             })
             .collect();
         drop(index);
@@ -1474,7 +1467,7 @@ impl Resolver {
                 memo.documents.clear();
             }
             memo.values = values;
-            memo.threads = threads.iter().map(|(s, _)| s.clone()).collect();
+            memo.threads = threads.clone();
             for (mi, kind, scan, mentions, fresh) in &docs {
                 let m = &archive.meetings[mi.0];
                 let doc = match kind {
@@ -1506,7 +1499,7 @@ impl Resolver {
                 }
             }
         }
-        for (t, (scan, _)) in archive.threads.iter_mut().zip(threads) {
+        for (t, scan) in archive.threads.iter_mut().zip(threads) {
             path_links.extend(scan.path_links);
             self.diagnostics.extend(scan.diagnostics);
             t.links = scan.refs;

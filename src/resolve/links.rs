@@ -35,7 +35,7 @@ pub(super) struct Scan {
     pub(super) path_links: Vec<(String, Target)>,
     /// `@/` links that did not.
     pub(super) diagnostics: Vec<Diagnostic>,
-    /// The lookups the scan made (see [`Key`]), when they were noted.
+    /// The lookups the scan made (see [`Key`]).
     pub(super) lookups: Vec<u64>,
 }
 
